@@ -1,0 +1,59 @@
+"""Errors of the registry's rules: each names the objects involved and says what was expected."""
+
+from __future__ import annotations
+
+from muster.errors import MusterError
+
+
+class RefusedError(MusterError):
+    """Raised when the registry refuses a request by its rules; nothing is written."""
+
+
+class InvalidInputError(MusterError):
+    """Raised when input (a file, a field, an option) is malformed; nothing is written."""
+
+
+class VerificationError(MusterError):
+    """Raised when the ledger or a projection fails verification."""
+
+
+class NotFoundError(MusterError):
+    """Raised when a person, order or authority asked for does not exist."""
+
+
+class TransitionRefusedError(RefusedError):
+    """Raised when an order would move a person's status in a way the rules forbid."""
+
+    def __init__(self, kind: str, who: str, status: str, allowed: tuple[str, ...], on: str) -> None:
+        self.kind, self.who, self.status, self.allowed = kind, who, status, allowed
+        super().__init__(
+            f"{kind} refused for {who}: status on {on} is {status!r}, "
+            f"but {kind} applies only to {' or '.join(repr(a) for a in allowed)}"
+        )
+
+
+class OrderOutOfScopeError(RefusedError):
+    """Raised when an authority signs an order kind or component outside its scope."""
+
+
+class OrderNumberTakenError(RefusedError):
+    """Raised when an order number is already used in this registry."""
+
+    def __init__(self, number: str) -> None:
+        self.number = number
+        super().__init__(
+            f"order number {number!r} is already recorded in this registry; "
+            "order numbers are unique: choose another"
+        )
+
+
+class SignatureError(RefusedError):
+    """Raised when an order's signature does not verify, or its key is unknown or revoked."""
+
+
+class UnknownSubjectError(RefusedError):
+    """Raised when an order names a subject that is not on the roll."""
+
+
+class DuplicateSubjectError(InvalidInputError):
+    """Raised when a subject list names the same person twice."""

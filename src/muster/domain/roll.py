@@ -1,0 +1,232 @@
+"""The roll as a fold of orders: `apply(state, order)` per person, and "as of" cuts.
+
+"As of D" counts every order whose effective date is on or before D, folded in ledger order,
+except orders revoked by a revocation effective on or before D.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from muster.domain.errors import RefusedError
+from muster.domain.kinds import Category, OrderKind, Status
+from muster.domain.rules import check_category_change, check_transition
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """What the fold needs to know of an accepted order."""
+
+    seq: int
+    number: str
+    kind: OrderKind
+    effective: date
+    category: Category | None = None
+    changes: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonState:
+    """A person's identity and service record at one point of the fold."""
+
+    person_id: int
+    serial_number: str | None
+    national_id: str
+    given_names: str
+    surnames: str
+    birth_date: date
+    sex: str
+    component: str
+    rank: str | None
+    category: Category
+    unit: str
+    status: Status = Status.ACTIVE
+    reinstated: bool = False
+    former_serial_numbers: tuple[str, ...] = ()
+    removed_rank: str | None = None
+
+    @property
+    def label(self) -> str:
+        ident = self.serial_number or (self.former_serial_numbers or ("?",))[-1]
+        return f"{ident} ({self.national_id}, {self.given_names} {self.surnames})"
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEvent:
+    """One order's effect on one person, for the person's history."""
+
+    seq: int
+    number: str
+    kind: OrderKind
+    effective: date
+    before: Mapping[str, str]
+    after: Mapping[str, str]
+
+
+def apply(state: PersonState, order: OrderFacts) -> PersonState:
+    """The person's state after `order`; raises when the rules forbid it."""
+    on = order.effective.isoformat()
+    status = check_transition(order.kind, state.status, state.label, on)
+    if order.kind is OrderKind.STRIKE_OFF:
+        assert state.serial_number is not None or state.former_serial_numbers
+        formers = state.former_serial_numbers
+        if state.serial_number is not None:
+            formers = (*formers, state.serial_number)
+        return replace(
+            state,
+            status=status,
+            serial_number=None,
+            rank=None,
+            removed_rank=state.rank,
+            former_serial_numbers=formers,
+        )
+    if order.kind is OrderKind.REINSTATEMENT:
+        if state.status is Status.STRUCK_OFF:
+            formers = state.former_serial_numbers
+            return replace(
+                state,
+                status=status,
+                reinstated=True,
+                serial_number=formers[-1] if formers else None,
+                former_serial_numbers=formers[:-1],
+                rank=state.removed_rank,
+                removed_rank=None,
+            )
+        return replace(state, status=status, reinstated=True)
+    if order.kind is OrderKind.CATEGORY_CHANGE:
+        if order.category is None:
+            raise RefusedError(f"category-change order {order.number} names no category")
+        category = check_category_change(state.category, order.category, state.label, on)
+        return replace(state, category=category)
+    if order.kind is OrderKind.AMENDMENT:
+        return amend(state, order.changes)
+    return replace(state, status=status)
+
+
+def amend(state: PersonState, changes: Mapping[str, str]) -> PersonState:
+    """The state with identity fields corrected; values are canonical strings."""
+    values: dict[str, object] = dict(changes)
+    if "birth_date" in values:
+        values["birth_date"] = date.fromisoformat(str(values["birth_date"]))
+    return replace(state, **values)  # type: ignore[arg-type]
+
+
+def counts(order: OrderFacts, as_of: date | None, revoked_on: Mapping[str, date]) -> bool:
+    """Whether an order counts in the fold as of a date (None: the whole ledger)."""
+    if as_of is not None and order.effective > as_of:
+        return False
+    revoked = revoked_on.get(order.number)
+    return revoked is None or (as_of is not None and revoked > as_of)
+
+
+def fold_person(
+    enlisted: PersonState,
+    enlistment: OrderFacts,
+    orders: Sequence[OrderFacts],
+    revoked_on: Mapping[str, date],
+    as_of: date | None = None,
+) -> PersonState | None:
+    """A person's state as of a date, or None when they are not on the roll then."""
+    if not counts(enlistment, as_of, revoked_on):
+        for order in orders:
+            if counts(order, as_of, revoked_on):
+                raise RefusedError(
+                    f"{order.kind.value} {order.number} (effective {order.effective}) names "
+                    f"{enlisted.label}, who is not on the roll on that date "
+                    f"(enlistment {enlistment.number} effective {enlistment.effective})"
+                )
+        return None
+    state = enlisted
+    for order in sorted(orders, key=lambda o: o.seq):
+        if counts(order, as_of, revoked_on):
+            state = apply(state, order)
+    return state
+
+
+def critical_dates(
+    enlistment: OrderFacts, orders: Iterable[OrderFacts], revoked_on: Mapping[str, date]
+) -> list[date | None]:
+    """The dates at which a person's fold can change, and None for the whole ledger."""
+    dates: set[date] = {enlistment.effective}
+    for order in (enlistment, *orders):
+        dates.add(order.effective)
+        if order.number in revoked_on:
+            dates.add(revoked_on[order.number])
+    return [*sorted(dates), None]
+
+
+def check_timeline(
+    enlisted: PersonState,
+    enlistment: OrderFacts,
+    orders: Sequence[OrderFacts],
+    revoked_on: Mapping[str, date],
+) -> PersonState | None:
+    """Refuses unless the person's fold holds on every date; returns the final state."""
+    final: PersonState | None = None
+    for as_of in critical_dates(enlistment, orders, revoked_on):
+        final = fold_person(enlisted, enlistment, orders, revoked_on, as_of)
+    return final
+
+
+def history(
+    enlisted: PersonState,
+    enlistment: OrderFacts,
+    orders: Sequence[OrderFacts],
+    revoked_on: Mapping[str, date],
+) -> list[HistoryEvent]:
+    """Every order that touched a person, with the fields it changed."""
+    events = [
+        HistoryEvent(
+            enlistment.seq,
+            enlistment.number,
+            enlistment.kind,
+            enlistment.effective,
+            {},
+            {"status": Status.ACTIVE.value},
+        )
+    ]
+    state = enlisted
+    for order in sorted(orders, key=lambda o: o.seq):
+        if not counts(order, None, revoked_on):
+            events.append(
+                HistoryEvent(
+                    order.seq, order.number, order.kind, order.effective, {}, {"revoked": "yes"}
+                )
+            )
+            continue
+        new = apply(state, order)
+        before, after = diff(state, new)
+        events.append(
+            HistoryEvent(order.seq, order.number, order.kind, order.effective, before, after)
+        )
+        state = new
+    return events
+
+
+_DIFF_FIELDS = (
+    "serial_number",
+    "national_id",
+    "given_names",
+    "surnames",
+    "birth_date",
+    "sex",
+    "rank",
+    "category",
+    "unit",
+    "status",
+    "reinstated",
+)
+
+
+def diff(old: PersonState, new: PersonState) -> tuple[dict[str, str], dict[str, str]]:
+    """The fields that differ between two states, as printable strings."""
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    for name in _DIFF_FIELDS:
+        a, b = getattr(old, name), getattr(new, name)
+        if a != b:
+            before[name] = "" if a is None else str(a)
+            after[name] = "" if b is None else str(b)
+    return before, after
