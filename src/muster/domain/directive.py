@@ -1,0 +1,107 @@
+"""Exit-control directives: the rules payload an `exit-control` order carries.
+
+Shape (version 1), documented in docs/orders.md:
+
+    {"version": 1,
+     "title": "…",
+     "rules": [
+        {"id": "absent", "when": {"status": ["absent"]}, "outcome": "deny", "reason": "…"},
+        …],
+     "default": "clear"}
+
+A rule's `when` may name `category`, `status`, `component`, `direction` (lists of values) and
+`reinstated` (true/false); a missing key matches anything. `outcome` is one of `clear`,
+`needs_authorization`, `refer`, `deny`. Validity: the order's effective date and optional
+`valid_until` in the payload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from muster.domain.errors import InvalidInputError
+from muster.domain.kinds import Category, Status
+
+OUTCOMES = ("clear", "needs_authorization", "refer", "deny")
+DIRECTIONS = ("exit", "entry")
+COMPONENTS = ("EB", "AB", "AMB", "GNB", "MB")
+_LISTS: dict[str, tuple[str, ...]] = {
+    "category": tuple(c.value for c in Category),
+    "status": tuple(s.value for s in Status),
+    "component": COMPONENTS,
+    "direction": DIRECTIONS,
+}
+_TOP = {"version", "title", "rules", "default", "valid_until", "description"}
+_RULE = {"id", "when", "outcome", "reason"}
+
+
+def validate_directive(payload: Any, source: str) -> dict[str, Any]:
+    """The directive payload if it fits the schema; otherwise every problem, by JSON path."""
+    problems: list[str] = []
+    if not isinstance(payload, Mapping):
+        raise InvalidInputError(f"{source}: expected a JSON object with version, rules, default")
+    for key in sorted(set(payload) - _TOP):
+        problems.append(f"$.{key}: unknown key (expected {', '.join(sorted(_TOP))})")
+    if payload.get("version") != 1:
+        problems.append(f"$.version: expected 1, found {payload.get('version')!r}")
+    if payload.get("default", "clear") not in OUTCOMES:
+        problems.append(f"$.default: expected one of {', '.join(OUTCOMES)}")
+    valid_until = payload.get("valid_until")
+    if valid_until is not None and not _is_iso_date(valid_until):
+        problems.append("$.valid_until: expected an ISO date YYYY-MM-DD")
+    rules = payload.get("rules")
+    if not isinstance(rules, list) or not rules:
+        problems.append("$.rules: expected a non-empty list of rules")
+        rules = []
+    ids: set[str] = set()
+    for i, rule in enumerate(rules):
+        problems.extend(_rule_problems(f"$.rules[{i}]", rule, ids))
+    if problems:
+        raise InvalidInputError(f"{source}: exit-control rules invalid: " + "; ".join(problems))
+    return dict(payload)
+
+
+def _rule_problems(path: str, rule: Any, ids: set[str]) -> list[str]:
+    if not isinstance(rule, Mapping):
+        return [f"{path}: expected an object with id, when, outcome, reason"]
+    problems = [f"{path}.{k}: unknown key" for k in sorted(set(rule) - _RULE)]
+    rule_id = rule.get("id")
+    if not isinstance(rule_id, str) or not rule_id:
+        problems.append(f"{path}.id: expected a non-empty string")
+    elif rule_id in ids:
+        problems.append(f"{path}.id: {rule_id!r} is used twice")
+    else:
+        ids.add(rule_id)
+    if rule.get("outcome") not in OUTCOMES:
+        problems.append(f"{path}.outcome: expected one of {', '.join(OUTCOMES)}")
+    if not isinstance(rule.get("reason", ""), str):
+        problems.append(f"{path}.reason: expected text")
+    when = rule.get("when", {})
+    if not isinstance(when, Mapping):
+        return [*problems, f"{path}.when: expected an object"]
+    for key, value in when.items():
+        if key == "reinstated":
+            if not isinstance(value, bool):
+                problems.append(f"{path}.when.reinstated: expected true or false")
+        elif key in _LISTS:
+            allowed = _LISTS[key]
+            if not isinstance(value, list) or not value:
+                problems.append(f"{path}.when.{key}: expected a non-empty list")
+                continue
+            for v in value:
+                if v not in allowed:
+                    problems.append(f"{path}.when.{key}: {v!r} is not one of {', '.join(allowed)}")
+        else:
+            problems.append(f"{path}.when.{key}: unknown condition")
+    return problems
+
+
+def _is_iso_date(value: Any) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return False
+    return True

@@ -1,0 +1,87 @@
+"""Components and ranks of the armed force, as reference data the roll is checked against."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+RANK_CLASSES = {
+    "enlisted-troop": "enlisted",
+    "professional-NCO": "NCO",
+    "officer": "officer",
+    "general-officer": "officer",
+}
+
+
+def fold_text(text: str) -> str:
+    """Text with accents removed, case folded and spaces collapsed, for lookups."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """A component of the armed force (EB, AB, AMB, GNB, MB)."""
+
+    code: str
+    name_es: str
+    name_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rank:
+    """A rank of one component, with its class (officer, NCO, enlisted)."""
+
+    component: str
+    grade_order: int
+    name_es: str
+    name_en: str
+    rank_class: str
+    aliases: tuple[str, ...]
+
+
+class Reference:
+    """Lookup of components and ranks; ranks found by Spanish name or alias, any case or accent."""
+
+    def __init__(self, components: Iterable[Component], ranks: Iterable[Rank]) -> None:
+        self.components: dict[str, Component] = {c.code: c for c in components}
+        self.ranks: dict[tuple[str, str], Rank] = {}
+        self._by_name: dict[tuple[str, str], Rank] = {}
+        for rank in ranks:
+            self.ranks[(rank.component, rank.name_es)] = rank
+            for name in (rank.name_es, *rank.aliases):
+                self._by_name.setdefault((rank.component, fold_text(name)), rank)
+
+    def find_rank(self, component: str, text: str) -> Rank | None:
+        """The rank of a component written as its Spanish name or an alias; None if unknown."""
+        return self._by_name.get((component, fold_text(text)))
+
+    def rank_names(self, component: str) -> list[str]:
+        """The Spanish names of a component's ranks, lowest grade first."""
+        ranks = [r for r in self.ranks.values() if r.component == component]
+        return [r.name_es for r in sorted(ranks, key=lambda r: r.grade_order)]
+
+    @classmethod
+    def from_rows(
+        cls, components: Iterable[Mapping[str, str]], ranks: Iterable[Mapping[str, str]]
+    ) -> Reference:
+        """Built from the rows of fanb_components.csv and fanb_ranks.csv."""
+        comps = [Component(r["code"], r["name_es"], r["name_en"]) for r in components]
+        rank_list = []
+        for r in ranks:
+            aliases = [a.strip() for a in r.get("aliases_es", "").replace("|", ";").split(";")]
+            if r.get("abbr_es"):
+                aliases.append(r["abbr_es"].strip())
+            rank_list.append(
+                Rank(
+                    component=r["component"],
+                    grade_order=int(r["grade_order"]),
+                    name_es=r["rank_es"],
+                    name_en=r["rank_en"],
+                    rank_class=RANK_CLASSES.get(r["category"], r["category"]),
+                    aliases=tuple(a for a in aliases if a),
+                )
+            )
+        return cls(comps, rank_list)

@@ -1,0 +1,185 @@
+"""Checking a roll file before it becomes an enlistment order: every bad row, all at once."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from muster.domain.errors import InvalidInputError
+from muster.domain.kinds import Category
+from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
+from muster.domain.reference import Reference
+
+ROLL_COLUMNS = (
+    "serial_number", "national_id", "given_names", "surnames", "birth_date", "sex",
+    "component", "rank", "category", "unit",
+)  # fmt: skip
+EnlistRow = tuple[str, str, str, str, str, str, str, str, str, str]
+_CATEGORIES = {c.value for c in Category}
+EARLIEST_BIRTH = date(1900, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One bad value: where it is, what it was, what was expected."""
+
+    row: int
+    column: str
+    value: str
+    expected: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.value!r}: {self.expected}"
+
+
+class RollFileError(InvalidInputError):
+    """Raised when a roll file has bad rows; lists every one (row, column, value, expected)."""
+
+    def __init__(self, source: str, problems: Sequence[RowProblem], shown: int = 50) -> None:
+        self.source, self.problems = source, list(problems)
+        lines = [str(p) for p in self.problems[:shown]]
+        more = len(self.problems) - shown
+        if more > 0:
+            lines.append(f"… and {more} more (use --json for the full list)")
+        super().__init__(
+            f"{source}: {len(self.problems)} problem(s), nothing imported:\n  " + "\n  ".join(lines)
+        )
+
+
+def clean_text(value: str) -> str:
+    """Text in Unicode NFC with surrounding and repeated spaces removed."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def check_header(header: Sequence[str], source: str) -> dict[str, int]:
+    """Positions of the roll columns in a header; refuses one that lacks any."""
+    names = [clean_text(h.lstrip("\ufeff")).lower() for h in header]
+    missing = [c for c in ROLL_COLUMNS if c not in names]
+    if missing:
+        raise InvalidInputError(
+            f"{source}: header lacks column(s) {', '.join(missing)}; "
+            f"expected {','.join(ROLL_COLUMNS)} (extra columns are ignored)"
+        )
+    return {c: names.index(c) for c in ROLL_COLUMNS}
+
+
+def check_roll_rows(
+    rows: Iterable[Sequence[str]],
+    positions: dict[str, int],
+    reference: Reference,
+    *,
+    source: str,
+    on_roll_serials: Container[str] = (),
+    on_roll_ids: Container[str] = (),
+    latest_birth: date | None = None,
+) -> list[EnlistRow]:
+    """Canonical enlistment rows, or RollFileError naming every bad row (first data row is 2)."""
+    problems: list[RowProblem] = []
+    out: list[EnlistRow] = []
+    seen_serial: dict[str, int] = {}
+    seen_id: dict[str, int] = {}
+    idx = [positions[c] for c in ROLL_COLUMNS]
+    width = max(idx) + 1
+    rank_cache: dict[tuple[str, str], str | None] = {}
+    latest = latest_birth or date.max
+    for row_no, raw in enumerate(rows, start=2):
+        if len(raw) < width:
+            if not any(v.strip() for v in raw):
+                continue
+            problems.append(
+                RowProblem(
+                    row_no, "(row)", ",".join(raw), f"{width} columns expected, found {len(raw)}"
+                )
+            )
+            continue
+        serial, nid, given, surnames, birth, sex, comp, rank, cat, unit = (
+            clean_text(raw[i]) for i in idx
+        )
+        bad = len(problems)
+        if not serial:
+            problems.append(RowProblem(row_no, "serial_number", serial, "a serial number"))
+        elif serial in seen_serial:
+            problems.append(
+                RowProblem(
+                    row_no, "serial_number", serial, f"unique; row {seen_serial[serial]} has it too"
+                )
+            )
+        elif serial in on_roll_serials:
+            problems.append(
+                RowProblem(
+                    row_no, "serial_number", serial, "unique; a person on the roll holds or held it"
+                )
+            )
+        else:
+            seen_serial[serial] = row_no
+        try:
+            nid = normalize_national_id(nid, default_letter=None)
+        except InvalidNationalIdError as err:
+            problems.append(
+                RowProblem(row_no, "national_id", nid, f"a cédula such as V-12345678 ({err.why})")
+            )
+        else:
+            if nid in seen_id:
+                problems.append(
+                    RowProblem(row_no, "national_id", nid, f"unique; row {seen_id[nid]} has it too")
+                )
+            elif nid in on_roll_ids:
+                problems.append(
+                    RowProblem(row_no, "national_id", nid, "unique; a person on the roll has it")
+                )
+            else:
+                seen_id[nid] = row_no
+        for column, value in (("given_names", given), ("surnames", surnames)):
+            if not value:
+                problems.append(RowProblem(row_no, column, value, "at least one name"))
+        try:
+            born = date.fromisoformat(birth)
+        except ValueError:
+            problems.append(RowProblem(row_no, "birth_date", birth, "an ISO date YYYY-MM-DD"))
+        else:
+            if not EARLIEST_BIRTH <= born <= latest:
+                problems.append(
+                    RowProblem(
+                        row_no, "birth_date", birth, f"a date between {EARLIEST_BIRTH} and {latest}"
+                    )
+                )
+            birth = born.isoformat()
+        sex = sex.upper()
+        if sex not in ("M", "F"):
+            problems.append(RowProblem(row_no, "sex", sex, "M or F"))
+        comp = comp.upper()
+        if comp not in reference.components:
+            problems.append(
+                RowProblem(row_no, "component", comp, "one of " + ", ".join(reference.components))
+            )
+        else:
+            key = (comp, rank)
+            if key not in rank_cache:
+                found = reference.find_rank(comp, rank)
+                rank_cache[key] = None if found is None else found.name_es
+            canonical_rank = rank_cache[key]
+            if canonical_rank is None:
+                problems.append(
+                    RowProblem(
+                        row_no,
+                        "rank",
+                        rank,
+                        f"a rank of {comp}: " + ", ".join(reference.rank_names(comp)),
+                    )
+                )
+            else:
+                rank = canonical_rank
+        cat = cat.lower()
+        if cat not in _CATEGORIES:
+            problems.append(
+                RowProblem(row_no, "category", cat, "one of " + ", ".join(sorted(_CATEGORIES)))
+            )
+        if len(problems) == bad:
+            out.append((serial, nid, given, surnames, birth, sex, comp, rank, cat, unit))
+    if problems:
+        raise RollFileError(source, problems)
+    if not out:
+        raise InvalidInputError(f"{source}: no rows to import")
+    return out
