@@ -2,4 +2,4 @@
 
 
 class MusterError(Exception):
-    """Root of every error Muster reports to a person: the message says what failed and how to fix it."""
+    """Root of every error Muster reports to a person; the message says what failed and why."""

@@ -230,3 +230,33 @@ def diff(old: PersonState, new: PersonState) -> tuple[dict[str, str], dict[str, 
             before[name] = "" if a is None else str(a)
             after[name] = "" if b is None else str(b)
     return before, after
+
+
+def enlisted_state(
+    current: PersonState,
+    enlisted_category: Category,
+    amendments: Sequence[OrderFacts],
+    previous: Mapping[int, Mapping[str, str]],
+    revoked_on: Mapping[str, date],
+) -> PersonState:
+    """A person's state at enlistment, recovered from their current state.
+
+    Identity fields are unwound through the amendments that count (each carries the values
+    it replaced); rank and serial number come back from a strike-off; status and category
+    are those every enlistment starts with.
+    """
+    state = current
+    for order in sorted(amendments, key=lambda o: o.seq, reverse=True):
+        if counts(order, None, revoked_on):
+            state = amend(state, previous[order.seq])
+    formers = state.former_serial_numbers
+    return replace(
+        state,
+        serial_number=formers[0] if formers else state.serial_number,
+        rank=state.rank if state.rank is not None else state.removed_rank,
+        category=enlisted_category,
+        status=Status.ACTIVE,
+        reinstated=False,
+        former_serial_numbers=(),
+        removed_rank=None,
+    )

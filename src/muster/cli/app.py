@@ -1,0 +1,63 @@
+"""The `muster` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from muster import __version__
+from muster.cli import authority_cmd, common, order_cmd, registry_cmd
+
+app = common.typer_app(
+    "Muster: the roll of an armed force, changed only by signed orders in a verifiable "
+    "ledger.\n\nExit codes: 0 done, 1 refused or invalid input, 2 usage, 3 verification failed."
+)
+app.command("init")(registry_cmd.init)
+app.command("stats")(registry_cmd.stats)
+app.add_typer(authority_cmd.app, name="authority")
+app.add_typer(order_cmd.roll_app, name="roll")
+app.add_typer(order_cmd.order_app, name="order")
+app.add_typer(registry_cmd.person_app, name="person")
+
+
+def _register_optional() -> None:
+    from muster.cli import ledger_cmd
+
+    app.command("verify")(ledger_cmd.verify)
+    app.add_typer(ledger_cmd.ledger_app, name="ledger")
+    try:
+        from muster.cli import demo_cmd
+    except ImportError:
+        pass
+    else:
+        app.command("demo")(demo_cmd.demo)
+    try:
+        from muster.cli import match_cmd
+    except ImportError:
+        pass
+    else:
+        match_cmd.register(app)
+
+
+@app.callback()
+def _root(version: bool = False) -> None:
+    """Muster."""
+    if version:
+        print(__version__)
+
+
+def main() -> None:
+    """Entry point: run the command, exit with its code."""
+    try:
+        _register_optional()
+    except ImportError:
+        pass
+    try:
+        app(prog_name="muster")
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""`muster roll import`, `muster order …`: drafting, signing and recording orders."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
+
+from muster.cli import common
+from muster.domain.errors import InvalidInputError
+from muster.domain.kinds import Category, OrderKind
+from muster.domain.orders import parse_subject_lines
+from muster.domain.roll_import import check_header, check_roll_rows
+from muster.ledger import signing
+from muster.reference_data import load_reference
+from muster.services import drafts, queries
+from muster.services.context import Actor
+from muster.services.recording import record_order
+from muster.services.registry import writing
+from muster.store.tables import former_serials, roll
+
+roll_app = common.typer_app("The roll: import a roll file as one signed enlistment order.")
+order_app = common.typer_app("Orders: issue (sign and record), show, export subjects.")
+
+
+def load_signing_key(path: Path) -> tuple[Ed25519PrivateKey, str]:
+    """An authority's private key from its encrypted PEM file, and its fingerprint."""
+    pem = common.read_text_file(path, "--key").encode()
+    key = signing.load_private_key(pem, common.key_passphrase().encode())
+    return key, signing.fingerprint(signing.public_key_raw(key))
+
+
+def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of a UTF-8 CSV file."""
+    text = common.read_text_file(path, "roll file")
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InvalidInputError(f"{path}: the file is empty; expected a header row") from None
+    try:
+        rows = list(reader)
+    except csv.Error as err:
+        raise InvalidInputError(f"{path}: line {reader.line_num}: {err}") from None
+    return header, rows
+
+
+@roll_app.command("import")
+def import_roll(
+    roll_csv: Path = typer.Argument(..., help="The roll file (CSV, UTF-8, with a header)."),
+    authority: str = typer.Option(..., "--authority", help="The signing authority's code."),
+    key: Path = typer.Option(..., "--key", help="The authority's private key file."),
+    signed_on: str = typer.Option(None, "--signed-on", help="Signing date (default: today)."),
+    effective: str = typer.Option(None, "--effective", help="Effective date (default: signed)."),
+    number: str = typer.Option(None, "--number", help="Order number (default: generated)."),
+    grounds: str = typer.Option("", "--grounds", help="Grounds of the order."),
+    as_json: bool = common.JsonOption,
+) -> None:
+    """Check a whole roll file and sign it as one enlistment order; all rows or none."""
+    started = time.perf_counter()
+    signed = common.parse_day(signed_on, "--signed-on") or date.today()
+    eff = common.parse_day(effective, "--effective") or signed
+    private, fingerprint = load_signing_key(key)
+    reg_pass = common.registry_passphrase()
+    with common.err_console.status("reading and checking the roll file…"):
+        header, raw_rows = read_csv(roll_csv)
+        positions = check_header(header, str(roll_csv))
+    with writing(common.engine(), reg_pass) as (conn, reg):
+        with common.err_console.status(f"checking {len(raw_rows):,} rows…"):
+            serials = {r[0] for r in conn.execute(select(roll.c.serial_number)) if r[0]}
+            serials.update(r[0] for r in conn.execute(select(former_serials.c.serial_number)))
+            ids = {r[0] for r in conn.execute(select(roll.c.national_id))}
+            rows = check_roll_rows(
+                raw_rows,
+                positions,
+                load_reference(),
+                source=str(roll_csv),
+                on_roll_serials=serials,
+                on_roll_ids=ids,
+                latest_birth=eff,
+            )
+            del raw_rows
+        num = number or drafts.next_order_number(conn, f"ENL-{authority}", signed)
+        with common.err_console.status(f"signing and recording {len(rows):,} people…"):
+            draft = drafts.draft_enlistment(
+                reg.origin,
+                rows,
+                number=num,
+                authority=authority,
+                signed_on=signed,
+                effective=eff,
+                grounds=grounds,
+            )
+            signature = signing.sign(private, draft.order_bytes)
+            result = record_order(conn, reg, Actor.current(), draft, signature, fingerprint)
+    report(result, as_json, time.perf_counter() - started)
+
+
+def report(result: Any, as_json: bool, seconds: float) -> None:
+    """The recorded order: its number on stdout (or JSON), a summary on stderr."""
+    if as_json:
+        common.emit_json(
+            {
+                "order": result.number,
+                "kind": result.kind,
+                "seq": result.seq,
+                "subjects": result.subject_count,
+                "key": result.fingerprint,
+                "first_person_id": result.first_person_id,
+            }
+        )
+        return
+    common.say(
+        f"{result.kind} order {result.number} recorded as ledger entry {result.seq}: "
+        f"{result.subject_count:,} subject(s), signed with key "
+        f"{result.fingerprint[:16]}… ({seconds:.2f} s)"
+    )
+    print(result.number)
+
+
+def parse_changes(items: list[str]) -> dict[str, str]:
+    changes: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise InvalidInputError(f"--set {item!r}: expected FIELD=VALUE")
+        changes[name.strip()] = value
+    return changes
+
+
+@order_app.command("issue")
+def issue(
+    kind: OrderKind = typer.Option(..., "--kind", help="The kind of order."),
+    number: str = typer.Option(..., "--number", help="The order's number (unique)."),
+    authority: str = typer.Option(..., "--authority", help="The signing authority's code."),
+    key: Path = typer.Option(..., "--key", help="The authority's private key file."),
+    signed_on: str = typer.Option(..., "--signed-on", help="Signing date YYYY-MM-DD."),
+    effective: str = typer.Option(None, "--effective", help="Effective date (default: signed)."),
+    subjects: Path = typer.Option(None, "--subjects", help="One serial number or cédula a line."),
+    rules: Path = typer.Option(None, "--rules", help="Exit-control rules (JSON file)."),
+    valid_from: str = typer.Option(None, "--valid-from", help="Travel authorization start."),
+    valid_until: str = typer.Option(None, "--valid-until", help="Travel authorization end."),
+    revokes: str = typer.Option(None, "--revokes", help="Number of the order revoked."),
+    category: Category = typer.Option(None, "--category", help="New category (category-change)."),
+    set_: list[str] = typer.Option([], "--set", help="FIELD=VALUE to correct (amendment)."),
+    grounds: str = typer.Option("", "--grounds", help="Grounds of the order."),
+    as_json: bool = common.JsonOption,
+) -> None:
+    """Sign an order with an authority's key and record it in the ledger, or refuse it."""
+    started = time.perf_counter()
+    signed = common.parse_day(signed_on, "--signed-on")
+    assert signed is not None
+    refs: list[str] = []
+    if subjects is not None:
+        refs = parse_subject_lines(common.read_text_file(subjects, "--subjects"), str(subjects))
+    rules_obj = None
+    if rules is not None:
+        try:
+            rules_obj = json.loads(common.read_text_file(rules, "--rules"))
+        except json.JSONDecodeError as err:
+            raise InvalidInputError(f"--rules {rules}: not JSON: {err}") from None
+    request = drafts.OrderRequest(
+        kind=kind,
+        number=number.strip(),
+        authority=authority,
+        signed_on=signed,
+        effective=common.parse_day(effective, "--effective") or signed,
+        grounds=grounds,
+        refs=refs,
+        category=category,
+        valid_from=common.parse_day(valid_from, "--valid-from"),
+        valid_until=common.parse_day(valid_until, "--valid-until"),
+        revokes=revokes,
+        rules=rules_obj,
+        changes=parse_changes(set_) if set_ else None,
+        source=str(subjects) if subjects else "--subjects",
+    )
+    private, fingerprint = load_signing_key(key)
+    with writing(common.engine(), common.registry_passphrase()) as (conn, reg):
+        draft = drafts.draft_order(conn, reg.origin, request)
+        signature = signing.sign(private, draft.order_bytes)
+        result = record_order(conn, reg, Actor.current(), draft, signature, fingerprint)
+    report(result, as_json, time.perf_counter() - started)
+
+
+@order_app.command("show")
+def show(
+    number: str = typer.Argument(..., help="The order's number."), as_json: bool = common.JsonOption
+) -> None:
+    """Show an order: its signed content, signature, ledger entry and status."""
+    with common.engine().connect() as conn:
+        view = queries.order_view(conn, number)
+    if as_json:
+        common.emit_json(view)
+        return
+    for name, value in view.items():
+        if name != "content":
+            print(f"{name:>16}: {value}")
+    print(json.dumps(view["content"], ensure_ascii=False, indent=2))
+
+
+@order_app.command("subjects")
+def subjects_export(
+    number: str = typer.Argument(..., help="The order's number."),
+    out: Path = typer.Option(None, "--out", help="Write CSV here instead of stdout."),
+) -> None:
+    """Export an order's subject list as CSV (an enlistment: the roll rows it enlisted)."""
+    with common.engine().connect() as conn:
+        columns, rows = queries.order_subjects_table(conn, number)
+    stream = out.open("w", encoding="utf-8", newline="") if out else None
+    target = stream or __import__("sys").stdout
+    writer = csv.writer(target)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    if stream:
+        stream.close()
+        common.say(f"{len(rows):,} subject(s) of {number} written to {out}")

@@ -1,0 +1,127 @@
+"""`muster init`, `person`, `stats`: setting up and reading the registry."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+
+from muster.cli import common
+from muster.services import queries
+from muster.services.context import Actor
+from muster.services.registry import PassphraseMissingError, init_registry
+
+person_app = common.typer_app("People on the roll: show one, search by name.")
+
+
+def init(
+    origin: str = typer.Option(None, "--origin", help="The ledger's name in its checkpoints."),
+    as_json: bool = common.JsonOption,
+) -> None:
+    """Create the registry schema and its signing key; a second run changes nothing."""
+    s = common.settings()
+    engine = common.engine(s)
+    passphrase = s.registry_passphrase.get_secret_value() if s.registry_passphrase else None
+    try:
+        info = init_registry(engine, passphrase, origin or s.origin, Actor.current())
+    except PassphraseMissingError:
+        if not sys.stdin.isatty():
+            raise
+        passphrase = common.secret(
+            "MUSTER_REGISTRY_PASSPHRASE", "New registry key passphrase", confirm=True
+        )
+        info = init_registry(engine, passphrase, origin or s.origin, Actor.current())
+    if as_json:
+        common.emit_json(
+            {
+                "created": info.created,
+                "schema_changed": info.schema_changed,
+                "origin": info.origin,
+                "registry_key": info.fingerprint,
+                "database": engine.url.render_as_string(hide_password=True),
+            }
+        )
+        return
+    what = "created" if info.created else "already exists; nothing changed"
+    common.say(f"registry {info.origin} {what} ({engine.url.render_as_string(hide_password=True)})")
+    common.say(
+        f"registry key {info.fingerprint} (kept encrypted in the database, table "
+        "registry; MUSTER_REGISTRY_PASSPHRASE unlocks it)"
+    )
+
+
+@person_app.command("show")
+def person_show(
+    ref: str = typer.Argument(..., help="Serial number (current or former) or cédula."),
+    as_json: bool = common.JsonOption,
+) -> None:
+    """Show a person: identity, service record, status and every order that touched them."""
+    with common.engine().connect() as conn:
+        view = queries.person_view(conn, ref)
+    if as_json:
+        common.emit_json(view)
+        return
+    for key in (
+        "serial_number",
+        "national_id",
+        "given_names",
+        "surnames",
+        "birth_date",
+        "sex",
+        "component",
+        "rank",
+        "category",
+        "unit",
+        "status",
+        "reinstated",
+        "former_serial_numbers",
+    ):
+        value = view[key]
+        if isinstance(value, list):
+            value = ", ".join(value) or "-"
+        print(f"{key:>22}: {'-' if value is None else value}")
+    print("history:")
+    for ev in view["history"]:
+        change = ", ".join(
+            f"{k}: {ev['before'].get(k, '')!s} → {v}" for k, v in ev["after"].items()
+        )
+        revoked = f" (revoked by {ev['revoked_by']})" if ev["revoked_by"] else ""
+        print(
+            f"  {ev['effective']}  {ev['kind']:<20} {ev['order']}  [{ev['authority']}]  "
+            f"{change}{revoked}"
+        )
+
+
+@person_app.command("search")
+def person_search(
+    name: str = typer.Argument(..., help="Words of the name, any case or accents."),
+    limit: int = typer.Option(50, "--limit", help="At most this many people."),
+    as_json: bool = common.JsonOption,
+) -> None:
+    """Search the roll by name (every word must appear)."""
+    with common.engine().connect() as conn:
+        found = queries.search_people(conn, name, limit)
+    if as_json:
+        common.emit_json({"query": name, "people": found})
+        return
+    for p in found:
+        print(
+            f"{p['serial_number'] or '-':<14} {p['national_id']:<12} {p['given_names']} "
+            f"{p['surnames']}  {p['birth_date']}  {p['component']}  {p['status']}"
+        )
+    common.say(f"{len(found)} found" + (" (limit reached)" if len(found) == limit else ""))
+
+
+def stats(
+    as_of: str = typer.Option(None, "--as-of", help="Count as of this date (YYYY-MM-DD)."),
+    as_json: bool = common.JsonOption,
+) -> None:
+    """Counts of the roll by status, component and category, as of a date."""
+    day = common.parse_day(as_of, "--as-of")
+    with common.engine().connect() as conn:
+        result = queries.stats(conn, day)
+    if as_json:
+        common.emit_json(result)
+        return
+    print(json.dumps(result, indent=2))

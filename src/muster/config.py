@@ -1,0 +1,19 @@
+"""Muster's one settings object, read from `MUSTER_*` environment variables."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from muster.store.dialects import DEFAULT_URL
+
+
+class Settings(BaseSettings):
+    """Where the registry lives and the passphrases that unlock its keys."""
+
+    model_config = SettingsConfigDict(env_prefix="MUSTER_", extra="ignore")
+
+    database_url: str = DEFAULT_URL
+    registry_passphrase: SecretStr | None = None
+    key_passphrase: SecretStr | None = None
+    origin: str | None = None  # the ledger's name in its checkpoints; chosen at init

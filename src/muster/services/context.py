@@ -1,0 +1,31 @@
+"""Who is acting and when: passed into every use case that writes."""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from muster.ledger.entries import Recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The operating-system user (and, through the API, the account) behind a write."""
+
+    os_user: str
+    account: str | None = None
+
+    @classmethod
+    def current(cls) -> Actor:
+        """The user running this process."""
+        try:
+            return cls(getpass.getuser())
+        except (KeyError, OSError):
+            return cls("unknown")
+
+    def recorded(self, now: datetime | None = None) -> Recorded:
+        moment = (now or datetime.now(UTC)).astimezone(UTC)
+        return Recorded(
+            moment.isoformat(timespec="seconds").replace("+00:00", "Z"), self.os_user, self.account
+        )

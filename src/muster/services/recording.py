@@ -1,0 +1,423 @@
+"""Recording a signed order: every check, then the ledger entry and the projections, at once."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.engine import Connection
+
+from muster.domain.errors import (
+    OrderNumberTakenError,
+    OrderOutOfScopeError,
+    RefusedError,
+    SignatureError,
+)
+from muster.domain.kinds import Category, OrderKind
+from muster.domain.orders import OrderContent
+from muster.domain.roll import OrderFacts, PersonState, check_timeline, enlisted_state
+from muster.domain.roll_import import ROLL_COLUMNS
+from muster.ledger import entries, signing
+from muster.ledger.canonical import sha256_hex
+from muster.services.authorities import require_authority
+from muster.services.context import Actor
+from muster.services.drafts import Draft, find_order
+from muster.services.registry import OpenRegistry
+from muster.store import ledger_store
+from muster.store.dialects import bulk_insert
+from muster.store.roll_rows import as_date, name_key, row_to_state, state_to_values
+from muster.store.tables import (
+    authority_keys,
+    former_serials,
+    order_subjects,
+    orders,
+    roll,
+    subject_lists,
+)
+
+
+@dataclass(frozen=True)
+class RecordedOrder:
+    """What the registry says back when it accepts an order."""
+
+    seq: int
+    number: str
+    kind: str
+    subject_count: int
+    first_person_id: int | None
+    fingerprint: str
+
+
+def record_order(
+    conn: Connection,
+    reg: OpenRegistry,
+    actor: Actor,
+    draft: Draft,
+    signature: bytes,
+    fingerprint: str,
+) -> RecordedOrder:
+    """Accept a signed order or refuse it with nothing written (the caller's transaction)."""
+    content = draft.content
+    check_number_free(conn, content.number)
+    check_signature(conn, content, draft.order_bytes, signature, fingerprint)
+    if content.registry != reg.origin:
+        raise RefusedError(
+            f"order {content.number} was drafted for registry "
+            f"{content.registry!r}, not this one ({reg.origin!r})"
+        )
+    check_scope(conn, content, draft)
+    if draft.table_bytes is not None:
+        assert content.subjects is not None
+        if sha256_hex(draft.table_bytes) != content.subjects.sha256:
+            raise SignatureError(
+                f"order {content.number}: subject list does not match the digest that was signed"
+            )
+    data = entries.order_entry(draft.order_bytes, signature, fingerprint, actor.recorded())
+    seq = ledger_store.append_entry(conn, entries.ORDER, data)
+    first_person_id = None
+    if content.kind is OrderKind.ENLISTMENT:
+        first_person_id = next_person_id(conn)
+        enlist(conn, seq, first_person_id, draft)
+    elif content.kind is OrderKind.REVOCATION:
+        revoke(conn, seq, content)
+    elif draft.subjects:
+        apply_to_subjects(conn, facts_of(seq, content), draft.subjects)
+    if draft.table_bytes is not None:
+        store_subject_list(conn, draft.table_bytes, len(draft.subjects or draft.enlist_rows or []))
+    insert_order_row(conn, seq, content, fingerprint, first_person_id)
+    return RecordedOrder(
+        seq,
+        content.number,
+        content.kind.value,
+        content.subjects.count if content.subjects else 0,
+        first_person_id,
+        fingerprint,
+    )
+
+
+def check_number_free(conn: Connection, number: str) -> None:
+    """Refuses an order number already used in this registry."""
+    if conn.execute(select(orders.c.seq).where(orders.c.number == number)).first() is not None:
+        raise OrderNumberTakenError(number)
+
+
+def check_signature(
+    conn: Connection, content: OrderContent, order_bytes: bytes, signature: bytes, fingerprint: str
+) -> None:
+    """Refuses an unknown or revoked key, a key of another authority, or a bad signature."""
+    require_authority(conn, content.authority)
+    key = conn.execute(
+        select(authority_keys).where(authority_keys.c.fingerprint == fingerprint)
+    ).first()
+    if key is None:
+        raise SignatureError(
+            f"order {content.number}: key {fingerprint} is not registered; "
+            "add it with `muster authority key add`"
+        )
+    if key.authority_code != content.authority:
+        raise SignatureError(
+            f"order {content.number}: key {fingerprint} belongs to "
+            f"{key.authority_code}, not to {content.authority}"
+        )
+    if key.revoked_seq is not None:
+        raise SignatureError(
+            f"order {content.number}: key {fingerprint} of "
+            f"{content.authority} is revoked; sign with an active key"
+        )
+    if not signing.verify(bytes(key.public_key), signature, order_bytes):
+        raise SignatureError(
+            f"order {content.number}: the signature does not verify with "
+            f"key {fingerprint} of {content.authority}"
+        )
+
+
+def check_scope(conn: Connection, content: OrderContent, draft: Draft) -> None:
+    """Refuses an order kind, or a subject's component, outside the authority's scope."""
+    auth = require_authority(conn, content.authority)
+    kind = content.kind
+    if kind.value not in auth.kinds:
+        raise OrderOutOfScopeError(
+            f"authority {auth.code} may not sign {kind.value} orders "
+            f"(its scope: {', '.join(auth.kinds)})"
+        )
+    components: set[str] = set()
+    if draft.enlist_rows is not None:
+        components = {row[6] for row in draft.enlist_rows}
+    elif draft.subjects:
+        components = subject_components(conn, [pid for pid, _ in draft.subjects])
+    elif kind is OrderKind.REVOCATION:
+        assert content.revokes is not None
+        target = find_order(conn, content.revokes)
+        if target.kind not in auth.kinds:
+            raise OrderOutOfScopeError(
+                f"authority {auth.code} may not revoke {target.kind} "
+                f"order {target.number}: outside its scope"
+            )
+        pids = [
+            int(r[0])
+            for r in conn.execute(
+                select(order_subjects.c.person_id).where(order_subjects.c.order_seq == target.seq)
+            )
+        ]
+        components = subject_components(conn, pids)
+    outside = sorted(components - set(auth.components))
+    if outside:
+        raise OrderOutOfScopeError(
+            f"authority {auth.code} may not sign for component(s) {', '.join(outside)} "
+            f"(its scope: {', '.join(auth.components) or 'no components'})"
+        )
+
+
+def subject_components(conn: Connection, pids: Sequence[int]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(pids), 500):
+        found.update(
+            r[0]
+            for r in conn.execute(
+                select(roll.c.component).distinct().where(roll.c.person_id.in_(pids[i : i + 500]))
+            )
+        )
+    return found
+
+
+def next_person_id(conn: Connection) -> int:
+    """The first person id of a new enlistment: ids run on across enlistments in ledger order."""
+    top = conn.execute(
+        select(func.max(orders.c.first_person_id + orders.c.subject_count)).where(
+            orders.c.kind == OrderKind.ENLISTMENT.value
+        )
+    ).scalar_one()
+    return int(top) if top is not None else 1
+
+
+def enlist(conn: Connection, seq: int, first: int, draft: Draft) -> None:
+    """Put an enlistment's rows on the roll, numbered from `first` in file order."""
+    assert draft.enlist_rows is not None
+    columns = (
+        *ROLL_COLUMNS,
+        "person_id",
+        "status",
+        "reinstated",
+        "enlisted_seq",
+        "enlisted_category",
+        "name_key",
+    )
+    rows = (
+        (*r, first + i, "active", False, seq, r[8], name_key(r[2], r[3]))
+        for i, r in enumerate(draft.enlist_rows)
+    )
+    bulk_insert(conn, roll, columns, rows)
+
+
+def facts_of(seq: int, content: OrderContent) -> OrderFacts:
+    return OrderFacts(
+        seq=seq,
+        number=content.number,
+        kind=content.kind,
+        effective=content.effective,
+        category=content.category,
+        changes=dict(content.changes),
+    )
+
+
+def row_facts(row: Any) -> OrderFacts:
+    details = json.loads(row.details) if row.details else {}
+    return OrderFacts(
+        seq=int(row.seq),
+        number=row.number,
+        kind=OrderKind(row.kind),
+        effective=as_date(row.effective),
+        category=Category(row.category) if row.category else None,
+        changes=details.get("changes", {}),
+    )
+
+
+def revoked_map(conn: Connection) -> dict[str, date]:
+    """Every revoked order's number and the date its revocation takes effect."""
+    return {
+        r.number: as_date(r.revoked_on)
+        for r in conn.execute(
+            select(orders.c.number, orders.c.revoked_on).where(orders.c.revoked_on.is_not(None))
+        )
+    }
+
+
+@dataclass
+class PersonFile:
+    """What the fold needs of one person: current state, enlistment, later orders."""
+
+    state: PersonState
+    enlisted_category: Category
+    enlistment: OrderFacts
+    orders: list[OrderFacts]
+    previous: dict[int, dict[str, str]]
+
+    def enlisted(self, revoked_on: dict[str, date]) -> PersonState:
+        amendments = [o for o in self.orders if o.kind is OrderKind.AMENDMENT]
+        return enlisted_state(
+            self.state, self.enlisted_category, amendments, self.previous, revoked_on
+        )
+
+
+def load_person_files(conn: Connection, pids: Sequence[int]) -> dict[int, PersonFile]:
+    """The current state and order history of some people, in a few queries."""
+    files: dict[int, PersonFile] = {}
+    enlistments: dict[int, OrderFacts] = {}
+    for i in range(0, len(pids), 500):
+        chunk = pids[i : i + 500]
+        rows = conn.execute(select(roll).where(roll.c.person_id.in_(chunk))).all()
+        needed = {int(r.enlisted_seq) for r in rows} - set(enlistments)
+        for o in conn.execute(select(orders).where(orders.c.seq.in_(needed))):
+            enlistments[int(o.seq)] = row_facts(o)
+        for r in rows:
+            files[int(r.person_id)] = PersonFile(
+                row_to_state(r),
+                Category(r.enlisted_category),
+                enlistments[int(r.enlisted_seq)],
+                [],
+                {},
+            )
+        touched = conn.execute(
+            select(order_subjects.c.person_id, orders)
+            .join(orders, orders.c.seq == order_subjects.c.order_seq)
+            .where(order_subjects.c.person_id.in_(chunk))
+        ).all()
+        for t in touched:
+            f = files[int(t.person_id)]
+            f.orders.append(row_facts(t))
+            if t.details:
+                f.previous[int(t.seq)] = json.loads(t.details).get("previous", {})
+    return files
+
+
+def apply_to_subjects(
+    conn: Connection,
+    order: OrderFacts | None,
+    subjects: Sequence[tuple[int, str]],
+    revoked_after: dict[str, date] | None = None,
+) -> None:
+    """Fold a new order (or a revocation) into each subject's timeline and store the result."""
+    pids = [pid for pid, _ in subjects]
+    files = load_person_files(conn, pids)
+    revoked_before = revoked_map(conn)
+    revoked_now = revoked_after if revoked_after is not None else revoked_before
+    updates = []
+    for pid in pids:
+        f = files[pid]
+        start = f.enlisted(revoked_before)
+        timeline = f.orders + ([order] if order is not None else [])
+        final = check_timeline(start, f.enlistment, timeline, revoked_now)
+        assert final is not None
+        updates.append({"pid": pid, **state_to_values(final)})
+    if order is not None:
+        conn.execute(
+            order_subjects.insert(),
+            [{"order_seq": order.seq, "person_id": pid, "ref": ref} for pid, ref in subjects],
+        )
+    write_states(conn, updates)
+
+
+def write_states(conn: Connection, updates: list[dict[str, Any]]) -> None:
+    """Store people's new states; former serial numbers follow the states."""
+    if not updates:
+        return
+    names = [k for k in updates[0] if k != "pid"]
+    params = [{"p_pid": u["pid"], **{f"p_{k}": u[k] for k in names}} for u in updates]
+    # Clear serial numbers first, so the unique index never sees a transient clash.
+    conn.execute(
+        update(roll).where(roll.c.person_id == bindparam("p_pid")).values(serial_number=None),
+        [{"p_pid": u["pid"]} for u in updates],
+    )
+    stmt = update(roll).where(roll.c.person_id == bindparam("p_pid"))
+    conn.execute(stmt.values({k: bindparam(f"p_{k}") for k in names}), params)
+    pids = [u["pid"] for u in updates]
+    for i in range(0, len(pids), 500):
+        conn.execute(
+            delete(former_serials).where(former_serials.c.person_id.in_(pids[i : i + 500]))
+        )
+    formers = [
+        {"serial_number": s, "person_id": u["pid"]}
+        for u in updates
+        for s in (u["former_serials"] or "").split(";")
+        if s
+    ]
+    if formers:
+        conn.execute(former_serials.insert(), formers)
+
+
+def revoke(conn: Connection, seq: int, content: OrderContent) -> None:
+    """Undo an earlier order from the revocation's effective date, if every timeline allows."""
+    assert content.revokes is not None
+    target = find_order(conn, content.revokes)
+    if target.revoked_by is not None:
+        raise RefusedError(f"order {target.number} is already revoked by {target.revoked_by}")
+    if target.kind in (OrderKind.REVOCATION.value, OrderKind.ENLISTMENT.value):
+        raise RefusedError(
+            f"order {target.number} is a {target.kind}, which cannot be "
+            "revoked; correct a roll with amendments or discharges"
+        )
+    after = revoked_map(conn)
+    after[target.number] = content.effective
+    subjects = [
+        (int(r.person_id), r.ref)
+        for r in conn.execute(
+            select(order_subjects.c.person_id, order_subjects.c.ref).where(
+                order_subjects.c.order_seq == target.seq
+            )
+        )
+    ]
+    if subjects:
+        apply_to_subjects(conn, None, subjects, revoked_after=after)
+    conn.execute(
+        update(orders)
+        .where(orders.c.seq == target.seq)
+        .values(revoked_by=content.number, revoked_on=content.effective)
+    )
+
+
+def store_subject_list(conn: Connection, table: bytes, count: int) -> None:
+    """Keep a subject table by its digest (compressed); the same list is stored once."""
+    digest = sha256_hex(table)
+    if (
+        conn.execute(select(subject_lists.c.sha256).where(subject_lists.c.sha256 == digest)).first()
+        is None
+    ):
+        conn.execute(
+            subject_lists.insert().values(sha256=digest, count=count, data=zlib.compress(table, 1))
+        )
+
+
+def insert_order_row(
+    conn: Connection, seq: int, c: OrderContent, fingerprint: str, first_person_id: int | None
+) -> None:
+    details = None
+    if c.changes:
+        details = json.dumps(
+            {"changes": dict(c.changes), "previous": dict(c.previous)},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+    conn.execute(
+        orders.insert().values(
+            seq=seq,
+            number=c.number,
+            kind=c.kind.value,
+            authority_code=c.authority,
+            key_fingerprint=fingerprint,
+            signed_on=c.signed_on,
+            effective=c.effective,
+            subject_count=c.subjects.count if c.subjects else 0,
+            subjects_sha256=c.subjects.sha256 if c.subjects else None,
+            first_person_id=first_person_id,
+            category=c.category.value if c.category else None,
+            valid_from=c.valid_from,
+            valid_until=c.valid_until,
+            revokes=c.revokes,
+            details=details,
+        )
+    )

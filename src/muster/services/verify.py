@@ -1,0 +1,491 @@
+"""`muster verify`: recompute the ledger, check every signature, rebuild every projection."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from muster.domain.kinds import Category, OrderKind
+from muster.domain.orders import OrderContent
+from muster.domain.roll import OrderFacts, PersonState, fold_person
+from muster.ledger import entries, merkle, note, signing
+from muster.ledger.canonical import sha256_hex
+from muster.services.registry import registry_row
+from muster.store import ledger_store
+from muster.store.roll_rows import name_key, state_to_values
+from muster.store.tables import (
+    authorities,
+    authority_keys,
+    checkpoints,
+    former_serials,
+    merkle_nodes,
+    order_subjects,
+    orders,
+    subject_lists,
+)
+
+MAX_PROBLEMS = 200
+
+
+@dataclass
+class VerifyReport:
+    """What verification found: sizes, the last order applied, and every problem."""
+
+    tree_size: int = 0
+    root: str = ""
+    checkpoints: int = 0
+    orders: int = 0
+    people: int = 0
+    last_order: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, problem: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        elif len(self.problems) == MAX_PROBLEMS:
+            self.problems.append("… more problems not listed")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "tree_size": self.tree_size,
+            "root": self.root,
+            "checkpoints": self.checkpoints,
+            "orders": self.orders,
+            "people": self.people,
+            "last_order": self.last_order,
+            "problems": self.problems,
+        }
+
+
+@dataclass
+class Replay:
+    """The registry as the ledger alone says it is."""
+
+    origin: str = ""
+    public_key: bytes = b""
+    authorities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    keys: dict[str, dict[str, Any]] = field(default_factory=dict)
+    orders: dict[str, dict[str, Any]] = field(default_factory=dict)  # number -> order row
+    contents: list[tuple[int, OrderContent]] = field(default_factory=list)
+    tables: dict[int, bytes] = field(default_factory=dict)  # seq -> subject table bytes
+
+
+def verify_registry(
+    conn: Connection, progress: Callable[[str], None] = lambda _: None
+) -> VerifyReport:
+    """Check everything the registry stores against its ledger; never raises on a problem."""
+    report = VerifyReport()
+    origin, public = registry_row(conn)
+    progress("ledger entries")
+    leaves: list[bytes] = []
+    replay = Replay()
+    load = db_subject_loader(conn)
+    for seq, kind, data, stored_leaf in ledger_store.iter_entries(conn):
+        leaf = merkle.leaf_hash(data)
+        if leaf != stored_leaf:
+            report.add(
+                f"ledger entry {seq}: its data does not match its stored leaf hash "
+                "(the entry was altered)"
+            )
+        leaves.append(leaf)
+        replay_entry(load, replay, report, seq, kind, data)
+    report.tree_size = len(leaves)
+    if replay.origin != origin or replay.public_key != public:
+        report.add("table registry: origin or public key differs from ledger entry 0")
+    progress("Merkle tree and checkpoints")
+    tree = merkle.MemoryNodes(leaves)
+    check_tree(conn, report, tree, len(leaves))
+    check_checkpoints(conn, report, tree, origin, replay.public_key or public)
+    progress("projections")
+    check_authorities(conn, report, replay)
+    check_orders(conn, report, replay)
+    check_roll(conn, report, replay, progress)
+    if replay.contents:
+        report.last_order = replay.contents[-1][1].number
+    report.orders = len(replay.contents)
+    return report
+
+
+SubjectLoader = Callable[[str], bytes | None]
+
+
+def db_subject_loader(conn: Connection) -> SubjectLoader:
+    """Reads subject tables (decompressed) from the database by digest."""
+
+    def load(digest: str) -> bytes | None:
+        blob = conn.execute(
+            select(subject_lists.c.data).where(subject_lists.c.sha256 == digest)
+        ).scalar()
+        if blob is None:
+            return None
+        try:
+            return zlib.decompress(bytes(blob))
+        except zlib.error:
+            return None
+
+    return load
+
+
+def replay_entry(
+    load: SubjectLoader, replay: Replay, report: VerifyReport, seq: int, kind: str, data: bytes
+) -> None:
+    """Fold one entry into the replayed registry, noting what does not hold."""
+    try:
+        e = entries.read_entry(data)
+    except ValueError:
+        report.add(f"ledger entry {seq}: not a readable Muster entry")
+        return
+    if e["entry"] != kind:
+        report.add(f"ledger entry {seq}: stored type {kind!r} but the entry says {e['entry']!r}")
+    if seq == 0:
+        if e["entry"] != entries.REGISTRY_CREATED:
+            report.add("ledger entry 0: expected the registry-created entry")
+            return
+        replay.origin, replay.public_key = e["origin"], entries.unb64(e["public_key"])
+    elif e["entry"] == entries.AUTHORITY_CREATED:
+        a = e["authority"]
+        replay.authorities[a["code"]] = {**a, "entry_seq": seq}
+    elif e["entry"] == entries.KEY_ADDED:
+        raw = entries.unb64(e["public_key"])
+        if signing.fingerprint(raw) != e["fingerprint"]:
+            report.add(f"ledger entry {seq}: key fingerprint does not match its public key")
+        replay.keys[e["fingerprint"]] = {
+            "authority_code": e["authority"],
+            "public_key": raw,
+            "added_seq": seq,
+            "revoked_seq": None,
+        }
+    elif e["entry"] == entries.KEY_REVOKED:
+        if e["fingerprint"] in replay.keys:
+            replay.keys[e["fingerprint"]]["revoked_seq"] = seq
+    elif e["entry"] == entries.ORDER:
+        replay_order(load, replay, report, seq, e)
+
+
+def replay_order(
+    load: SubjectLoader, replay: Replay, report: VerifyReport, seq: int, e: dict[str, Any]
+) -> None:
+    """Check one order entry: key valid when recorded, signature, scope, subject list."""
+    order_bytes, signature, fp = entries.unb64(e["order"]), entries.unb64(e["signature"]), e["key"]
+    content = OrderContent.from_json(orjson.loads(order_bytes))
+    where = f"ledger entry {seq} (order {content.number})"
+    key = replay.keys.get(fp)
+    if key is None or key["authority_code"] != content.authority:
+        report.add(f"{where}: signed with key {fp}, not a key of {content.authority}")
+    elif key["revoked_seq"] is not None:
+        report.add(f"{where}: key {fp} was revoked before the order was recorded")
+    elif not signing.verify(key["public_key"], signature, order_bytes):
+        report.add(f"{where}: the signature does not verify")
+    auth = replay.authorities.get(content.authority)
+    if auth is None or content.kind.value not in auth["kinds"]:
+        report.add(f"{where}: {content.kind.value} is outside the scope of {content.authority}")
+    if content.number in replay.orders:
+        report.add(f"{where}: order number used twice")
+    if content.registry != replay.origin:
+        report.add(f"{where}: drafted for another registry ({content.registry})")
+    first = None
+    if content.kind is OrderKind.ENLISTMENT:
+        first = 1 + sum(
+            o["subject_count"]
+            for o in replay.orders.values()
+            if o["kind"] == OrderKind.ENLISTMENT.value
+        )
+    if content.subjects is not None:
+        table = load(content.subjects.sha256)
+        if table is None or sha256_hex(table) != content.subjects.sha256:
+            report.add(f"{where}: its subject list is missing or altered")
+        else:
+            replay.tables[seq] = table
+    if content.kind is OrderKind.REVOCATION and content.revokes in replay.orders:
+        target = replay.orders[content.revokes]
+        target["revoked_by"], target["revoked_on"] = content.number, content.effective
+    replay.orders[content.number] = order_row(seq, content, fp, first)
+    replay.contents.append((seq, content))
+
+
+def order_row(seq: int, c: OrderContent, fp: str, first: int | None) -> dict[str, Any]:
+    details = None
+    if c.changes:
+        details = {"changes": dict(c.changes), "previous": dict(c.previous)}
+    return {
+        "seq": seq,
+        "number": c.number,
+        "kind": c.kind.value,
+        "authority_code": c.authority,
+        "key_fingerprint": fp,
+        "signed_on": c.signed_on,
+        "effective": c.effective,
+        "subject_count": c.subjects.count if c.subjects else 0,
+        "subjects_sha256": c.subjects.sha256 if c.subjects else None,
+        "first_person_id": first,
+        "category": c.category.value if c.category else None,
+        "valid_from": c.valid_from,
+        "valid_until": c.valid_until,
+        "revokes": c.revokes,
+        "revoked_by": None,
+        "revoked_on": None,
+        "details": details,
+    }
+
+
+def check_tree(conn: Connection, report: VerifyReport, tree: merkle.MemoryNodes, size: int) -> None:
+    expected = sum(size >> level for level in range(size.bit_length() + 1) if size >> level)
+    stored = 0
+    for level, idx, h in conn.execute(
+        select(merkle_nodes.c.level, merkle_nodes.c.idx, merkle_nodes.c.hash)
+    ):
+        stored += 1
+        level, idx = int(level), int(idx)
+        if (idx + 1) << level > size or tree.node(level, idx) != bytes(h):
+            report.add(f"Merkle node level {level} index {idx}: does not match the entries")
+    if stored != expected:
+        report.add(f"Merkle nodes: {stored} stored, {expected} expected for {size} entries")
+    report.root = merkle.root(size, tree).hex() if size else ""
+
+
+def check_checkpoints(
+    conn: Connection, report: VerifyReport, tree: merkle.MemoryNodes, origin: str, public: bytes
+) -> None:
+    verifier = note.verifier_key(origin, public)
+    latest = -1
+    for size, root, text in conn.execute(
+        select(checkpoints.c.size, checkpoints.c.root, checkpoints.c.note)
+    ):
+        report.checkpoints += 1
+        size = int(size)
+        latest = max(latest, size)
+        try:
+            body, _names = note.open_note(text, [verifier])
+            cp = note.parse_checkpoint(body)
+        except Exception as err:
+            report.add(f"checkpoint at size {size}: signature or format does not verify ({err})")
+            continue
+        if cp.size != size or cp.origin != origin or cp.root_hash != bytes(root):
+            report.add(f"checkpoint at size {size}: its note disagrees with its stored row")
+        if size > report.tree_size or merkle.root(size, tree) != cp.root_hash:
+            report.add(f"checkpoint at size {size}: root does not match the ledger's entries")
+    if latest != report.tree_size:
+        report.add(
+            f"latest checkpoint covers {latest} entries, the ledger holds {report.tree_size}"
+        )
+
+
+def compare_rows(
+    report: VerifyReport,
+    what: str,
+    expected: dict[Any, dict[str, Any]],
+    stored: Iterable[Any],
+    key: str,
+) -> None:
+    seen = set()
+    for row in stored:
+        k = getattr(row, key)
+        seen.add(k)
+        want = expected.get(k)
+        if want is None:
+            report.add(f"{what} {k}: stored, but no ledger entry accounts for it")
+            continue
+        for name, value in want.items():
+            have = norm(getattr(row, name))
+            if have != norm(value):
+                report.add(f"{what} {k}: {name} stored {have!r}, ledger says {norm(value)!r}")
+    for k in expected.keys() - seen:
+        report.add(f"{what} {k}: missing from its table")
+
+
+def norm(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, memoryview):
+        return bytes(value)
+    return value
+
+
+def check_authorities(conn: Connection, report: VerifyReport, replay: Replay) -> None:
+    want = {
+        code: {
+            "name": a["name"],
+            "kinds": ",".join(a["kinds"]),
+            "components": ",".join(a["components"]),
+            "holders": json.dumps(a["holders"], ensure_ascii=False),
+            "entry_seq": a["entry_seq"],
+        }
+        for code, a in replay.authorities.items()
+    }
+    compare_rows(report, "authority", want, conn.execute(select(authorities)), "code")
+    compare_rows(
+        report, "authority key", replay.keys, conn.execute(select(authority_keys)), "fingerprint"
+    )
+
+
+def check_orders(conn: Connection, report: VerifyReport, replay: Replay) -> None:
+    want = {
+        o["number"]: {k: v for k, v in o.items() if k != "details"} for o in replay.orders.values()
+    }
+    rows = conn.execute(select(orders)).all()
+    compare_rows(report, "order", want, rows, "number")
+    for row in rows:
+        o = replay.orders.get(row.number)
+        if o is not None and (json.loads(row.details) if row.details else None) != o["details"]:
+            report.add(f"order {row.number}: details stored differ from the signed order")
+
+
+@dataclass
+class RebuiltRoll:
+    """The roll as the ledger folds it: one tuple per person, subjects, former serials."""
+
+    people: dict[int, tuple[Any, ...]]
+    subjects: dict[tuple[int, int], str]
+    formers: dict[str, int]
+
+
+def rebuild_roll(
+    replay: Replay, report: VerifyReport, progress: Callable[[str], None]
+) -> RebuiltRoll:
+    """Fold the enlistment tables and the later orders into the roll."""
+    revoked_on = {
+        o["number"]: o["revoked_on"] for o in replay.orders.values() if o["revoked_on"] is not None
+    }
+    by_person: dict[int, list[OrderFacts]] = {}
+    subjects_want: dict[tuple[int, int], str] = {}
+    enlistments: list[tuple[int, OrderContent]] = []
+    for seq, c in replay.contents:
+        if c.kind is OrderKind.ENLISTMENT:
+            enlistments.append((seq, c))
+        elif seq in replay.tables:
+            _cols, rows = parse_json_table(replay.tables[seq])
+            facts = OrderFacts(seq, c.number, c.kind, c.effective, c.category, dict(c.changes))
+            for pid, ref in rows:
+                by_person.setdefault(int(pid), []).append(facts)
+                subjects_want[(seq, int(pid))] = ref
+    expected: dict[int, tuple[Any, ...]] = {}
+    formers_want: dict[str, int] = {}
+    for seq, c in enlistments:
+        if seq not in replay.tables:
+            continue
+        first = replay.orders[c.number]["first_person_id"]
+        efacts = OrderFacts(seq, c.number, c.kind, c.effective)
+        _cols, rows = parse_json_table(replay.tables[seq])
+        progress(f"rebuilding {len(rows):,} people of {c.number}")
+        for i, r in enumerate(rows):
+            pid = first + i
+            state = enlisted_from_row(pid, r)
+            later = by_person.get(pid)
+            if later:
+                try:
+                    folded = fold_person(state, efacts, later, revoked_on)
+                except Exception as err:
+                    report.add(f"person {pid}: the orders do not fold ({err})")
+                    continue
+                if folded is None:
+                    continue
+                state = folded
+                for s in state.former_serial_numbers:
+                    formers_want[s] = pid
+            expected[pid] = roll_tuple(state, seq, Category(r[8]))
+    report.people = len(expected)
+    return RebuiltRoll(expected, subjects_want, formers_want)
+
+
+def check_roll(
+    conn: Connection, report: VerifyReport, replay: Replay, progress: Callable[[str], None]
+) -> None:
+    """Rebuild the roll from the ledger and compare it with the stored roll."""
+    rebuilt = rebuild_roll(replay, report, progress)
+    expected, subjects_want, formers_want = rebuilt.people, rebuilt.subjects, rebuilt.formers
+    stored_count = 0
+    cols = ", ".join(ROLL_TUPLE_COLUMNS)
+    for row in conn.exec_driver_sql(f"SELECT {cols} FROM roll ORDER BY person_id"):
+        stored_count += 1
+        have = tuple(norm(v) for v in row)
+        have = (*have[:12], bool(have[12]), *have[13:])
+        want = expected.get(int(row[0]))
+        if want is None:
+            report.add(f"roll person {row[0]}: stored, but no enlistment accounts for it")
+        elif have != want:
+            diffs = [
+                f"{n} stored {a!r}, ledger says {b!r}"
+                for n, a, b in zip(ROLL_TUPLE_COLUMNS, have, want, strict=True)
+                if a != b
+            ]
+            report.add(f"roll person {row[0]} ({want[1] or want[2]}): " + "; ".join(diffs))
+    if stored_count != len(expected):
+        report.add(f"roll: {stored_count} rows stored, the ledger accounts for {len(expected)}")
+    stored_subjects = {
+        (int(r.order_seq), int(r.person_id)): r.ref for r in conn.execute(select(order_subjects))
+    }
+    if stored_subjects != subjects_want:
+        bad = set(stored_subjects.items()) ^ set(subjects_want.items())
+        report.add(f"order_subjects: {len(bad)} row(s) differ from the signed subject lists")
+    stored_formers = {
+        r.serial_number: int(r.person_id) for r in conn.execute(select(former_serials))
+    }
+    if stored_formers != formers_want:
+        report.add("former_serials: differs from the serial numbers struck off in the ledger")
+
+
+ROLL_TUPLE_COLUMNS = (
+    "person_id", "serial_number", "national_id", "given_names", "surnames", "birth_date", "sex",
+    "component", "rank", "category", "unit", "status", "reinstated", "former_serials",
+    "removed_rank", "enlisted_seq", "enlisted_category", "name_key",
+)  # fmt: skip
+
+
+def parse_json_table(data: bytes) -> tuple[list[str], list[list[Any]]]:
+    obj = orjson.loads(data)
+    return obj["columns"], obj["rows"]
+
+
+def enlisted_from_row(pid: int, r: list[str]) -> PersonState:
+    return PersonState(
+        pid,
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        date.fromisoformat(r[4]),
+        r[5],
+        r[6],
+        r[7],
+        Category(r[8]),
+        r[9],
+    )
+
+
+def roll_tuple(s: PersonState, enlisted_seq: int, enlisted_category: Category) -> tuple[Any, ...]:
+    v = state_to_values(s)
+    return (
+        s.person_id,
+        v["serial_number"],
+        v["national_id"],
+        v["given_names"],
+        v["surnames"],
+        s.birth_date.isoformat(),
+        v["sex"],
+        s.component,
+        v["rank"],
+        v["category"],
+        v["unit"],
+        v["status"],
+        v["reinstated"],
+        v["former_serials"],
+        v["removed_rank"],
+        enlisted_seq,
+        enlisted_category.value,
+        name_key(s.given_names, s.surnames),
+    )

@@ -1,0 +1,153 @@
+"""The registry's tables. The ledger tables are the record; every other table is a projection
+rebuilt from the ledger by `muster verify`."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+registry = Table(
+    "registry",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("origin", String(200), nullable=False),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("private_key_pem", LargeBinary, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+# --- the record: append-only -------------------------------------------------------------
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("entry_type", String(32), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("leaf_hash", LargeBinary, nullable=False),
+)
+
+merkle_nodes = Table(
+    "merkle_nodes",
+    metadata,
+    Column("level", SmallInteger, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary, nullable=False),
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root", LargeBinary, nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+subject_lists = Table(
+    "subject_lists",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),  # zlib-compressed canonical table bytes
+)
+
+# --- projections --------------------------------------------------------------------------
+authorities = Table(
+    "authorities",
+    metadata,
+    Column("code", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kinds", Text, nullable=False),  # comma-separated order kinds
+    Column("components", Text, nullable=False),  # comma-separated component codes
+    Column("holders", Text, nullable=False),  # JSON list of names
+    Column("entry_seq", BigInteger, nullable=False),
+)
+
+authority_keys = Table(
+    "authority_keys",
+    metadata,
+    Column("fingerprint", String(64), primary_key=True),
+    Column("authority_code", String(40), ForeignKey("authorities.code"), nullable=False),
+    Column("public_key", LargeBinary, nullable=False),
+    Column("added_seq", BigInteger, nullable=False),
+    Column("revoked_seq", BigInteger, nullable=True),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("number", String(100), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("authority_code", String(40), nullable=False),
+    Column("key_fingerprint", String(64), nullable=False),
+    Column("signed_on", Date, nullable=False),
+    Column("effective", Date, nullable=False),
+    Column("subject_count", Integer, nullable=False),
+    Column("subjects_sha256", String(64), nullable=True),
+    Column("first_person_id", BigInteger, nullable=True),
+    Column("category", String(20), nullable=True),
+    Column("valid_from", Date, nullable=True),
+    Column("valid_until", Date, nullable=True),
+    Column("revokes", String(100), nullable=True),
+    Column("revoked_by", String(100), nullable=True),
+    Column("revoked_on", Date, nullable=True),
+    Column("details", Text, nullable=True),  # JSON: amendment changes and previous values
+)
+Index("ix_orders_kind", orders.c.kind)
+
+roll = Table(
+    "roll",
+    metadata,
+    Column("person_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("serial_number", String(40), nullable=True, unique=True),
+    Column("national_id", String(16), nullable=False, unique=True),
+    Column("given_names", String(200), nullable=False),
+    Column("surnames", String(200), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("sex", String(1), nullable=False),
+    Column("component", String(8), nullable=False),
+    Column("rank", String(80), nullable=True),
+    Column("category", String(20), nullable=False),
+    Column("unit", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("reinstated", Boolean, nullable=False),
+    Column("former_serials", Text, nullable=True),  # ';'-separated, oldest first
+    Column("removed_rank", String(80), nullable=True),
+    Column("enlisted_seq", BigInteger, nullable=False),
+    Column("enlisted_category", String(20), nullable=False),
+    Column("name_key", String(400), nullable=False),  # accent- and case-folded full name
+)
+Index("ix_roll_surnames_key", roll.c.name_key)
+
+former_serials = Table(
+    "former_serials",
+    metadata,
+    Column("serial_number", String(40), primary_key=True),
+    Column("person_id", BigInteger, nullable=False),
+)
+
+order_subjects = Table(
+    "order_subjects",
+    metadata,
+    Column("order_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("person_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("ref", String(60), nullable=False),
+)
+Index("ix_order_subjects_person", order_subjects.c.person_id)
+
+PROJECTIONS = (authorities, authority_keys, orders, roll, former_serials, order_subjects)

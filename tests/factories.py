@@ -1,0 +1,101 @@
+"""Small factories: people, authorities and orders for tests, on a real registry."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine
+
+from muster.domain.kinds import OrderKind
+from muster.domain.roll_import import ROLL_COLUMNS, check_roll_rows
+from muster.ledger import signing
+from muster.reference_data import load_reference
+from muster.services import authorities, drafts
+from muster.services.context import Actor
+from muster.services.recording import RecordedOrder, record_order
+from muster.services.registry import init_registry, writing
+
+PASSPHRASE = "registry passphrase for tests"
+ACTOR = Actor("tester")
+GIVEN = ["JOSÉ GREGORIO", "MARÍA DEL CARMEN", "LUIS", "YUSMARY", "CARLOS ALBERTO", "ANA"]
+SURNAMES = ["GONZÁLEZ PÉREZ", "RODRÍGUEZ", "DE LA CRUZ HERNÁNDEZ", "PÉREZ DE GONZÁLEZ"]
+RANKS = {"GNB": ["Guardia Nacional", "Distinguido", "Sargento Primero", "Teniente"],
+         "EB": ["Soldado", "Cabo Primero", "Sargento Segundo", "Capitán"]}
+
+
+def roll_row(i: int, component: str = "GNB", category: str = "active") -> list[str]:
+    """One roll row, as a CSV would hold it; `i` makes serial and cédula unique."""
+    rng = random.Random(i)
+    ranks = [r for r in RANKS[component] if load_reference().find_rank(component, r)]
+    return [f"{component}-{i:07d}", f"V-{10_000_000 + i}", rng.choice(GIVEN), rng.choice(SURNAMES),
+            f"{1970 + i % 30}-{1 + i % 12:02d}-{1 + i % 28:02d}", "M" if i % 3 else "F",
+            component, rng.choice(ranks), category, f"Unidad {i % 17}"]
+
+
+def roll_rows(n: int, start: int = 1, component: str = "GNB") -> list[list[str]]:
+    return [roll_row(i, component) for i in range(start, start + n)]
+
+
+def csv_text(rows: Sequence[Sequence[str]]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(ROLL_COLUMNS)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+@dataclass
+class Signer:
+    """An authority's code with its private key and fingerprint."""
+
+    code: str
+    key: Any
+    fingerprint: str
+
+
+def new_registry(engine: Engine) -> None:
+    init_registry(engine, PASSPHRASE, "muster.test/registry", ACTOR)
+
+
+def new_authority(engine: Engine, code: str, kinds: Sequence[OrderKind],
+                  components: Sequence[str] = ("GNB", "EB")) -> Signer:
+    key = signing.generate_private_key()
+    public = signing.public_key_raw(key)
+    with writing(engine, PASSPHRASE) as (conn, _reg):
+        fp = authorities.create_authority(
+            conn, ACTOR, code=code, name=f"Office {code}", kinds=kinds,
+            components=list(components) if any(k.has_subjects for k in kinds) else [],
+            holders=["Holder"], public_key=public, reference=load_reference())
+    return Signer(code, key, fp)
+
+
+def enlist(engine: Engine, signer: Signer, rows: Sequence[Sequence[str]], number: str,
+           effective: date = date(2014, 1, 1)) -> RecordedOrder:
+    positions = {c: i for i, c in enumerate(ROLL_COLUMNS)}
+    checked = check_roll_rows(rows, positions, load_reference(), source="test")
+    with writing(engine, PASSPHRASE) as (conn, reg):
+        draft = drafts.draft_enlistment(reg.origin, checked, number=number,
+                                        authority=signer.code, signed_on=effective,
+                                        effective=effective, grounds="")
+        return record_order(conn, reg, ACTOR, draft, signing.sign(signer.key, draft.order_bytes),
+                            signer.fingerprint)
+
+
+def issue(engine: Engine, signer: Signer, kind: OrderKind, number: str, on: str,
+          refs: Sequence[str] = (), effective: str | None = None, *,
+          sign_with: Any = None, fingerprint: str | None = None,
+          **kw: Any) -> RecordedOrder:
+    request = drafts.OrderRequest(kind=kind, number=number, authority=signer.code,
+                                  signed_on=date.fromisoformat(on),
+                                  effective=date.fromisoformat(effective or on), refs=refs, **kw)
+    with writing(engine, PASSPHRASE) as (conn, reg):
+        draft = drafts.draft_order(conn, reg.origin, request)
+        signature = signing.sign(sign_with or signer.key, draft.order_bytes)
+        return record_order(conn, reg, ACTOR, draft, signature, fingerprint or signer.fingerprint)
