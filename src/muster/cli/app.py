@@ -7,7 +7,7 @@ import sys
 import click
 
 from muster import __version__
-from muster.cli import authority_cmd, common, order_cmd, registry_cmd
+from muster.cli import authority_cmd, common, demo_cmd, ledger_cmd, order_cmd, registry_cmd
 
 app = common.typer_app(
     "Muster: the roll of an armed force, changed only by signed orders in a verifiable "
@@ -19,25 +19,18 @@ app.add_typer(authority_cmd.app, name="authority")
 app.add_typer(order_cmd.roll_app, name="roll")
 app.add_typer(order_cmd.order_app, name="order")
 app.add_typer(registry_cmd.person_app, name="person")
+app.command("verify")(ledger_cmd.verify)
+app.add_typer(ledger_cmd.ledger_app, name="ledger")
+app.command("demo")(demo_cmd.demo)
 
 
-def _register_optional() -> None:
-    from muster.cli import ledger_cmd
-
-    app.command("verify")(ledger_cmd.verify)
-    app.add_typer(ledger_cmd.ledger_app, name="ledger")
-    try:
-        from muster.cli import demo_cmd
-    except ImportError:
-        pass
-    else:
-        app.command("demo")(demo_cmd.demo)
+def _register_match() -> None:
+    """The batch matcher, when this build of Muster ships it."""
     try:
         from muster.cli import match_cmd
-    except ImportError:
-        pass
-    else:
-        match_cmd.register(app)
+    except ImportError:  # the matcher is an optional part of the package
+        return
+    match_cmd.register(app)
 
 
 @app.callback()
@@ -49,10 +42,7 @@ def _root(version: bool = False) -> None:
 
 def main() -> None:
     """Entry point: run the command, exit with its code."""
-    try:
-        _register_optional()
-    except ImportError:
-        pass
+    _register_match()
     try:
         app(prog_name="muster")
     except click.exceptions.Exit as done:

@@ -1,0 +1,65 @@
+"""`muster demo`: build the demo registry and show what it holds."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+
+from muster.cli import common
+from muster.services import queries
+from muster.services.demo import DEMO_PASSPHRASE, build_demo
+
+
+def demo(
+    size: int = typer.Option(200_000, "--size", min=100, help="People on the synthetic roll."),
+    seed: int = typer.Option(2018, "--seed", help="Seed: the same seed gives the same roll."),
+    keys_dir: Path = typer.Option(
+        Path("muster-demo-keys"), "--keys-dir", help="Where to write the demo authorities' keys."
+    ),
+    as_json: bool = common.JsonOption,
+) -> None:
+    """Build the demo registry (synthetic data) into MUSTER_DATABASE_URL and show it."""
+    s = common.settings()
+    engine = common.engine(s)
+    passphrase = s.registry_passphrase.get_secret_value() if s.registry_passphrase else None
+    started = time.perf_counter()
+    with common.err_console.status("building the demo registry…") as status:
+        result = build_demo(engine, size, seed, passphrase, keys_dir, lambda m: status.update(m))
+    seconds = time.perf_counter() - started
+    with engine.connect() as conn:
+        stats = queries.stats(conn, None)
+    if as_json:
+        common.emit_json(
+            {
+                "created": result.created,
+                "size": result.size,
+                "seed": result.seed,
+                "orders": result.orders,
+                "seconds": round(seconds, 1),
+                "stats": stats,
+                "examples": result.examples,
+                "database": engine.url.render_as_string(hide_password=True),
+            }
+        )
+        return
+    where = engine.url.render_as_string(hide_password=True)
+    if result.created:
+        common.say(f"demo registry built in {seconds:.1f} s: {result.orders} orders ({where})")
+    else:
+        common.say(f"{where} already holds the demo registry; nothing changed")
+    print(f"people on the roll: {stats['total']:,}")
+    for group in ("by_status", "by_category", "by_component"):
+        print(f"  {group[3:]:>10}: " + ", ".join(f"{k} {v:,}" for k, v in stats[group].items()))
+    print("try:")
+    for label, p in result.examples.items():
+        ref = p["serial_number"] or p["national_id"]
+        print(f"  muster person show {ref:<14}  # {p['name']}: {label}")
+    print("  muster stats --as-of 2018-12-20     # before the strike-off")
+    print("  muster verify                        # check every signature and the Merkle tree")
+    if result.created:
+        print(
+            f"authority keys in {keys_dir}/ (passphrase {DEMO_PASSPHRASE!r}); registry "
+            f"passphrase: {'MUSTER_REGISTRY_PASSPHRASE' if passphrase else repr(DEMO_PASSPHRASE)}"
+        )

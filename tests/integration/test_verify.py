@@ -1,0 +1,142 @@
+"""`verify` passes on an honest registry and names whatever was altered behind its back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select, text, update
+from sqlalchemy.engine import Connection
+
+from muster.domain.kinds import OrderKind as K
+from muster.services.export import export_ledger, verify_export
+from muster.services.verify import verify_registry
+from muster.store.tables import (
+    authority_keys,
+    checkpoints,
+    ledger_entries,
+    merkle_nodes,
+    orders,
+    roll,
+    subject_lists,
+)
+from tests.factories import enlist, issue, new_authority, new_registry, roll_rows
+
+
+@pytest.fixture
+def built(engine: Engine) -> Engine:
+    new_registry(engine)
+    clerk = new_authority(engine, "REG-GNB", [K.ENLISTMENT], ["GNB"])
+    cmd = new_authority(engine, "CG-GNB", [K.ABSENCE, K.STRIKE_OFF, K.AMENDMENT], ["GNB"])
+    enlist(engine, clerk, roll_rows(12), "ENL-1")
+    issue(engine, cmd, K.ABSENCE, "AUS-1", "2016-01-01", ["GNB-0000002", "GNB-0000003"])
+    issue(engine, cmd, K.STRIKE_OFF, "SO-1", "2018-12-21", ["GNB-0000002"])
+    issue(engine, cmd, K.AMENDMENT, "AMD-1", "2017-01-01", ["GNB-0000004"],
+          changes={"given_names": "PEDRO"})
+    return engine
+
+
+def test_honest_registry_verifies(built: Engine) -> None:
+    with built.connect() as conn:
+        report = verify_registry(conn)
+    assert report.ok, report.problems
+    assert report.people == 12 and report.orders == 4 and report.last_order == "AMD-1"
+    assert report.tree_size == 9  # registry, 2 authorities with a key each, 4 orders
+
+
+def order_seq(conn: Connection, number: str) -> int:
+    return int(conn.execute(select(orders.c.seq).where(orders.c.number == number)).scalar_one())
+
+
+def alter_order_entry(conn: Connection) -> None:
+    seq = order_seq(conn, "SO-1")
+    data = conn.execute(select(ledger_entries.c.data).where(ledger_entries.c.seq == seq)).scalar_one()
+    conn.execute(update(ledger_entries).where(ledger_entries.c.seq == seq)
+                 .values(data=bytes(data).replace(b'"recorded":{"at":"2', b'"recorded":{"at":"1')))
+
+
+def alter_authority_entry(conn: Connection) -> None:
+    data = conn.execute(select(ledger_entries.c.data).where(ledger_entries.c.seq == 1)).scalar_one()
+    conn.execute(update(ledger_entries).where(ledger_entries.c.seq == 1)
+                 .values(data=bytes(data).replace(b"Office REG-GNB", b"Office XXX-GNB")))
+
+
+def alter_key(conn: Connection) -> None:
+    fp = conn.execute(select(authority_keys.c.fingerprint).limit(1)).scalar_one()
+    conn.execute(update(authority_keys).where(authority_keys.c.fingerprint == fp)
+                 .values(public_key=b"\x00" * 32))
+
+
+def alter_roll(conn: Connection) -> None:
+    conn.execute(update(roll).where(roll.c.serial_number == "GNB-0000005").values(status="discharged"))
+
+
+def alter_identity(conn: Connection) -> None:
+    conn.execute(update(roll).where(roll.c.serial_number == "GNB-0000006")
+                 .values(birth_date="1999-09-09" if conn.dialect.name == "sqlite" else text("DATE '1999-09-09'")))
+
+
+def alter_subjects(conn: Connection) -> None:
+    import zlib
+
+    digest, blob = conn.execute(select(subject_lists.c.sha256, subject_lists.c.data).where(
+        subject_lists.c.count == 12)).one()
+    data = zlib.decompress(bytes(blob)).replace(b"GNB-0000007", b"GNB-0000777")
+    conn.execute(update(subject_lists).where(subject_lists.c.sha256 == digest)
+                 .values(data=zlib.compress(data)))
+
+
+def alter_checkpoint(conn: Connection) -> None:
+    size, note = conn.execute(select(checkpoints.c.size, checkpoints.c.note)
+                              .order_by(checkpoints.c.size.desc()).limit(1)).one()
+    lines = note.split("\n")
+    lines[1] = str(int(lines[1]) + 1)
+    conn.execute(update(checkpoints).where(checkpoints.c.size == size).values(note="\n".join(lines)))
+
+
+def drop_node(conn: Connection) -> None:
+    conn.execute(merkle_nodes.delete().where(merkle_nodes.c.level == 1, merkle_nodes.c.idx == 0))
+
+
+def alter_order_row(conn: Connection) -> None:
+    conn.execute(update(orders).where(orders.c.number == "AUS-1").values(authority_code="REG-GNB"))
+
+
+TAMPERS: dict[str, tuple[Callable[[Connection], None], str]] = {
+    "order entry": (alter_order_entry, "ledger entry 7"),
+    "authority entry": (alter_authority_entry, "ledger entry 1"),
+    "authority key": (alter_key, "authority key"),
+    "roll status": (alter_roll, "roll person 5"),
+    "roll identity": (alter_identity, "birth_date stored"),
+    "subject list": (alter_subjects, "subject list is missing or altered"),
+    "checkpoint": (alter_checkpoint, "checkpoint at size"),
+    "merkle node": (drop_node, "Merkle nodes"),
+    "order row": (alter_order_row, "order AUS-1: authority_code"),
+}
+
+
+@pytest.mark.parametrize("name", list(TAMPERS))
+def test_tampering_is_found_and_named(built: Engine, name: str) -> None:
+    tamper, expected = TAMPERS[name]
+    with built.begin() as conn:
+        tamper(conn)
+    with built.connect() as conn:
+        report = verify_registry(conn)
+    assert not report.ok
+    assert any(expected in p for p in report.problems), report.problems
+
+
+def test_export_verifies_without_a_database(built: Engine, tmp_path: Path) -> None:
+    out = tmp_path / "export"
+    with built.connect() as conn:
+        info = export_ledger(conn, out)
+    assert info["tree_size"] == 9
+    assert (out / "checkpoint").is_file() and (out / "keys" / "registry.vkey").is_file()
+    report = verify_export(out)
+    assert report.ok, report.problems
+    assert report.people == 12 and report.last_order == "AMD-1"
+    # a changed subject table is caught by its digest
+    table = next((out / "subjects").glob("*.json"))
+    table.write_bytes(table.read_bytes().replace(b"GNB", b"GNX"))
+    assert not verify_export(out).ok
