@@ -111,7 +111,7 @@ def create_authority(
 def add_key(conn: Connection, actor: Actor, code: str, public_key: bytes) -> str:
     """Record a new signing key for an authority; returns its fingerprint."""
     require_authority(conn, code)
-    fingerprint = signing.fingerprint(public_key)
+    fingerprint: str = signing.fingerprint(public_key)
     taken = conn.execute(
         select(authority_keys.c.authority_code).where(authority_keys.c.fingerprint == fingerprint)
     ).first()

@@ -291,19 +291,18 @@ def request(
     )
 
 
+def is_troop(p: SyntheticPerson) -> bool:
+    """Whether a person is a non-commissioned officer or enlisted member."""
+    rank = load_reference().find_rank(p.component, p.rank)
+    return rank is not None and rank.rank_class in ("NCO", "enlisted")
+
+
 def scenario_orders(
     demo: _Demo, people: Sequence[SyntheticPerson], rng: random.Random, size: int
 ) -> None:
     old = [p for p in people if p.birth_date <= date(1995, 12, 31)]
     scale = size / 200_000
-    gnb_troops = [
-        p
-        for p in old
-        if p.component == "GNB"
-        and p.category == "active"
-        and load_reference().find_rank("GNB", p.rank) is not None
-        and load_reference().find_rank("GNB", p.rank).rank_class in ("NCO", "enlisted")
-    ]  # type: ignore[union-attr]
+    gnb_troops = [p for p in old if p.component == "GNB" and p.category == "active" and is_troop(p)]
     deserters = rng.sample(
         gnb_troops, min(len(gnb_troops), max(1, round(DESERTERS_PER_200K * scale)))
     )
@@ -375,7 +374,11 @@ def scenario_orders(
                 grounds="Hoja de comisión / autorización de viaje",
             )
         )
-    for code, comp_filter in (("CG-GNB", lambda c: c == "GNB"), ("MPPD", lambda c: c != "GNB")):
+    for code, gnb in (("CG-GNB", True), ("MPPD", False)):
+
+        def comp_filter(component: str, gnb: bool = gnb) -> bool:
+            return (component == "GNB") == gnb
+
         mine = [p.serial_number for p in discharged if comp_filter(p.component)]
         if mine:
             requests_by[code].append(

@@ -1,0 +1,243 @@
+"""Registry benchmark: import a large roll, strike off 4,300 members, verify, prove inclusion.
+
+    python -m bench.registry --size 2000000 --runs 3 [--pg-url URL]
+
+Each figure is the median of `--runs` runs on a fresh database, on SQLite and (when a
+PostgreSQL URL is given, or MUSTER_TEST_PG_URL is set) on PostgreSQL, all in one session.
+Results go to docs/benchmarks.md (section "registry").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.machine import describe, replace_section
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+MUSTER = str(Path(sys.executable).parent / "muster")
+ENV = {"MUSTER_REGISTRY_PASSPHRASE": "bench registry", "MUSTER_KEY_PASSPHRASE": "bench key"}
+STRUCK = 4300
+
+
+def roll_csv(size: int, seed: int) -> tuple[Path, list[str]]:
+    """The synthetic roll file (cached) and the serial numbers of GNB troops and NCOs."""
+    from muster.demo.population import generate_roll, write_roll_csv
+
+    path = OUT / f"roll-{size}-{seed}.csv"
+    people = generate_roll(size, seed)
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        write_roll_csv(path, people)
+    gnb = [p.serial_number for p in people if p.component == "GNB" and p.category == "active"
+           and not p.rank.startswith(("Teniente", "Capit", "Mayor", "Coronel", "General"))]
+    return path, gnb
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run([MUSTER, *args], env=env, cwd=cwd, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"muster {' '.join(args)} failed:\n{proc.stderr}")
+    return elapsed
+
+
+def fresh_pg(url: str) -> str:
+    name = f"muster_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def one_run(db_url: str, roll: Path, troops: list[str], workdir: Path) -> dict[str, float]:
+    """One fresh registry: import, strike-off in process and by command, verify, proofs."""
+    env = {**os.environ, **ENV, "MUSTER_DATABASE_URL": db_url}
+    run(["init"], env, workdir)
+    run(["authority", "create", "REG", "--name", "Registro", "--kinds", "enlistment",
+         "--components", "EB,AB,AMB,GNB,MB", "--key-out", "reg.pem"], env, workdir)
+    run(["authority", "create", "CG-GNB", "--name", "Comandante GNB", "--kinds",
+         "absence,strike-off", "--components", "GNB", "--key-out", "cg.pem"], env, workdir)
+    figures = {"import_s": run(["roll", "import", str(roll), "--authority", "REG", "--key",
+                                "reg.pem", "--signed-on", "2013-12-31"], env, workdir)}
+    chosen = random.Random(7).sample(troops, 2 * STRUCK)
+    lists = {}
+    for name, part in (("a", chosen[:STRUCK]), ("b", chosen[STRUCK:])):
+        lists[name] = workdir / f"deserters-{name}.txt"
+        lists[name].write_text("\n".join(part) + "\n")
+        run(["order", "issue", "--kind", "absence", "--number", f"AUS-{name}", "--authority",
+             "CG-GNB", "--key", "cg.pem", "--signed-on", "2016-01-01", "--subjects",
+             str(lists[name])], env, workdir)
+    figures["strike_off_in_process_s"] = strike_off_in_process(db_url, workdir, lists["a"])
+    figures["strike_off_command_s"] = run(
+        ["order", "issue", "--kind", "strike-off", "--number", "SO-b", "--authority", "CG-GNB",
+         "--key", "cg.pem", "--signed-on", "2018-12-21", "--subjects", str(lists["b"])],
+        env, workdir)
+    figures["verify_s"] = run(["verify"], env, workdir)
+    figures["proof_ms"] = 1000 * proof_time(db_url)
+    return figures
+
+
+def strike_off_in_process(db_url: str, workdir: Path, subjects: Path) -> float:
+    """Draft, sign and record a strike-off in this process, commit included."""
+    from muster.domain.kinds import OrderKind
+    from muster.domain.orders import parse_subject_lines
+    from muster.ledger import signing
+    from muster.services import drafts
+    from muster.services.context import Actor
+    from muster.services.recording import record_order
+    from muster.services.registry import writing
+    from muster.store.dialects import make_engine
+
+    key = signing.load_private_key((workdir / "cg.pem").read_bytes(), ENV["MUSTER_KEY_PASSPHRASE"].encode())
+    fp = signing.fingerprint(signing.public_key_raw(key))
+    refs = parse_subject_lines(subjects.read_text(), str(subjects))
+    engine = make_engine(db_url)
+    request = drafts.OrderRequest(kind=OrderKind.STRIKE_OFF, number="SO-a", authority="CG-GNB",
+                                  signed_on=date(2018, 12, 21), effective=date(2018, 12, 21),
+                                  refs=refs)
+    started = time.perf_counter()
+    with writing(engine, ENV["MUSTER_REGISTRY_PASSPHRASE"]) as (conn, reg):
+        draft = drafts.draft_order(conn, reg.origin, request)
+        record_order(conn, reg, Actor("bench"), draft, signing.sign(key, draft.order_bytes), fp)
+    elapsed = time.perf_counter() - started
+    engine.dispose()
+    return elapsed
+
+
+def proof_time(db_url: str) -> float:
+    """Median seconds of one inclusion proof from the database (random entries)."""
+    from muster.ledger import merkle
+    from muster.store import ledger_store
+    from muster.store.dialects import make_engine
+
+    engine = make_engine(db_url)
+    rng = random.Random(3)
+    with engine.connect() as conn:
+        size = ledger_store.tree_size(conn)
+        reader = ledger_store.SqlNodeReader(conn)
+        seconds = time_calls(lambda: merkle.inclusion_proof(rng.randrange(size), size, reader), 500)
+    engine.dispose()
+    return seconds
+
+
+def large_tree_proof_time(leaves: int) -> float:
+    """Median seconds of an inclusion proof read from a SQLite table of a large tree."""
+    from muster.ledger import merkle
+    from muster.store.dialects import bulk_insert, make_engine
+    from muster.store.tables import merkle_nodes, metadata
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/tree.db")
+        metadata.create_all(engine, tables=[merkle_nodes])
+        hashes = [merkle.leaf_hash(i.to_bytes(8, "big")) for i in range(leaves)]
+        tree = merkle.MemoryNodes(hashes)
+        rows = ((lv, ix, tree.node(lv, ix)) for lv in range(leaves.bit_length())
+                for ix in range(leaves >> lv))
+        with engine.begin() as conn:
+            bulk_insert(conn, merkle_nodes, ("level", "idx", "hash"), rows)
+        from muster.store.ledger_store import SqlNodeReader
+
+        rng = random.Random(5)
+        with engine.connect() as conn:
+            reader = SqlNodeReader(conn)
+            seconds = time_calls(lambda: merkle.inclusion_proof(rng.randrange(leaves), leaves, reader), 500)
+        engine.dispose()
+    return seconds
+
+
+def time_calls(fn: Callable[[], object], n: int) -> float:
+    """Median seconds of one call, over n calls."""
+    samples = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=2_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2018)
+    parser.add_argument("--pg-url", default=os.environ.get("MUSTER_TEST_PG_URL"))
+    parser.add_argument("--tree", type=int, default=1_000_000, help="leaves of the proof tree")
+    parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    roll, troops = roll_csv(args.size, args.seed)
+    results: dict[str, list[dict[str, float]]] = {}
+    backends = [("SQLite", None)] + ([("PostgreSQL", args.pg_url)] if args.pg_url else [])
+    for name, pg in backends:
+        for i in range(args.runs):
+            with tempfile.TemporaryDirectory() as tmp:
+                url = fresh_pg(pg) if pg else f"sqlite:///{tmp}/muster.db"
+                figures = one_run(url, roll, troops, Path(tmp))
+                print(name, i, json.dumps({k: round(v, 3) for k, v in figures.items()}), flush=True)
+                results.setdefault(name, []).append(figures)
+    big_proof_ms = 1000 * large_tree_proof_time(args.tree)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    write_doc(args, results, big_proof_ms, peak_mb)
+
+
+def write_doc(args: argparse.Namespace, results: dict[str, list[dict[str, float]]],
+              big_proof_ms: float, peak_mb: float) -> None:
+    rows = [
+        ("import_s", "`muster roll import` of the whole roll (command, s)", "< 60"),
+        ("strike_off_in_process_s", "strike-off of 4,300 subjects: draft, sign, record, commit (s)", "< 1"),
+        ("strike_off_command_s", "strike-off of 4,300 subjects: whole `muster order issue` (s)", "< 2"),
+        ("verify_s", "`muster verify` of that registry (command, s)", "< 60"),
+        ("proof_ms", "inclusion proof from the database, registry's own ledger (ms)", "< 1"),
+    ]
+    names = list(results)
+    lines = [
+        "## Registry",
+        "",
+        f"Roll of {args.size:,} synthetic people (seed {args.seed}); medians of {args.runs} runs on "
+        "a fresh database each, all backends in one session.",
+        f"Machine: {describe()}.",
+        f"Command: `python -m bench.registry --size {args.size} --runs {args.runs}`"
+        + (" with MUSTER_TEST_PG_URL set" if args.pg_url else "") + ".",
+        "",
+        "| figure | target | " + " | ".join(names) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in names) + " |",
+    ]
+    for key, label, target in rows:
+        cells = [f"{statistics.median(r[key] for r in results[n]):.3f}" for n in names]
+        lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+    lines += [
+        f"| inclusion proof in a {args.tree:,}-leaf tree stored in SQLite (ms) | < 1 | "
+        f"{big_proof_ms:.3f} |" + " |" * (len(names) - 1),
+        "",
+        f"Largest resident memory of any `muster` process: {peak_mb:,.0f} MB.",
+        "",
+        "Every run: " + "; ".join(
+            f"{n} " + ", ".join(f"{k} {v:.2f}" for k, v in r.items()) for n in names for r in results[n]),
+    ]
+    replace_section(args.doc, "registry", "
+".join(lines))
+    print("
+".join(lines))
+
+
+if __name__ == "__main__":
+    main()
