@@ -23,17 +23,28 @@ PASSPHRASE = "registry passphrase for tests"
 ACTOR = Actor("tester")
 GIVEN = ["JOSÉ GREGORIO", "MARÍA DEL CARMEN", "LUIS", "YUSMARY", "CARLOS ALBERTO", "ANA"]
 SURNAMES = ["GONZÁLEZ PÉREZ", "RODRÍGUEZ", "DE LA CRUZ HERNÁNDEZ", "PÉREZ DE GONZÁLEZ"]
-RANKS = {"GNB": ["Guardia Nacional", "Distinguido", "Sargento Primero", "Teniente"],
-         "EB": ["Soldado", "Cabo Primero", "Sargento Segundo", "Capitán"]}
+RANKS = {
+    "GNB": ["Guardia Nacional", "Distinguido", "Sargento Primero", "Teniente"],
+    "EB": ["Soldado", "Cabo Primero", "Sargento Segundo", "Capitán"],
+}
 
 
 def roll_row(i: int, component: str = "GNB", category: str = "active") -> list[str]:
     """One roll row, as a CSV would hold it; `i` makes serial and cédula unique."""
     rng = random.Random(i)
     ranks = [r for r in RANKS[component] if load_reference().find_rank(component, r)]
-    return [f"{component}-{i:07d}", f"V-{10_000_000 + i}", rng.choice(GIVEN), rng.choice(SURNAMES),
-            f"{1970 + i % 30}-{1 + i % 12:02d}-{1 + i % 28:02d}", "M" if i % 3 else "F",
-            component, rng.choice(ranks), category, f"Unidad {i % 17}"]
+    return [
+        f"{component}-{i:07d}",
+        f"V-{10_000_000 + i}",
+        rng.choice(GIVEN),
+        rng.choice(SURNAMES),
+        f"{1970 + i % 30}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+        "M" if i % 3 else "F",
+        component,
+        rng.choice(ranks),
+        category,
+        f"Unidad {i % 17}",
+    ]
 
 
 def roll_rows(n: int, start: int = 1, component: str = "GNB") -> list[list[str]]:
@@ -64,37 +75,72 @@ def new_registry(engine: Engine) -> None:
     init_registry(engine, PASSPHRASE, "muster.test/registry", ACTOR)
 
 
-def new_authority(engine: Engine, code: str, kinds: Sequence[OrderKind],
-                  components: Sequence[str] = ("GNB", "EB")) -> Signer:
+def new_authority(
+    engine: Engine, code: str, kinds: Sequence[OrderKind], components: Sequence[str] = ("GNB", "EB")
+) -> Signer:
     key = signing.generate_private_key()
     public = signing.public_key_raw(key)
     with writing(engine, PASSPHRASE) as (conn, _reg):
         fp = authorities.create_authority(
-            conn, ACTOR, code=code, name=f"Office {code}", kinds=kinds,
+            conn,
+            ACTOR,
+            code=code,
+            name=f"Office {code}",
+            kinds=kinds,
             components=list(components) if any(k.has_subjects for k in kinds) else [],
-            holders=["Holder"], public_key=public, reference=load_reference())
+            holders=["Holder"],
+            public_key=public,
+            reference=load_reference(),
+        )
     return Signer(code, key, fp)
 
 
-def enlist(engine: Engine, signer: Signer, rows: Sequence[Sequence[str]], number: str,
-           effective: date = date(2014, 1, 1)) -> RecordedOrder:
+def enlist(
+    engine: Engine,
+    signer: Signer,
+    rows: Sequence[Sequence[str]],
+    number: str,
+    effective: date = date(2014, 1, 1),
+) -> RecordedOrder:
     positions = {c: i for i, c in enumerate(ROLL_COLUMNS)}
     checked = check_roll_rows(rows, positions, load_reference(), source="test")
     with writing(engine, PASSPHRASE) as (conn, reg):
-        draft = drafts.draft_enlistment(reg.origin, checked, number=number,
-                                        authority=signer.code, signed_on=effective,
-                                        effective=effective, grounds="")
-        return record_order(conn, reg, ACTOR, draft, signing.sign(signer.key, draft.order_bytes),
-                            signer.fingerprint)
+        draft = drafts.draft_enlistment(
+            reg.origin,
+            checked,
+            number=number,
+            authority=signer.code,
+            signed_on=effective,
+            effective=effective,
+            grounds="",
+        )
+        return record_order(
+            conn, reg, ACTOR, draft, signing.sign(signer.key, draft.order_bytes), signer.fingerprint
+        )
 
 
-def issue(engine: Engine, signer: Signer, kind: OrderKind, number: str, on: str,
-          refs: Sequence[str] = (), effective: str | None = None, *,
-          sign_with: Any = None, fingerprint: str | None = None,
-          **kw: Any) -> RecordedOrder:
-    request = drafts.OrderRequest(kind=kind, number=number, authority=signer.code,
-                                  signed_on=date.fromisoformat(on),
-                                  effective=date.fromisoformat(effective or on), refs=refs, **kw)
+def issue(
+    engine: Engine,
+    signer: Signer,
+    kind: OrderKind,
+    number: str,
+    on: str,
+    refs: Sequence[str] = (),
+    effective: str | None = None,
+    *,
+    sign_with: Any = None,
+    fingerprint: str | None = None,
+    **kw: Any,
+) -> RecordedOrder:
+    request = drafts.OrderRequest(
+        kind=kind,
+        number=number,
+        authority=signer.code,
+        signed_on=date.fromisoformat(on),
+        effective=date.fromisoformat(effective or on),
+        refs=refs,
+        **kw,
+    )
     with writing(engine, PASSPHRASE) as (conn, reg):
         draft = drafts.draft_order(conn, reg.origin, request)
         signature = signing.sign(sign_with or signer.key, draft.order_bytes)

@@ -30,11 +30,17 @@ class Cli:
         self.env.update(PASS)
         self.env["MUSTER_DATABASE_URL"] = url or f"sqlite:///{workdir / 'muster.db'}"
 
-    def run(self, *args: str, env: dict[str, str] | None = None,
-            ok: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, env: dict[str, str] | None = None, ok: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run(
-            [muster_executable(), *args], cwd=self.workdir, env={**self.env, **(env or {})},
-            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+            [muster_executable(), *args],
+            cwd=self.workdir,
+            env={**self.env, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if ok:
             assert proc.returncode == 0, (args, proc.returncode, proc.stdout, proc.stderr)
@@ -46,6 +52,11 @@ class Cli:
 
     def popen(self, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [muster_executable(), *args], cwd=self.workdir, env=self.env,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [muster_executable(), *args],
+            cwd=self.workdir,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )

@@ -24,7 +24,9 @@ def snapshot(db: Path) -> tuple[Any, ...]:
     with sqlite3.connect(db) as conn:
         entries = conn.execute("SELECT seq, entry_type FROM ledger_entries ORDER BY seq").fetchall()
         people = conn.execute("SELECT * FROM roll ORDER BY person_id").fetchall()
-        orders = conn.execute("SELECT number, kind, subject_count FROM orders ORDER BY seq").fetchall()
+        orders = conn.execute(
+            "SELECT number, kind, subject_count FROM orders ORDER BY seq"
+        ).fetchall()
         nodes = conn.execute("SELECT count(*) FROM merkle_nodes").fetchone()
         cps = conn.execute("SELECT max(size) FROM checkpoints").fetchone()
     return (tuple(entries), tuple(people), tuple(orders), nodes, cps)
@@ -41,24 +43,82 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("crash-base")
     cli = Cli(root)
     cli.run("init")
-    cli.run("authority", "create", "REG", "--name", "Registro", "--kinds", "enlistment",
-            "--components", "GNB", "--key-out", "reg.pem")
-    cli.run("authority", "create", "CG", "--name", "Comando", "--kinds", "absence",
-            "--components", "GNB", "--key-out", "cg.pem")
+    cli.run(
+        "authority",
+        "create",
+        "REG",
+        "--name",
+        "Registro",
+        "--kinds",
+        "enlistment",
+        "--components",
+        "GNB",
+        "--key-out",
+        "reg.pem",
+    )
+    cli.run(
+        "authority",
+        "create",
+        "CG",
+        "--name",
+        "Comando",
+        "--kinds",
+        "absence",
+        "--components",
+        "GNB",
+        "--key-out",
+        "cg.pem",
+    )
     (root / "first.csv").write_text(csv_text(roll_rows(3000)), encoding="utf-8")
     (root / "more.csv").write_text(csv_text(roll_rows(3000, start=5000)), encoding="utf-8")
     (root / "absent.txt").write_text("\n".join(f"GNB-{i:07d}" for i in range(1, 1500)))
-    cli.run("roll", "import", "first.csv", "--authority", "REG", "--key", "reg.pem",
-            "--signed-on", "2014-01-01", "--number", "ENL-1")
+    cli.run(
+        "roll",
+        "import",
+        "first.csv",
+        "--authority",
+        "REG",
+        "--key",
+        "reg.pem",
+        "--signed-on",
+        "2014-01-01",
+        "--number",
+        "ENL-1",
+    )
     settle(root / "muster.db")
     return root
 
 
 OPERATIONS = {
-    "import": ("roll", "import", "more.csv", "--authority", "REG", "--key", "reg.pem",
-               "--signed-on", "2015-01-01", "--number", "ENL-2"),
-    "issue": ("order", "issue", "--kind", "absence", "--number", "AUS-1", "--authority", "CG",
-              "--key", "cg.pem", "--signed-on", "2016-01-01", "--subjects", "absent.txt"),
+    "import": (
+        "roll",
+        "import",
+        "more.csv",
+        "--authority",
+        "REG",
+        "--key",
+        "reg.pem",
+        "--signed-on",
+        "2015-01-01",
+        "--number",
+        "ENL-2",
+    ),
+    "issue": (
+        "order",
+        "issue",
+        "--kind",
+        "absence",
+        "--number",
+        "AUS-1",
+        "--authority",
+        "CG",
+        "--key",
+        "cg.pem",
+        "--signed-on",
+        "2016-01-01",
+        "--subjects",
+        "absent.txt",
+    ),
 }
 
 

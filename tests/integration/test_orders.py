@@ -37,8 +37,16 @@ from tests.factories import (
 )
 
 K = OrderKind
-ALL_PERSON_KINDS = [K.ABSENCE, K.STRIKE_OFF, K.REINSTATEMENT, K.DISCHARGE, K.CATEGORY_CHANGE,
-                    K.AMENDMENT, K.TRAVEL_AUTHORIZATION, K.REVOCATION]
+ALL_PERSON_KINDS = [
+    K.ABSENCE,
+    K.STRIKE_OFF,
+    K.REINSTATEMENT,
+    K.DISCHARGE,
+    K.CATEGORY_CHANGE,
+    K.AMENDMENT,
+    K.TRAVEL_AUTHORIZATION,
+    K.REVOCATION,
+]
 
 
 @pytest.fixture
@@ -93,24 +101,72 @@ def test_refusals_write_nothing(reg: tuple[Engine, Signer, Signer]) -> None:
     base = dict(kind=K.ABSENCE, on="2016-01-01", refs=["GNB-0000001"])
     issue(engine, cmd, K.ABSENCE, "USED-1", "2016-01-01", ["GNB-0000002"])
     other = signing.generate_private_key()
-    refused(engine, SignatureError, "does not verify", signer=cmd, number="X1",
-            sign_with=other, **base)
-    refused(engine, SignatureError, "not registered", signer=cmd, number="X2", sign_with=other,
-            fingerprint=signing.fingerprint(signing.public_key_raw(other)), **base)
-    refused(engine, OrderOutOfScopeError, "may not sign absence", signer=clerk, number="X3",
-            **base)
+    refused(
+        engine, SignatureError, "does not verify", signer=cmd, number="X1", sign_with=other, **base
+    )
+    refused(
+        engine,
+        SignatureError,
+        "not registered",
+        signer=cmd,
+        number="X2",
+        sign_with=other,
+        fingerprint=signing.fingerprint(signing.public_key_raw(other)),
+        **base,
+    )
+    refused(engine, OrderOutOfScopeError, "may not sign absence", signer=clerk, number="X3", **base)
     refused(engine, OrderNumberTakenError, "USED-1", signer=cmd, number="USED-1", **base)
-    refused(engine, UnknownSubjectError, "not on the roll", signer=cmd, number="X4",
-            kind=K.ABSENCE, on="2016-01-01", refs=["GNB-9999999"])
-    refused(engine, DuplicateSubjectError, "same person", signer=cmd, number="X5",
-            kind=K.ABSENCE, on="2016-01-01", refs=["GNB-0000001", "V-10000001"])
-    refused(engine, TransitionRefusedError, "strike-off refused", signer=cmd, number="X6",
-            kind=K.STRIKE_OFF, on="2018-12-21", refs=["GNB-0000001"])
-    refused(engine, RefusedError, "not on the roll on that date", signer=cmd, number="X7",
-            kind=K.ABSENCE, on="2010-01-01", refs=["GNB-0000001"])
+    refused(
+        engine,
+        UnknownSubjectError,
+        "not on the roll",
+        signer=cmd,
+        number="X4",
+        kind=K.ABSENCE,
+        on="2016-01-01",
+        refs=["GNB-9999999"],
+    )
+    refused(
+        engine,
+        DuplicateSubjectError,
+        "same person",
+        signer=cmd,
+        number="X5",
+        kind=K.ABSENCE,
+        on="2016-01-01",
+        refs=["GNB-0000001", "V-10000001"],
+    )
+    refused(
+        engine,
+        TransitionRefusedError,
+        "strike-off refused",
+        signer=cmd,
+        number="X6",
+        kind=K.STRIKE_OFF,
+        on="2018-12-21",
+        refs=["GNB-0000001"],
+    )
+    refused(
+        engine,
+        RefusedError,
+        "not on the roll on that date",
+        signer=cmd,
+        number="X7",
+        kind=K.ABSENCE,
+        on="2010-01-01",
+        refs=["GNB-0000001"],
+    )
     # a key of another authority
-    refused(engine, SignatureError, "belongs to REG-GNB", signer=cmd, number="X8",
-            sign_with=clerk.key, fingerprint=clerk.fingerprint, **base)
+    refused(
+        engine,
+        SignatureError,
+        "belongs to REG-GNB",
+        signer=cmd,
+        number="X8",
+        sign_with=clerk.key,
+        fingerprint=clerk.fingerprint,
+        **base,
+    )
     # a revoked key
     with writing(engine, PASSPHRASE) as (conn, _r):
         authorities.revoke_key(conn, ACTOR, cmd.code, cmd.fingerprint, "lost")
@@ -121,8 +177,16 @@ def test_component_scope(reg: tuple[Engine, Signer, Signer]) -> None:
     engine, clerk, cmd = reg
     army = new_authority(engine, "REG-EB", [K.ENLISTMENT], ["EB"])
     enlist(engine, army, roll_rows(3, start=100, component="EB"), "ENL-EB")
-    refused(engine, OrderOutOfScopeError, "component", signer=cmd, number="X1",
-            kind=K.ABSENCE, on="2016-01-01", refs=["EB-0000100"])
+    refused(
+        engine,
+        OrderOutOfScopeError,
+        "component",
+        signer=cmd,
+        number="X1",
+        kind=K.ABSENCE,
+        on="2016-01-01",
+        refs=["EB-0000100"],
+    )
     with pytest.raises(OrderOutOfScopeError, match="EB"):
         enlist(engine, clerk, roll_rows(2, start=200, component="EB"), "ENL-X")
 
@@ -137,8 +201,14 @@ def test_duplicates_against_the_roll_are_refused(reg: tuple[Engine, Signer, Sign
         ids = {r[0] for r in conn.execute(select(roll.c.national_id))}
     rows = roll_rows(2, start=5) + roll_rows(1, start=50) + roll_rows(1, start=50)
     with pytest.raises(RollFileError) as err:
-        check_roll_rows(rows, {c: i for i, c in enumerate(ROLL_COLUMNS)}, load_reference(),
-                        source="roll.csv", on_roll_serials=serials, on_roll_ids=ids)
+        check_roll_rows(
+            rows,
+            {c: i for i, c in enumerate(ROLL_COLUMNS)},
+            load_reference(),
+            source="roll.csv",
+            on_roll_serials=serials,
+            on_roll_ids=ids,
+        )
     text = str(err.value)
     assert "row 2, column serial_number: 'GNB-0000005'" in text
     assert "a person on the roll" in text and "row 5, column serial_number" in text
@@ -167,8 +237,15 @@ def test_revocation_undoes_an_order_from_its_effective_date(
 ) -> None:
     engine, _clerk, cmd = reg
     issue(engine, cmd, K.ABSENCE, "AUS-R", "2016-01-01", ["GNB-0000007"])
-    issue(engine, cmd, K.CATEGORY_CHANGE, "CAT-1", "2016-02-01", ["GNB-0000008"],
-          category=Category.RESERVE)
+    issue(
+        engine,
+        cmd,
+        K.CATEGORY_CHANGE,
+        "CAT-1",
+        "2016-02-01",
+        ["GNB-0000008"],
+        category=Category.RESERVE,
+    )
     issue(engine, cmd, K.REVOCATION, "REV-1", "2016-06-01", revokes="AUS-R")
     assert status_of(engine, "GNB-0000007") == "active"
     with engine.connect() as conn:
@@ -187,14 +264,29 @@ def test_revocation_refused_when_a_later_order_depends_on_it(
     engine, _clerk, cmd = reg
     issue(engine, cmd, K.ABSENCE, "AUS-D", "2016-01-01", ["GNB-0000009"])
     issue(engine, cmd, K.STRIKE_OFF, "SO-D", "2018-12-21", ["GNB-0000009"])
-    refused(engine, TransitionRefusedError, "strike-off refused", signer=cmd, number="REV-D",
-            kind=K.REVOCATION, on="2019-01-01", revokes="AUS-D")
+    refused(
+        engine,
+        TransitionRefusedError,
+        "strike-off refused",
+        signer=cmd,
+        number="REV-D",
+        kind=K.REVOCATION,
+        on="2019-01-01",
+        revokes="AUS-D",
+    )
 
 
 def test_amendment_keeps_old_values(reg: tuple[Engine, Signer, Signer]) -> None:
     engine, _clerk, cmd = reg
-    issue(engine, cmd, K.AMENDMENT, "AMD-1", "2015-01-01", ["GNB-0000010"],
-          changes={"surnames": "GONZÁLES", "national_id": "V-9.999.999"})
+    issue(
+        engine,
+        cmd,
+        K.AMENDMENT,
+        "AMD-1",
+        "2015-01-01",
+        ["GNB-0000010"],
+        changes={"surnames": "GONZÁLES", "national_id": "V-9.999.999"},
+    )
     with engine.connect() as conn:
         person = queries.person_view(conn, "V-9999999")
         assert verify_registry(conn).ok
@@ -203,22 +295,52 @@ def test_amendment_keeps_old_values(reg: tuple[Engine, Signer, Signer]) -> None:
     assert event["before"]["national_id"] == "V-10000010"
     assert event["after"]["national_id"] == "V-9999999"
     with pytest.raises(InvalidInputError, match="cannot be amended"):
-        issue(engine, cmd, K.AMENDMENT, "AMD-2", "2015-01-01", ["GNB-0000010"],
-              changes={"component": "EB"})
+        issue(
+            engine,
+            cmd,
+            K.AMENDMENT,
+            "AMD-2",
+            "2015-01-01",
+            ["GNB-0000010"],
+            changes={"component": "EB"},
+        )
 
 
 def test_travel_authorization_and_exit_control(reg: tuple[Engine, Signer, Signer]) -> None:
     engine, _clerk, cmd = reg
     saime = new_authority(engine, "SAIME", [K.EXIT_CONTROL])
-    rules = {"version": 1, "rules": [{"id": "absent", "when": {"status": ["absent"]},
-                                      "outcome": "deny", "reason": "absent without leave"}],
-             "default": "clear"}
+    rules = {
+        "version": 1,
+        "rules": [
+            {
+                "id": "absent",
+                "when": {"status": ["absent"]},
+                "outcome": "deny",
+                "reason": "absent without leave",
+            }
+        ],
+        "default": "clear",
+    }
     issue(engine, saime, K.EXIT_CONTROL, "SAIME-1", "2018-11-13", rules=rules)
     with pytest.raises(InvalidInputError, match=r"\$.rules\[0\].outcome"):
-        issue(engine, saime, K.EXIT_CONTROL, "SAIME-2", "2018-11-13",
-              rules={"version": 1, "rules": [{"id": "x", "outcome": "shoot"}]})
-    issue(engine, cmd, K.TRAVEL_AUTHORIZATION, "TA-1", "2019-01-05", ["GNB-0000011"],
-          valid_from=date(2019, 1, 10), valid_until=date(2019, 2, 10))
+        issue(
+            engine,
+            saime,
+            K.EXIT_CONTROL,
+            "SAIME-2",
+            "2018-11-13",
+            rules={"version": 1, "rules": [{"id": "x", "outcome": "shoot"}]},
+        )
+    issue(
+        engine,
+        cmd,
+        K.TRAVEL_AUTHORIZATION,
+        "TA-1",
+        "2019-01-05",
+        ["GNB-0000011"],
+        valid_from=date(2019, 1, 10),
+        valid_until=date(2019, 2, 10),
+    )
     with pytest.raises(InvalidInputError, match="--valid-until"):
         issue(engine, cmd, K.TRAVEL_AUTHORIZATION, "TA-2", "2019-01-05", ["GNB-0000011"])
     with engine.connect() as conn:

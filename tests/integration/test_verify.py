@@ -32,8 +32,15 @@ def built(engine: Engine) -> Engine:
     enlist(engine, clerk, roll_rows(12), "ENL-1")
     issue(engine, cmd, K.ABSENCE, "AUS-1", "2016-01-01", ["GNB-0000002", "GNB-0000003"])
     issue(engine, cmd, K.STRIKE_OFF, "SO-1", "2018-12-21", ["GNB-0000002"])
-    issue(engine, cmd, K.AMENDMENT, "AMD-1", "2017-01-01", ["GNB-0000004"],
-          changes={"given_names": "PEDRO"})
+    issue(
+        engine,
+        cmd,
+        K.AMENDMENT,
+        "AMD-1",
+        "2017-01-01",
+        ["GNB-0000004"],
+        changes={"given_names": "PEDRO"},
+    )
     return engine
 
 
@@ -51,48 +58,73 @@ def order_seq(conn: Connection, number: str) -> int:
 
 def alter_order_entry(conn: Connection) -> None:
     seq = order_seq(conn, "SO-1")
-    data = conn.execute(select(ledger_entries.c.data).where(ledger_entries.c.seq == seq)).scalar_one()
-    conn.execute(update(ledger_entries).where(ledger_entries.c.seq == seq)
-                 .values(data=bytes(data).replace(b'"recorded":{"at":"2', b'"recorded":{"at":"1')))
+    data = conn.execute(
+        select(ledger_entries.c.data).where(ledger_entries.c.seq == seq)
+    ).scalar_one()
+    conn.execute(
+        update(ledger_entries)
+        .where(ledger_entries.c.seq == seq)
+        .values(data=bytes(data).replace(b'"recorded":{"at":"2', b'"recorded":{"at":"1'))
+    )
 
 
 def alter_authority_entry(conn: Connection) -> None:
     data = conn.execute(select(ledger_entries.c.data).where(ledger_entries.c.seq == 1)).scalar_one()
-    conn.execute(update(ledger_entries).where(ledger_entries.c.seq == 1)
-                 .values(data=bytes(data).replace(b"Office REG-GNB", b"Office XXX-GNB")))
+    conn.execute(
+        update(ledger_entries)
+        .where(ledger_entries.c.seq == 1)
+        .values(data=bytes(data).replace(b"Office REG-GNB", b"Office XXX-GNB"))
+    )
 
 
 def alter_key(conn: Connection) -> None:
     fp = conn.execute(select(authority_keys.c.fingerprint).limit(1)).scalar_one()
-    conn.execute(update(authority_keys).where(authority_keys.c.fingerprint == fp)
-                 .values(public_key=b"\x00" * 32))
+    conn.execute(
+        update(authority_keys)
+        .where(authority_keys.c.fingerprint == fp)
+        .values(public_key=b"\x00" * 32)
+    )
 
 
 def alter_roll(conn: Connection) -> None:
-    conn.execute(update(roll).where(roll.c.serial_number == "GNB-0000005").values(status="discharged"))
+    conn.execute(
+        update(roll).where(roll.c.serial_number == "GNB-0000005").values(status="discharged")
+    )
 
 
 def alter_identity(conn: Connection) -> None:
-    conn.execute(update(roll).where(roll.c.serial_number == "GNB-0000006")
-                 .values(birth_date="1999-09-09" if conn.dialect.name == "sqlite" else text("DATE '1999-09-09'")))
+    conn.execute(
+        update(roll)
+        .where(roll.c.serial_number == "GNB-0000006")
+        .values(
+            birth_date="1999-09-09" if conn.dialect.name == "sqlite" else text("DATE '1999-09-09'")
+        )
+    )
 
 
 def alter_subjects(conn: Connection) -> None:
     import zlib
 
-    digest, blob = conn.execute(select(subject_lists.c.sha256, subject_lists.c.data).where(
-        subject_lists.c.count == 12)).one()
+    digest, blob = conn.execute(
+        select(subject_lists.c.sha256, subject_lists.c.data).where(subject_lists.c.count == 12)
+    ).one()
     data = zlib.decompress(bytes(blob)).replace(b"GNB-0000007", b"GNB-0000777")
-    conn.execute(update(subject_lists).where(subject_lists.c.sha256 == digest)
-                 .values(data=zlib.compress(data)))
+    conn.execute(
+        update(subject_lists)
+        .where(subject_lists.c.sha256 == digest)
+        .values(data=zlib.compress(data))
+    )
 
 
 def alter_checkpoint(conn: Connection) -> None:
-    size, note = conn.execute(select(checkpoints.c.size, checkpoints.c.note)
-                              .order_by(checkpoints.c.size.desc()).limit(1)).one()
+    size, note = conn.execute(
+        select(checkpoints.c.size, checkpoints.c.note).order_by(checkpoints.c.size.desc()).limit(1)
+    ).one()
     lines = note.split("\n")
     lines[1] = str(int(lines[1]) + 1)
-    conn.execute(update(checkpoints).where(checkpoints.c.size == size).values(note="\n".join(lines)))
+    conn.execute(
+        update(checkpoints).where(checkpoints.c.size == size).values(note="\n".join(lines))
+    )
 
 
 def drop_node(conn: Connection) -> None:

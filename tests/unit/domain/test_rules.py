@@ -15,8 +15,12 @@ ALLOWED = {
     (OrderKind.DISCHARGE, Status.ACTIVE): Status.DISCHARGED,
     (OrderKind.DISCHARGE, Status.ABSENT): Status.DISCHARGED,
 }
-STATUS_KINDS = (OrderKind.ABSENCE, OrderKind.STRIKE_OFF, OrderKind.REINSTATEMENT,
-                OrderKind.DISCHARGE)
+STATUS_KINDS = (
+    OrderKind.ABSENCE,
+    OrderKind.STRIKE_OFF,
+    OrderKind.REINSTATEMENT,
+    OrderKind.DISCHARGE,
+)
 
 
 @pytest.mark.parametrize("kind", STATUS_KINDS)
@@ -58,9 +62,16 @@ def test_category_moves_forward_only(old: Category, new: Category, ok: bool) -> 
 
 def person(**kw: object) -> PersonState:
     values: dict[str, object] = dict(
-        person_id=1, serial_number="GNB-0000001", national_id="V-15874895",
-        given_names="JOSÉ GREGORIO", surnames="GONZÁLEZ PÉREZ", birth_date=date(1990, 5, 1),
-        sex="M", component="GNB", rank="Sargento Primero", category=Category.ACTIVE,
+        person_id=1,
+        serial_number="GNB-0000001",
+        national_id="V-15874895",
+        given_names="JOSÉ GREGORIO",
+        surnames="GONZÁLEZ PÉREZ",
+        birth_date=date(1990, 5, 1),
+        sex="M",
+        component="GNB",
+        rank="Sargento Primero",
+        category=Category.ACTIVE,
         unit="Destacamento 211",
     )
     values.update(kw)
@@ -68,8 +79,7 @@ def person(**kw: object) -> PersonState:
 
 
 def order(seq: int, kind: OrderKind, eff: str, **kw: object) -> OrderFacts:
-    return OrderFacts(seq=seq, number=f"N{seq}", kind=kind, effective=date.fromisoformat(eff),
-                      **kw)  # type: ignore[arg-type]
+    return OrderFacts(seq=seq, number=f"N{seq}", kind=kind, effective=date.fromisoformat(eff), **kw)  # type: ignore[arg-type]
 
 
 ENLIST = order(0, OrderKind.ENLISTMENT, "2014-01-01")
@@ -86,8 +96,14 @@ def test_strike_off_removes_rank_and_serial_and_reinstatement_restores_them() ->
 
 
 def test_amendment_keeps_old_values_in_history() -> None:
-    orders = [order(1, OrderKind.AMENDMENT, "2015-01-01", changes={"surnames": "GONZÁLES PÉREZ",
-                                                                     "birth_date": "1990-01-05"})]
+    orders = [
+        order(
+            1,
+            OrderKind.AMENDMENT,
+            "2015-01-01",
+            changes={"surnames": "GONZÁLES PÉREZ", "birth_date": "1990-01-05"},
+        )
+    ]
     final = fold_person(person(), ENLIST, orders, {})
     assert final is not None and final.surnames == "GONZÁLES PÉREZ"
     assert final.birth_date == date(1990, 1, 5)
@@ -101,14 +117,21 @@ def test_as_of_cuts_by_effective_date_and_revocation_date() -> None:
     revoked = {"N1": date(2017, 1, 1)}
     assert fold_person(person(), ENLIST, [absence], {}, date(2016, 2, 1)).status is Status.ACTIVE  # type: ignore[union-attr]
     assert fold_person(person(), ENLIST, [absence], {}, date(2016, 3, 1)).status is Status.ABSENT  # type: ignore[union-attr]
-    assert fold_person(person(), ENLIST, [absence], revoked, date(2016, 6, 1)).status is Status.ABSENT  # type: ignore[union-attr]
-    assert fold_person(person(), ENLIST, [absence], revoked, date(2017, 1, 1)).status is Status.ACTIVE  # type: ignore[union-attr]
+    assert (
+        fold_person(person(), ENLIST, [absence], revoked, date(2016, 6, 1)).status is Status.ABSENT
+    )  # type: ignore[union-attr]
+    assert (
+        fold_person(person(), ENLIST, [absence], revoked, date(2017, 1, 1)).status is Status.ACTIVE
+    )  # type: ignore[union-attr]
     assert fold_person(person(), ENLIST, [absence], revoked).status is Status.ACTIVE  # type: ignore[union-attr]
     assert fold_person(person(), ENLIST, [absence], {}, date(2013, 1, 1)) is None
 
 
 def test_timeline_refuses_revoking_an_order_a_later_one_depends_on() -> None:
-    orders = [order(1, OrderKind.ABSENCE, "2016-03-01"), order(2, OrderKind.STRIKE_OFF, "2018-12-21")]
+    orders = [
+        order(1, OrderKind.ABSENCE, "2016-03-01"),
+        order(2, OrderKind.STRIKE_OFF, "2018-12-21"),
+    ]
     assert check_timeline(person(), ENLIST, orders, {}).status is Status.STRUCK_OFF  # type: ignore[union-attr]
     with pytest.raises(TransitionRefusedError, match="strike-off refused"):
         check_timeline(person(), ENLIST, orders, {"N1": date(2019, 1, 1)})
@@ -122,6 +145,9 @@ def test_timeline_refuses_an_order_before_enlistment() -> None:
 def test_backdated_order_folds_in_ledger_order() -> None:
     # A discharge recorded first, then an absence backdated before it: in ledger order the
     # absence would follow the discharge, which the rules forbid.
-    orders = [order(1, OrderKind.DISCHARGE, "2018-01-01"), order(2, OrderKind.ABSENCE, "2017-01-01")]
+    orders = [
+        order(1, OrderKind.DISCHARGE, "2018-01-01"),
+        order(2, OrderKind.ABSENCE, "2017-01-01"),
+    ]
     with pytest.raises(TransitionRefusedError, match="absence refused"):
         check_timeline(person(), ENLIST, orders, {})
