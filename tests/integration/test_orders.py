@@ -1,4 +1,4 @@
-"""Orders against a real registry, on SQLite and PostgreSQL: effects, refusals, as-of, revocation."""
+"""Orders on a real registry (SQLite and PostgreSQL): effects, refusals, as-of, revocation."""
 
 from __future__ import annotations
 
@@ -192,7 +192,7 @@ def test_component_scope(reg: tuple[Engine, Signer, Signer]) -> None:
 
 
 def test_duplicates_against_the_roll_are_refused(reg: tuple[Engine, Signer, Signer]) -> None:
-    engine, clerk, _cmd = reg
+    engine, _clerk, _cmd = reg
     from muster.domain.roll_import import ROLL_COLUMNS, check_roll_rows
     from muster.reference_data import load_reference
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
-import click
-
 from muster import __version__
 from muster.cli import authority_cmd, common, demo_cmd, ledger_cmd, order_cmd, registry_cmd
 
@@ -43,10 +39,7 @@ def _root(version: bool = False) -> None:
 def main() -> None:
     """Entry point: run the command, exit with its code."""
     _register_match()
-    try:
-        app(prog_name="muster")
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
+    app(prog_name="muster")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
@@ -21,7 +20,7 @@ from muster.domain.errors import InvalidInputError, VerificationError
 from muster.errors import MusterError
 from muster.store.dialects import make_engine
 
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 out_console = Console(highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_VERIFY = 0, 1, 2, 3
@@ -32,7 +31,7 @@ JsonOption = typer.Option(False, "--json", help="Print exactly one JSON object o
 class MusterGroup(TyperGroup):
     """Maps Muster's errors to one clear line on stderr and the documented exit codes."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
         except VerificationError as err:

@@ -9,7 +9,6 @@ import typer
 
 from muster.cli import common
 from muster.services import queries
-from muster.services.demo import DEMO_PASSPHRASE, build_demo
 
 
 def demo(
@@ -21,6 +20,8 @@ def demo(
     as_json: bool = common.JsonOption,
 ) -> None:
     """Build the demo registry (synthetic data) into MUSTER_DATABASE_URL and show it."""
+    from muster.services.demo import DEMO_PASSPHRASE, build_demo
+
     s = common.settings()
     engine = common.engine(s)
     passphrase = s.registry_passphrase.get_secret_value() if s.registry_passphrase else None

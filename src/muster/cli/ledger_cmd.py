@@ -12,7 +12,6 @@ from muster.cli import common
 from muster.domain.errors import InvalidInputError, VerificationError
 from muster.ledger import merkle
 from muster.services.drafts import find_order
-from muster.services.export import export_ledger, verify_export
 from muster.services.verify import VerifyReport, verify_registry
 from muster.store import ledger_store
 from muster.store.tables import ledger_entries
@@ -28,6 +27,8 @@ def verify(
     started = time.perf_counter()
     with common.err_console.status("verifying…") as status:
         if from_dir is not None:
+            from muster.services.export import verify_export
+
             report = verify_export(from_dir, lambda m: status.update(f"verifying {m}…"))
         else:
             with common.engine().connect() as conn:
@@ -118,6 +119,8 @@ def export(
     as_json: bool = common.JsonOption,
 ) -> None:
     """Export entries, checkpoints, keys and subject tables (C2SP tlog-tiles layout)."""
+    from muster.services.export import export_ledger
+
     with common.engine().connect() as conn:
         info = export_ledger(conn, out)
     if as_json:
