@@ -105,7 +105,7 @@ def tiles_for(size: int) -> Iterator[tuple[int, int, int]]:
 
 def bundles_for(size: int) -> Iterator[tuple[int, int]]:
     """Every entry bundle (index, width) of a log of `size` entries."""
-    return ((n, w) for _level, n, w in tiles_for(size) if _level == 0)
+    return ((n, w) for level, n, w in tiles_for(size) if level == 0)
 
 
 def tile_keys(level: int, index: int, width: int) -> list[tuple[int, int]]:
@@ -114,12 +114,15 @@ def tile_keys(level: int, index: int, width: int) -> list[tuple[int, int]]:
     return [(TILE_HEIGHT * level, start + i) for i in range(width)]
 
 
-def encode_bundle(entries: Iterable[bytes]) -> bytes:
-    """Entries as a bundle: each one a big-endian uint16 length, then its bytes."""
+def encode_bundle(entries: Iterable[bytes], first: int = 0) -> bytes:
+    """Entries as a bundle: each a big-endian uint16 length, then its bytes.
+
+    `first` is the log position of the first entry, for the error naming one too long.
+    """
     out = bytearray()
-    for entry in entries:
+    for i, entry in enumerate(entries):
         if len(entry) > MAX_ENTRY_SIZE:
-            raise EntryTooLargeError(-1, len(entry))
+            raise EntryTooLargeError(first + i, len(entry))
         out += len(entry).to_bytes(2, "big") + entry
     return bytes(out)
 
@@ -160,7 +163,8 @@ def write_tiles(
     (out_dir / "checkpoint").write_bytes(checkpoint_note.encode())
     for index, width in bundles_for(size):
         start = index * TILE_WIDTH
-        _write(out_dir, tile_path(ENTRIES, index, width), encode_bundle(data[start : start + width]))
+        bundle = encode_bundle(data[start : start + width], start)
+        _write(out_dir, tile_path(ENTRIES, index, width), bundle)
     for level, index, width in tiles_for(size):
         keys = tile_keys(level, index, width)
         hashes = merkle.read_nodes(reader, keys)
@@ -193,8 +197,12 @@ def _found(directory: Path) -> dict[str, tuple[int, int, int] | None]:
     root = directory / "tile"
     if not root.is_dir():
         return {}
-    files = (p for p in root.rglob("*") if p.is_file())
-    return {(rel := p.relative_to(directory).as_posix()): parse_tile_path(rel) for p in files}
+    found: dict[str, tuple[int, int, int] | None] = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(directory).as_posix()
+            found[relative] = parse_tile_path(relative)
+    return found
 
 
 def read_tiles(directory: Path) -> tuple[str | None, list[bytes]]:
@@ -211,9 +219,10 @@ def read_tiles(directory: Path) -> tuple[str | None, list[bytes]]:
         relative = tile_path(ENTRIES, index, width)
         path = directory / relative
         if not path.is_file():
+            first = index * TILE_WIDTH
             raise TileFormatError(
-                f"{relative}: missing; the checkpoint covers {size} entries "
-                f"and this bundle holds entries {index * TILE_WIDTH}..{index * TILE_WIDTH + width - 1}"
+                f"{relative}: missing; the log holds {size} entries and this bundle "
+                f"holds entries {first} to {first + width - 1}"
             )
         bundle = decode_bundle(path.read_bytes(), relative)
         if len(bundle) != width:
@@ -233,14 +242,17 @@ def _listed_size(found: dict[str, tuple[int, int, int] | None]) -> int:
 
 
 def check_tiles(directory: Path, entries: list[bytes]) -> list[str]:
-    """Problems with the hash tiles and bundles against the entries, each naming its path."""
+    """Problems with the hash tiles and bundles against the entries, each naming its path.
+
+    The tree is rebuilt from the entries; every tile the log needs must be present, and every
+    file under tile/ must agree with the tree and lie within it. The checkpoint's signature and
+    root are for the caller to check (`note.open_note`, `merkle.root`).
+    """
     tree = merkle.MemoryNodes(merkle.leaf_hash(e) for e in entries)
     size = tree.size
     problems: list[str] = []
     stated = checkpoint_size(_read_checkpoint(directory))
-    if stated is None:
-        problems.append("checkpoint: missing, or not a tlog-checkpoint")
-    elif stated != size:
+    if stated is not None and stated != size:
         problems.append(f"checkpoint: states {stated} entries, the entry bundles hold {size}")
     found = _found(directory)
     for level, index, width in tiles_for(size):
@@ -275,7 +287,9 @@ def _check_file(
             bundle = decode_bundle(data, relative)
         except TileFormatError as err:
             return str(err)
-        return None if bundle == entries[start : start + width] else f"{relative}: differs"
+        if bundle != entries[start : start + width]:
+            return f"{relative}: its entries differ from those the checkpoint covers"
+        return None
     if len(data) != width * merkle.HASH_SIZE:
         return f"{relative}: {len(data)} bytes; a tile of {width} hashes has {width * 32}"
     for i, key in enumerate(tile_keys(level, index, width)):
