@@ -73,6 +73,7 @@ def proof(
         "--consistency-from",
         help="Prove the log at this size is a prefix of the current one.",
     ),
+    as_json: bool = typer.Option(True, "--json", help="Proofs are always JSON."),
 ) -> None:
     """An inclusion proof for an entry, or a consistency proof between two tree sizes (JSON)."""
     with common.engine().connect() as conn:

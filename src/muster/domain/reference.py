@@ -14,10 +14,20 @@ RANK_CLASSES = {
 }
 
 
+def _strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Latin letters with accents, folded by one C-level translate; anything else the slow way.
+_LATIN = {cp: _strip_marks(chr(cp)) for cp in range(0xC0, 0x250) if _strip_marks(chr(cp)).isascii()}
+
+
 def fold_text(text: str) -> str:
     """Text with accents removed, case folded and spaces collapsed, for lookups."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = text.translate(_LATIN)
+    if not bare.isascii():
+        bare = _strip_marks(bare)
     return " ".join(bare.casefold().split())
 
 

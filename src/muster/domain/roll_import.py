@@ -50,7 +50,11 @@ class RollFileError(InvalidInputError):
 
 def clean_text(value: str) -> str:
     """Text in Unicode NFC with surrounding and repeated spaces removed."""
-    return " ".join(unicodedata.normalize("NFC", value).split())
+    if not unicodedata.is_normalized("NFC", value):
+        value = unicodedata.normalize("NFC", value)
+    if "  " in value or value[:1].isspace() or value[-1:].isspace() or not value.isprintable():
+        value = " ".join(value.split())
+    return value
 
 
 def check_header(header: Sequence[str], source: str) -> dict[str, int]:

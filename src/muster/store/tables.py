@@ -132,7 +132,6 @@ roll = Table(
     Column("enlisted_category", String(20), nullable=False),
     Column("name_key", String(400), nullable=False),  # accent- and case-folded full name
 )
-Index("ix_roll_surnames_key", roll.c.name_key)
 
 former_serials = Table(
     "former_serials",
