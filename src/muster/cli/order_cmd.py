@@ -77,10 +77,10 @@ def import_roll(
         header, raw_rows = read_csv(roll_csv)
         positions = check_header(header, str(roll_csv))
     with writing(common.engine(), reg_pass) as (conn, reg):
-        with common.err_console.status(f"checking {len(raw_rows):,} rows…"):
-            serials = {r[0] for r in conn.execute(select(roll.c.serial_number)) if r[0]}
-            serials.update(r[0] for r in conn.execute(select(former_serials.c.serial_number)))
-            ids = {r[0] for r in conn.execute(select(roll.c.national_id))}
+        serials = {r[0] for r in conn.execute(select(roll.c.serial_number)) if r[0]}
+        serials.update(r[0] for r in conn.execute(select(former_serials.c.serial_number)))
+        ids = {r[0] for r in conn.execute(select(roll.c.national_id))}
+        with common.progress_bar("checking rows", len(raw_rows)) as advance:
             rows = check_roll_rows(
                 raw_rows,
                 positions,
@@ -89,6 +89,7 @@ def import_roll(
                 on_roll_serials=serials,
                 on_roll_ids=ids,
                 latest_birth=eff,
+                progress=advance,
             )
             del raw_rows
         num = number or drafts.next_order_number(conn, f"ENL-{authority}", signed)

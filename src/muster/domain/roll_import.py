@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +19,7 @@ ROLL_COLUMNS = (
 EnlistRow = tuple[str, str, str, str, str, str, str, str, str, str]
 _CATEGORIES = {c.value for c in Category}
 EARLIEST_BIRTH = date(1900, 1, 1)
+PROGRESS_EVERY = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,7 @@ def check_roll_rows(
     on_roll_serials: Container[str] = (),
     on_roll_ids: Container[str] = (),
     latest_birth: date | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[EnlistRow]:
     """Canonical enlistment rows, or RollFileError naming every bad row (first data row is 2)."""
     problems: list[RowProblem] = []
@@ -89,6 +91,8 @@ def check_roll_rows(
     rank_cache: dict[tuple[str, str], str | None] = {}
     latest = latest_birth or date.max
     for row_no, raw in enumerate(rows, start=2):
+        if progress is not None and row_no % PROGRESS_EVERY == 0:
+            progress(PROGRESS_EVERY)
         if len(raw) < width:
             if not any(v.strip() for v in raw):
                 continue
