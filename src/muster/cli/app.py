@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from muster import __version__
 from muster.cli import authority_cmd, common, demo_cmd, ledger_cmd, order_cmd, registry_cmd
 
@@ -23,8 +25,8 @@ app.command("demo")(demo_cmd.demo)
 def _register_match() -> None:
     """The batch matcher, when this build of Muster ships it."""
     try:
-        from muster.cli import match_cmd
-    except ImportError:  # the matcher is an optional part of the package
+        match_cmd = importlib.import_module("muster.cli.match_cmd")
+    except ModuleNotFoundError:  # the matcher is an optional part of the package
         return
     match_cmd.register(app)
 

@@ -32,7 +32,7 @@ JsonOption = typer.Option(False, "--json", help="Print exactly one JSON object o
 class MusterGroup(TyperGroup):
     """Maps Muster's errors to one clear line on stderr and the documented exit codes."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click Context
         try:
             return super().invoke(ctx)
         except VerificationError as err:
