@@ -30,9 +30,11 @@ from muster.services.context import Actor
 from muster.services.recording import record_order
 from muster.services.registry import init_registry, registry_row, writing
 from muster.store import ledger_store
+from muster.store.tables import orders
 
 DEMO_ORIGIN = "demo.muster/registry"
 DEMO_PASSPHRASE = "muster-demo"
+LAST_ORDER = "MPPD-AMN-2019-0001"  # the demo is complete once this order is recorded
 DESERTERS_PER_200K = 4300
 K = OrderKind
 
@@ -168,6 +170,13 @@ def holds_demo(engine: Engine) -> bool | None:
         return None
     if origin != DEMO_ORIGIN:
         return False
+    with engine.connect() as conn:
+        done = conn.execute(select(orders.c.seq).where(orders.c.number == LAST_ORDER)).first()
+    if done is None:
+        raise RefusedError(
+            "this database holds an unfinished demo registry (the build was "
+            "interrupted); delete it and run `muster demo` again"
+        )
     return size > 1
 
 
@@ -420,8 +429,9 @@ def scenario_orders(
                     grounds="Ausencia sin permiso",
                 )
             )
-    if others:
-        p = others[0]
+    two_names = [p for p in others if len(p.given_names.split()) == 2]
+    if two_names:
+        p = two_names[0]
         code = "CG-GNB" if p.component == "GNB" else "MPPD"
         requests_by[code].append(
             request(
@@ -441,7 +451,7 @@ def scenario_orders(
         "MPPD",
         request(
             K.REINSTATEMENT,
-            "MPPD-AMN-2019-0001",
+            LAST_ORDER,
             "MPPD",
             date(2019, 2, 15),
             [p.national_id for p in amnesty],
@@ -452,7 +462,7 @@ def scenario_orders(
 
 def find_examples(engine: Engine) -> dict[str, dict[str, str]]:
     """People worth trying: a deserter, an authorised reservist, a reinstated member…"""
-    from muster.store.tables import order_subjects, orders, roll
+    from muster.store.tables import order_subjects, roll
 
     wanted = {
         "deserter (struck off 2018-12-21)": (roll.c.status == "struck_off", None),
