@@ -1,0 +1,50 @@
+"""`muster demo`: the 2018–2019 scenario, deterministic, verifiable, only in its own registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.cli_helpers import Cli
+
+
+def test_demo_builds_the_scenario_and_verifies(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    built = cli.json("demo", "--size", "4000", "--seed", "7")
+    assert built["created"] is True
+    stats = built["stats"]
+    assert stats["total"] == 4000
+    # about 4,300 per 200,000 struck off (86 here), less the few reinstated in 2019
+    assert 75 <= stats["by_status"]["struck_off"] <= 86
+    assert stats["by_status"]["absent"] >= 1 and stats["by_status"]["discharged"] >= 1
+    examples = built["examples"]
+    deserter = examples["deserter (struck off 2018-12-21)"]
+    person = cli.json("person", "show", deserter["national_id"])
+    assert person["status"] == "struck_off" and person["component"] == "GNB"
+    kinds = [h["kind"] for h in person["history"]]
+    assert kinds == ["enlistment", "absence", "strike-off"]
+    assert person["history"][-1]["order"] == "CG-GNB-OA-2018-12-21"
+    before = cli.json("stats", "--as-of", "2018-12-20")
+    assert before["by_status"]["struck_off"] == 0
+    directive = cli.json("order", "show", "SAIME-DG-2018-0113")
+    assert directive["kind"] == "exit-control" and directive["signed_on"] == "2018-11-13"
+    assert cli.json("verify")["ok"] is True
+    again = cli.json("demo", "--size", "4000", "--seed", "7")
+    assert again["created"] is False and again["stats"] == stats
+
+
+def test_demo_is_deterministic(tmp_path: Path) -> None:
+    a = Cli(tmp_path / "a")
+    b = Cli(tmp_path / "b")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert (
+        a.json("demo", "--size", "1500", "--seed", "3")["examples"]
+        == b.json("demo", "--size", "1500", "--seed", "3")["examples"]
+    )
+
+
+def test_demo_refuses_a_registry_that_is_not_the_demo(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    cli.run("init")
+    proc = cli.run("demo", "--size", "1000", ok=False)
+    assert proc.returncode == 1 and "not the demo" in proc.stderr
