@@ -45,15 +45,21 @@ def roll_csv(size: int, seed: int) -> tuple[Path, list[str]]:
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
         write_roll_csv(path, people)
-    gnb = [p.serial_number for p in people if p.component == "GNB" and p.category == "active"
-           and not p.rank.startswith(("Teniente", "Capit", "Mayor", "Coronel", "General"))]
+    gnb = [
+        p.serial_number
+        for p in people
+        if p.component == "GNB"
+        and p.category == "active"
+        and not p.rank.startswith(("Teniente", "Capit", "Mayor", "Coronel", "General"))
+    ]
     return path, gnb
 
 
 def run(args: list[str], env: dict[str, str], cwd: Path) -> float:
     started = time.perf_counter()
-    proc = subprocess.run([MUSTER, *args], env=env, cwd=cwd, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [MUSTER, *args], env=env, cwd=cwd, capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"muster {' '.join(args)} failed:\n{proc.stderr}")
@@ -73,25 +79,103 @@ def one_run(db_url: str, roll: Path, troops: list[str], workdir: Path) -> dict[s
     """One fresh registry: import, strike-off in process and by command, verify, proofs."""
     env = {**os.environ, **ENV, "MUSTER_DATABASE_URL": db_url}
     run(["init"], env, workdir)
-    run(["authority", "create", "REG", "--name", "Registro", "--kinds", "enlistment",
-         "--components", "EB,AB,AMB,GNB,MB", "--key-out", "reg.pem"], env, workdir)
-    run(["authority", "create", "CG-GNB", "--name", "Comandante GNB", "--kinds",
-         "absence,strike-off", "--components", "GNB", "--key-out", "cg.pem"], env, workdir)
-    figures = {"import_s": run(["roll", "import", str(roll), "--authority", "REG", "--key",
-                                "reg.pem", "--signed-on", "2013-12-31"], env, workdir)}
+    run(
+        [
+            "authority",
+            "create",
+            "REG",
+            "--name",
+            "Registro",
+            "--kinds",
+            "enlistment",
+            "--components",
+            "EB,AB,AMB,GNB,MB",
+            "--key-out",
+            "reg.pem",
+        ],
+        env,
+        workdir,
+    )
+    run(
+        [
+            "authority",
+            "create",
+            "CG-GNB",
+            "--name",
+            "Comandante GNB",
+            "--kinds",
+            "absence,strike-off",
+            "--components",
+            "GNB",
+            "--key-out",
+            "cg.pem",
+        ],
+        env,
+        workdir,
+    )
+    figures = {
+        "import_s": run(
+            [
+                "roll",
+                "import",
+                str(roll),
+                "--authority",
+                "REG",
+                "--key",
+                "reg.pem",
+                "--signed-on",
+                "2013-12-31",
+            ],
+            env,
+            workdir,
+        )
+    }
     chosen = random.Random(7).sample(troops, 2 * STRUCK)
     lists = {}
     for name, part in (("a", chosen[:STRUCK]), ("b", chosen[STRUCK:])):
         lists[name] = workdir / f"deserters-{name}.txt"
         lists[name].write_text("\n".join(part) + "\n")
-        run(["order", "issue", "--kind", "absence", "--number", f"AUS-{name}", "--authority",
-             "CG-GNB", "--key", "cg.pem", "--signed-on", "2016-01-01", "--subjects",
-             str(lists[name])], env, workdir)
+        run(
+            [
+                "order",
+                "issue",
+                "--kind",
+                "absence",
+                "--number",
+                f"AUS-{name}",
+                "--authority",
+                "CG-GNB",
+                "--key",
+                "cg.pem",
+                "--signed-on",
+                "2016-01-01",
+                "--subjects",
+                str(lists[name]),
+            ],
+            env,
+            workdir,
+        )
     figures["strike_off_in_process_s"] = strike_off_in_process(db_url, workdir, lists["a"])
     figures["strike_off_command_s"] = run(
-        ["order", "issue", "--kind", "strike-off", "--number", "SO-b", "--authority", "CG-GNB",
-         "--key", "cg.pem", "--signed-on", "2018-12-21", "--subjects", str(lists["b"])],
-        env, workdir)
+        [
+            "order",
+            "issue",
+            "--kind",
+            "strike-off",
+            "--number",
+            "SO-b",
+            "--authority",
+            "CG-GNB",
+            "--key",
+            "cg.pem",
+            "--signed-on",
+            "2018-12-21",
+            "--subjects",
+            str(lists["b"]),
+        ],
+        env,
+        workdir,
+    )
     figures["verify_s"] = run(["verify"], env, workdir)
     figures["proof_ms"] = 1000 * proof_time(db_url)
     return figures
@@ -108,13 +192,20 @@ def strike_off_in_process(db_url: str, workdir: Path, subjects: Path) -> float:
     from muster.services.registry import writing
     from muster.store.dialects import make_engine
 
-    key = signing.load_private_key((workdir / "cg.pem").read_bytes(), ENV["MUSTER_KEY_PASSPHRASE"].encode())
+    key = signing.load_private_key(
+        (workdir / "cg.pem").read_bytes(), ENV["MUSTER_KEY_PASSPHRASE"].encode()
+    )
     fp = signing.fingerprint(signing.public_key_raw(key))
     refs = parse_subject_lines(subjects.read_text(), str(subjects))
     engine = make_engine(db_url)
-    request = drafts.OrderRequest(kind=OrderKind.STRIKE_OFF, number="SO-a", authority="CG-GNB",
-                                  signed_on=date(2018, 12, 21), effective=date(2018, 12, 21),
-                                  refs=refs)
+    request = drafts.OrderRequest(
+        kind=OrderKind.STRIKE_OFF,
+        number="SO-a",
+        authority="CG-GNB",
+        signed_on=date(2018, 12, 21),
+        effective=date(2018, 12, 21),
+        refs=refs,
+    )
     started = time.perf_counter()
     with writing(engine, ENV["MUSTER_REGISTRY_PASSPHRASE"]) as (conn, reg):
         draft = drafts.draft_order(conn, reg.origin, request)
@@ -151,8 +242,11 @@ def large_tree_proof_time(leaves: int) -> float:
         metadata.create_all(engine, tables=[merkle_nodes])
         hashes = [merkle.leaf_hash(i.to_bytes(8, "big")) for i in range(leaves)]
         tree = merkle.MemoryNodes(hashes)
-        rows = ((lv, ix, tree.node(lv, ix)) for lv in range(leaves.bit_length())
-                for ix in range(leaves >> lv))
+        rows = (
+            (lv, ix, tree.node(lv, ix))
+            for lv in range(leaves.bit_length())
+            for ix in range(leaves >> lv)
+        )
         with engine.begin() as conn:
             bulk_insert(conn, merkle_nodes, ("level", "idx", "hash"), rows)
         from muster.store.ledger_store import SqlNodeReader
@@ -160,7 +254,9 @@ def large_tree_proof_time(leaves: int) -> float:
         rng = random.Random(5)
         with engine.connect() as conn:
             reader = SqlNodeReader(conn)
-            seconds = time_calls(lambda: merkle.inclusion_proof(rng.randrange(leaves), leaves, reader), 500)
+            seconds = time_calls(
+                lambda: merkle.inclusion_proof(rng.randrange(leaves), leaves, reader), 500
+            )
         engine.dispose()
     return seconds
 
@@ -199,12 +295,24 @@ def main() -> None:
     write_doc(args, results, big_proof_ms, peak_mb)
 
 
-def write_doc(args: argparse.Namespace, results: dict[str, list[dict[str, float]]],
-              big_proof_ms: float, peak_mb: float) -> None:
+def write_doc(
+    args: argparse.Namespace,
+    results: dict[str, list[dict[str, float]]],
+    big_proof_ms: float,
+    peak_mb: float,
+) -> None:
     rows = [
         ("import_s", "`muster roll import` of the whole roll (command, s)", "< 60"),
-        ("strike_off_in_process_s", "strike-off of 4,300 subjects: draft, sign, record, commit (s)", "< 1"),
-        ("strike_off_command_s", "strike-off of 4,300 subjects: whole `muster order issue` (s)", "< 2"),
+        (
+            "strike_off_in_process_s",
+            "strike-off of 4,300 subjects: draft, sign, record, commit (s)",
+            "< 1",
+        ),
+        (
+            "strike_off_command_s",
+            "strike-off of 4,300 subjects: whole `muster order issue` (s)",
+            "< 2",
+        ),
         ("verify_s", "`muster verify` of that registry (command, s)", "< 60"),
         ("proof_ms", "inclusion proof from the database, registry's own ledger (ms)", "< 1"),
     ]
@@ -212,11 +320,12 @@ def write_doc(args: argparse.Namespace, results: dict[str, list[dict[str, float]
     lines = [
         "## Registry",
         "",
-        f"Roll of {args.size:,} synthetic people (seed {args.seed}); medians of {args.runs} runs on "
-        "a fresh database each, all backends in one session.",
+        f"Roll of {args.size:,} synthetic people (seed {args.seed}); medians of {args.runs} "
+        "runs on a fresh database each, all backends in one session.",
         f"Machine: {describe()}.",
         f"Command: `python -m bench.registry --size {args.size} --runs {args.runs}`"
-        + (" with MUSTER_TEST_PG_URL set" if args.pg_url else "") + ".",
+        + (" with MUSTER_TEST_PG_URL set" if args.pg_url else "")
+        + ".",
         "",
         "| figure | target | " + " | ".join(names) + " |",
         "| --- | --- | " + " | ".join("---" for _ in names) + " |",
@@ -230,13 +339,15 @@ def write_doc(args: argparse.Namespace, results: dict[str, list[dict[str, float]
         "",
         f"Largest resident memory of any `muster` process: {peak_mb:,.0f} MB.",
         "",
-        "Every run: " + "; ".join(
-            f"{n} " + ", ".join(f"{k} {v:.2f}" for k, v in r.items()) for n in names for r in results[n]),
+        "Every run: "
+        + "; ".join(
+            f"{n} " + ", ".join(f"{k} {v:.2f}" for k, v in r.items())
+            for n in names
+            for r in results[n]
+        ),
     ]
-    replace_section(args.doc, "registry", "
-".join(lines))
-    print("
-".join(lines))
+    replace_section(args.doc, "registry", "\n".join(lines))
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
