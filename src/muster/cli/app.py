@@ -5,7 +5,15 @@ from __future__ import annotations
 import importlib
 
 from muster import __version__
-from muster.cli import authority_cmd, common, demo_cmd, ledger_cmd, order_cmd, registry_cmd
+from muster.cli import (
+    account_cmd,
+    authority_cmd,
+    common,
+    demo_cmd,
+    ledger_cmd,
+    order_cmd,
+    registry_cmd,
+)
 
 app = common.typer_app(
     "Muster: the roll of an armed force, changed only by signed orders in a verifiable "
@@ -20,6 +28,8 @@ app.add_typer(registry_cmd.person_app, name="person")
 app.command("verify")(ledger_cmd.verify)
 app.add_typer(ledger_cmd.ledger_app, name="ledger")
 app.command("demo")(demo_cmd.demo)
+app.add_typer(account_cmd.user_app, name="user")
+app.add_typer(account_cmd.token_app, name="token")
 
 
 def _register_match() -> None:

@@ -14,6 +14,8 @@ from sqlalchemy.exc import DBAPIError
 
 from muster.domain.errors import InvalidInputError, RefusedError
 from muster.ledger import entries, signing
+from muster.reference_data import read_rows
+from muster.services.accounts import load_posts
 from muster.services.context import Actor
 from muster.store import ledger_store, schema
 from muster.store.dialects import lock_ledger
@@ -50,6 +52,7 @@ def init_registry(
     """Create the schema and the registry key, once; a second run changes nothing."""
     changed = schema.upgrade(engine)
     with engine.begin() as conn:
+        changed = load_posts(conn, read_rows("border_posts.csv")) > 0 or changed
         row = conn.execute(select(registry.c.origin, registry.c.public_key)).first()
         if row is not None:
             return RegistryInfo(False, changed, row.origin, signing.fingerprint(row.public_key))

@@ -150,3 +150,76 @@ order_subjects = Table(
 Index("ix_order_subjects_person", order_subjects.c.person_id)
 
 PROJECTIONS = (authorities, authority_keys, orders, roll, former_serials, order_subjects)
+
+# --- accounts, posts, crossings (the screening service) -----------------------------------
+posts = Table(
+    "posts",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("state", String(80), nullable=False),
+    Column("neighbour_country", String(80), nullable=False),
+    Column("status", Text, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", String(200), nullable=True),
+    Column("authority_code", String(40), nullable=True),
+    Column("disabled", Boolean, nullable=False, default=False),
+    Column("created_at", String(40), nullable=False),
+    Column("created_by", String(80), nullable=False),
+)
+
+user_posts = Table(
+    "user_posts",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("post_code", String(8), ForeignKey("posts.code"), primary_key=True),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("kind", String(10), nullable=False),  # "token" (machines) or "session" (humans)
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=True),
+    Column("revoked_at", String(40), nullable=True),
+)
+
+crossings = Table(
+    "crossings",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("post_code", String(8), nullable=False),
+    Column("direction", String(8), nullable=False),
+    Column("officer", String(80), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("document", Text, nullable=False),  # JSON: what was presented, and its checks
+    Column("decision", String(12), nullable=False),
+    Column("reasons", Text, nullable=False),  # JSON
+    Column("match", Text, nullable=False),  # JSON
+    Column("person_id", BigInteger, nullable=True),
+    Column("batch_seq", BigInteger, nullable=True),  # the ledger entry that holds it
+)
+Index("ix_crossings_unbatched", crossings.c.batch_seq)
+Index("ix_crossings_post_at", crossings.c.post_code, crossings.c.at)
+
+referrals = Table(
+    "referrals",
+    metadata,
+    Column("crossing_id", String(40), ForeignKey("crossings.id"), primary_key=True),
+    Column("post_code", String(8), nullable=False),
+    Column("status", String(12), nullable=False),  # open, released, held, other
+    Column("resolved_by", String(80), nullable=True),
+    Column("resolved_at", String(40), nullable=True),
+    Column("note", Text, nullable=True),
+)

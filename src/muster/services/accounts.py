@@ -1,0 +1,252 @@
+"""Accounts: people and machines that use the service, their roles, posts, passwords, tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
+from muster.store.tables import authorities, posts, tokens, user_posts, users
+
+TOKEN_PREFIX = "mst_"
+SESSION_HOURS = 12
+_hasher = PasswordHasher()
+
+
+class Role(StrEnum):
+    """What an account may do; each route names the roles it admits."""
+
+    ADMIN = "admin"
+    CLERK = "clerk"
+    AUTHORITY = "authority"
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    AUDITOR = "auditor"
+
+
+POST_ROLES = (Role.OFFICER, Role.SUPERVISOR)
+
+
+@dataclass(frozen=True)
+class Account:
+    """An authenticated account: who, in which role, bound to which posts or authority."""
+
+    name: str
+    role: Role
+    posts: tuple[str, ...] = field(default_factory=tuple)
+    authority: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "role": self.role.value,
+            "posts": list(self.posts),
+            "authority": self.authority,
+        }
+
+
+def now_iso(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+
+
+def add_user(
+    conn: Connection,
+    name: str,
+    role: Role,
+    password: str,
+    *,
+    post_codes: Sequence[str],
+    authority: str | None,
+    created_by: str,
+) -> Account:
+    """Create an account; refuses a name in use, posts or authority that do not fit the role."""
+    name = name.strip()
+    if not name or any(c.isspace() for c in name):
+        raise InvalidInputError(f"user name {name!r} must be non-empty, without spaces")
+    if conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
+        raise RefusedError(f"user {name!r} already exists")
+    if len(password) < 8:
+        raise InvalidInputError("the password must have at least 8 characters")
+    codes = [c.strip().upper() for c in post_codes if c.strip()]
+    if role in POST_ROLES and not codes:
+        raise InvalidInputError(f"a {role.value} is bound to one or more posts: give --post CODE")
+    if codes and role not in POST_ROLES:
+        raise InvalidInputError(
+            f"a {role.value} is not bound to posts; --post is for officers and supervisors"
+        )
+    known = {r[0] for r in conn.execute(select(posts.c.code).where(posts.c.code.in_(codes)))}
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise InvalidInputError(
+            f"unknown post(s) {', '.join(unknown)}; see the border posts loaded by `muster init`"
+        )
+    if (role is Role.AUTHORITY) != (authority is not None):
+        raise InvalidInputError(
+            "--authority CODE is required for, and only for, the authority role"
+        )
+    if (
+        authority is not None
+        and conn.execute(select(authorities.c.code).where(authorities.c.code == authority)).first()
+        is None
+    ):
+        raise NotFoundError(f"no authority {authority!r}")
+    uid = conn.execute(
+        users.insert().values(
+            name=name,
+            role=role.value,
+            password_hash=_hasher.hash(password),
+            authority_code=authority,
+            disabled=False,
+            created_at=now_iso(),
+            created_by=created_by,
+        )
+    ).inserted_primary_key
+    assert uid is not None
+    uid = uid[0]
+    if codes:
+        conn.execute(user_posts.insert(), [{"user_id": uid, "post_code": c} for c in codes])
+    return Account(name, role, tuple(codes), authority)
+
+
+def list_users(conn: Connection) -> list[dict[str, object]]:
+    """Every account with its role, posts, authority and whether it is disabled."""
+    bound: dict[int, list[str]] = {}
+    for uid, code in conn.execute(select(user_posts.c.user_id, user_posts.c.post_code)):
+        bound.setdefault(int(uid), []).append(code)
+    return [
+        {
+            "name": r.name,
+            "role": r.role,
+            "posts": sorted(bound.get(int(r.id), [])),
+            "authority": r.authority_code,
+            "disabled": bool(r.disabled),
+            "created_at": r.created_at,
+            "created_by": r.created_by,
+        }
+        for r in conn.execute(select(users).order_by(users.c.name))
+    ]
+
+
+def disable_user(conn: Connection, name: str) -> None:
+    """Disable an account: its sessions and tokens stop working at once."""
+    row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
+    if row is None:
+        raise NotFoundError(f"no user {name!r}")
+    conn.execute(update(users).where(users.c.id == row.id).values(disabled=True))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue(conn: Connection, user_id: int, kind: str, expires: datetime | None) -> str:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    conn.execute(
+        tokens.insert().values(
+            user_id=user_id,
+            kind=kind,
+            token_hash=_digest(token),
+            created_at=now_iso(),
+            expires_at=None if expires is None else now_iso(expires),
+        )
+    )
+    return token
+
+
+def create_token(conn: Connection, name: str, expires_in_days: int | None) -> tuple[str, str]:
+    """A bearer token for an existing user (shown once, stored hashed); (token, its id)."""
+    row = conn.execute(select(users.c.id, users.c.disabled).where(users.c.name == name)).first()
+    if row is None:
+        raise NotFoundError(f"no user {name!r}: create it with `muster user add`")
+    if row.disabled:
+        raise RefusedError(f"user {name!r} is disabled")
+    expires = None
+    if expires_in_days is not None:
+        if expires_in_days <= 0:
+            raise InvalidInputError("--expires-in must be a positive number of days")
+        expires = datetime.now(UTC) + timedelta(days=expires_in_days)
+    token = _issue(conn, int(row.id), "token", expires)
+    return token, _digest(token)[:12]
+
+
+def revoke_token(conn: Connection, token_or_id: str) -> None:
+    """Revoke a token given itself or the id printed when it was created."""
+    key = _digest(token_or_id) if token_or_id.startswith(TOKEN_PREFIX) else token_or_id
+    rows = conn.execute(
+        select(tokens.c.id).where(
+            tokens.c.token_hash.startswith(key), tokens.c.revoked_at.is_(None)
+        )
+    ).all()
+    if len(rows) != 1:
+        raise NotFoundError(f"no single active token matches {token_or_id[:16]!r}")
+    conn.execute(update(tokens).where(tokens.c.id == rows[0].id).values(revoked_at=now_iso()))
+
+
+def login(conn: Connection, name: str, password: str) -> tuple[Account, str] | None:
+    """A session token for a correct name and password; None otherwise (no hint which)."""
+    row = conn.execute(select(users).where(users.c.name == name)).first()
+    if row is None or row.disabled or row.password_hash is None:
+        _hasher.hash(password)  # spend the same time whether or not the user exists
+        return None
+    try:
+        _hasher.verify(row.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    session = _issue(
+        conn, int(row.id), "session", datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
+    )
+    return account_of(conn, row), session
+
+
+def authenticate(conn: Connection, token: str) -> Account | None:
+    """The account behind a bearer token or session, if it is valid now."""
+    found = conn.execute(
+        select(users, tokens.c.expires_at, tokens.c.revoked_at)
+        .join(tokens, tokens.c.user_id == users.c.id)
+        .where(tokens.c.token_hash == _digest(token))
+    ).first()
+    if found is None or found.disabled or found.revoked_at is not None:
+        return None
+    if found.expires_at is not None and found.expires_at <= now_iso():
+        return None
+    return account_of(conn, found)
+
+
+def account_of(conn: Connection, row: object) -> Account:
+    uid = row.id  # type: ignore[attr-defined]
+    codes = tuple(
+        sorted(
+            r[0]
+            for r in conn.execute(select(user_posts.c.post_code).where(user_posts.c.user_id == uid))
+        )
+    )
+    return Account(row.name, Role(row.role), codes, row.authority_code)  # type: ignore[attr-defined]
+
+
+def load_posts(conn: Connection, rows: Sequence[dict[str, str]]) -> int:
+    """Add the border posts that are not there yet; returns how many were added."""
+    have = {r[0] for r in conn.execute(select(posts.c.code))}
+    new = [
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "type": r["type"],
+            "state": r["state"],
+            "neighbour_country": r["neighbour_country"],
+            "status": r["status_2018_2019"],
+        }
+        for r in rows
+        if r["code"] not in have
+    ]
+    if new:
+        conn.execute(posts.insert(), new)
+    return len(new)
