@@ -13,6 +13,7 @@ from muster.cli import (
     ledger_cmd,
     order_cmd,
     registry_cmd,
+    serve_cmd,
 )
 
 app = common.typer_app(
@@ -29,6 +30,7 @@ app.command("verify")(ledger_cmd.verify)
 app.add_typer(ledger_cmd.ledger_app, name="ledger")
 app.command("demo")(demo_cmd.demo)
 app.add_typer(account_cmd.user_app, name="user")
+app.command("serve")(serve_cmd.serve)
 app.add_typer(account_cmd.token_app, name="token")
 
 

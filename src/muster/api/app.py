@@ -1,0 +1,46 @@
+"""The HTTP API: `create_app(settings)` builds it; `muster serve` runs it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from muster import __version__
+from muster.api import errors
+from muster.api.routers import admin, registry, system
+from muster.api.routers.system import LoginLimiter
+from muster.config import Settings
+from muster.store.dialects import make_engine
+
+PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The Muster API for one registry database."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.ready = True
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Muster",
+        version=__version__,
+        description="The roll of an armed force, signed orders, a verifiable ledger, and exit "
+        "control at border posts. Every error is an RFC 9457 problem.",
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.ready = False
+    app.state.login_limiter = LoginLimiter()
+    errors.install(app)
+    for router in (system.router, registry.router, admin.router):
+        app.include_router(router, prefix=PREFIX)
+    return app

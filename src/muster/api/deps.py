@@ -1,0 +1,78 @@
+"""Request dependencies: the database connection, the account, and role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
+
+from muster.api.errors import AuthError
+from muster.config import Settings
+from muster.services import accounts
+from muster.services.accounts import Account, Role
+
+SESSION_COOKIE = "muster_session"
+bearer = HTTPBearer(auto_error=False, description="A bearer token or a session from login.")
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def read_conn(engine: Annotated[Engine, Depends(engine_of)]) -> Iterator[Connection]:
+    """A connection for reading, closed after the request."""
+    with engine.connect() as conn:
+        yield conn
+
+
+def current_account(
+    request: Request,
+    engine: Annotated[Engine, Depends(engine_of)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Account:
+    """The account behind the request's bearer token or session cookie; 401 otherwise."""
+    token = credentials.credentials if credentials is not None else None
+    token = token or request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise AuthError(401, "credentials required: a bearer token, or log in first")
+    with engine.connect() as conn:
+        account = accounts.authenticate(conn, token)
+    if account is None:
+        raise AuthError(401, "the token or session is invalid, expired or revoked")
+    return account
+
+
+def require(*roles: Role) -> Callable[[Account], Account]:
+    """A dependency admitting only accounts in one of `roles` (403 for others)."""
+
+    def check(account: Annotated[Account, Depends(current_account)]) -> Account:
+        if account.role not in roles:
+            allowed = ", ".join(r.value for r in roles)
+            raise AuthError(403, f"role {account.role.value} may not do this (allowed: {allowed})")
+        return account
+
+    check.roles = roles  # type: ignore[attr-defined]
+    return check
+
+
+ReadConn = Annotated[Connection, Depends(read_conn)]
+AnyAccount = Annotated[Account, Depends(current_account)]
+AdminUser = Annotated[Account, Depends(require(Role.ADMIN))]
+OfficerUser = Annotated[Account, Depends(require(Role.OFFICER))]
+SupervisorUser = Annotated[Account, Depends(require(Role.SUPERVISOR))]
+RecordsReader = Annotated[
+    Account, Depends(require(Role.ADMIN, Role.CLERK, Role.AUTHORITY, Role.SUPERVISOR, Role.AUDITOR))
+]
+OrderDrafter = Annotated[Account, Depends(require(Role.CLERK, Role.AUTHORITY))]
+AuthorityUser = Annotated[Account, Depends(require(Role.AUTHORITY))]
+CrossingReader = Annotated[Account, Depends(require(Role.ADMIN, Role.SUPERVISOR, Role.AUDITOR))]

@@ -1,0 +1,64 @@
+"""An API over a small real registry, with one account per role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from muster.api.app import create_app
+from muster.config import Settings
+from muster.domain.kinds import OrderKind as K
+from muster.services import accounts
+from muster.services.accounts import Role
+from muster.store.dialects import make_engine
+from tests.factories import PASSPHRASE, enlist, issue, new_authority, new_registry, roll_rows
+
+PASSWORD = "a long enough password"
+ROLE_POSTS = {Role.OFFICER: ["SBOL"], Role.SUPERVISOR: ["SBOL"]}
+
+
+@dataclass
+class Api:
+    """A test client, the registry's engine, and a way to get a token for any role."""
+
+    client: TestClient
+    engine: Engine
+
+    def token(self, role: Role) -> str:
+        with self.engine.begin() as conn:
+            return accounts.create_token(conn, f"{role.value}-user", None)[0]
+
+    def headers(self, role: Role | None) -> dict[str, str]:
+        return {} if role is None else {"Authorization": f"Bearer {self.token(role)}"}
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    path: Path = tmp_path_factory.mktemp("api") / "muster.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    new_registry(engine)
+    clerk = new_authority(engine, "REG-GNB", [K.ENLISTMENT], ["GNB"])
+    command = new_authority(engine, "CG-GNB", [K.ABSENCE, K.STRIKE_OFF], ["GNB"])
+    enlist(engine, clerk, roll_rows(10), "ENL-1")
+    issue(engine, command, K.ABSENCE, "AUS-1", "2016-01-01", ["GNB-0000002"])
+    with engine.begin() as conn:
+        for role in Role:
+            accounts.add_user(
+                conn,
+                f"{role.value}-user",
+                role,
+                PASSWORD,
+                post_codes=ROLE_POSTS.get(role, []),
+                authority="CG-GNB" if role is Role.AUTHORITY else None,
+                created_by="test",
+            )
+    settings = Settings(database_url=url, registry_passphrase=PASSPHRASE)  # type: ignore[arg-type]
+    with TestClient(create_app(settings)) as client:
+        yield Api(client, engine)
+    engine.dispose()

@@ -1,0 +1,49 @@
+"""Problems, login and its rate limit, health."""
+
+from __future__ import annotations
+
+from muster.services.accounts import Role
+from tests.e2e.api.conftest import PASSWORD, Api
+
+
+def test_errors_are_rfc9457_problems(api: Api) -> None:
+    missing = api.client.get("/api/v1/persons/V-99999999", headers=api.headers(Role.CLERK))
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    body = missing.json()
+    assert body["status"] == 404 and body["code"] == "NotFoundError"
+    assert "V-99999999" in body["detail"] and body["title"] == "Not Found"
+    malformed = api.client.get(
+        "/api/v1/stats", params={"as_of": "yesterday"}, headers=api.headers(Role.CLERK)
+    )
+    assert malformed.status_code == 422
+    assert malformed.headers["content-type"] == "application/problem+json"
+    assert malformed.json()["errors"][0]["loc"] == ["query", "as_of"]
+    unknown = api.client.get("/api/v1/nowhere")
+    assert unknown.status_code == 404 and unknown.json()["status"] == 404
+
+
+def test_login_session_and_rate_limit(api: Api) -> None:
+    api.client.cookies.clear()
+    ok = api.client.post("/api/v1/auth/login", json={"name": "auditor-user", "password": PASSWORD})
+    assert ok.status_code == 200
+    assert api.client.get("/api/v1/me").json()["role"] == "auditor"  # the session cookie
+    api.client.cookies.clear()
+    bearer = {"Authorization": f"Bearer {ok.json()['token']}"}
+    assert api.client.get("/api/v1/me", headers=bearer).json()["name"] == "auditor-user"
+    statuses = [
+        api.client.post(
+            "/api/v1/auth/login", json={"name": "supervisor-user", "password": "wrong"}
+        ).status_code
+        for _ in range(6)
+    ]
+    assert statuses == [401] * 5 + [429]
+    blocked = api.client.post(
+        "/api/v1/auth/login", json={"name": "supervisor-user", "password": PASSWORD}
+    )
+    assert blocked.status_code == 429  # even the right password waits out the window
+    assert blocked.json()["code"] == "TooManyAttemptsError"
+
+
+def test_health_is_ready_once_started(api: Api) -> None:
+    assert api.client.get("/api/v1/health").json() == {"status": "ready"}
