@@ -223,3 +223,16 @@ referrals = Table(
     Column("resolved_at", String(40), nullable=True),
     Column("note", Text, nullable=True),
 )
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("created_by", String(80), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("authority_code", String(40), nullable=False),
+    Column("number", String(100), nullable=False),
+    Column("order_bytes", LargeBinary, nullable=False),
+    Column("subjects", Text, nullable=True),  # JSON [[person_id, ref], ...]
+    Column("recorded_seq", BigInteger, nullable=True),
+)

@@ -16,7 +16,15 @@ from muster.domain.kinds import OrderKind as K
 from muster.services import accounts
 from muster.services.accounts import Role
 from muster.store.dialects import make_engine
-from tests.factories import PASSPHRASE, enlist, issue, new_authority, new_registry, roll_rows
+from tests.factories import (
+    PASSPHRASE,
+    Signer,
+    enlist,
+    issue,
+    new_authority,
+    new_registry,
+    roll_rows,
+)
 
 PASSWORD = "a long enough password"
 ROLE_POSTS = {Role.OFFICER: ["SBOL"], Role.SUPERVISOR: ["SBOL"]}
@@ -28,6 +36,7 @@ class Api:
 
     client: TestClient
     engine: Engine
+    signer: Signer
 
     def token(self, role: Role) -> str:
         with self.engine.begin() as conn:
@@ -44,7 +53,9 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     engine = make_engine(url)
     new_registry(engine)
     clerk = new_authority(engine, "REG-GNB", [K.ENLISTMENT], ["GNB"])
-    command = new_authority(engine, "CG-GNB", [K.ABSENCE, K.STRIKE_OFF], ["GNB"])
+    command = new_authority(
+        engine, "CG-GNB", [K.ABSENCE, K.STRIKE_OFF, K.TRAVEL_AUTHORIZATION], ["GNB"]
+    )
     enlist(engine, clerk, roll_rows(10), "ENL-1")
     issue(engine, command, K.ABSENCE, "AUS-1", "2016-01-01", ["GNB-0000002"])
     with engine.begin() as conn:
@@ -60,5 +71,35 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             )
     settings = Settings(database_url=url, registry_passphrase=PASSPHRASE)  # type: ignore[arg-type]
     with TestClient(create_app(settings)) as client:
-        yield Api(client, engine)
+        yield Api(client, engine, command)
     engine.dispose()
+
+
+def travel_draft(n: int) -> dict[str, object]:
+    """A travel-authorization draft request with a fresh number."""
+    return {
+        "kind": "travel-authorization",
+        "number": f"AV-{n}",
+        "authority": "CG-GNB",
+        "signed_on": "2019-01-05",
+        "subjects": ["GNB-0000005"],
+        "valid_from": "2019-01-10",
+        "valid_until": "2019-02-10",
+    }
+
+
+def signed_draft(api: Api, n: int) -> dict[str, str]:
+    """A draft made by a clerk and signed with the authority's key, ready to submit."""
+    import base64
+
+    from muster.ledger import signing
+
+    made = api.client.post(
+        "/api/v1/orders/drafts", json=travel_draft(n), headers=api.headers(Role.CLERK)
+    ).json()
+    signature = signing.sign(api.signer.key, base64.b64decode(made["bytes"]))
+    return {
+        "draft_id": made["draft_id"],
+        "signature": base64.b64encode(signature).decode(),
+        "key": api.signer.fingerprint,
+    }

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from muster.services.accounts import Role
-from tests.e2e.api.conftest import PASSWORD, Api
+from tests.e2e.api.conftest import PASSWORD, Api, signed_draft, travel_draft
 
 R = Role
 ALL = frozenset(Role)
@@ -35,6 +35,12 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], int]
     ("get", "/api/v1/ledger/checkpoint"): (ALL, {}, 200),
     ("get", "/api/v1/ledger/proofs/inclusion"): (ALL, {"params": {"order": "ENL-1"}}, 200),
     ("get", "/api/v1/ledger/proofs/consistency"): (ALL, {"params": {"old_size": 2}}, 200),
+    ("post", "/api/v1/orders/drafts"): (
+        frozenset({R.CLERK, R.AUTHORITY}),
+        {"json": "travel-draft"},
+        201,
+    ),
+    ("post", "/api/v1/orders"): (frozenset({R.AUTHORITY}), {"json": "signed-draft"}, 201),
     ("get", "/api/v1/users"): (frozenset({R.ADMIN}), {}, 200),
     ("post", "/api/v1/users"): (
         frozenset({R.ADMIN}),
@@ -78,7 +84,11 @@ def send(
     for key, value in request.get("path", {}).items():
         url = url.replace("{" + key + "}", value.format(**fill))
     body = request.get("json")
-    if body is not None:
+    if body == "travel-draft":
+        body = travel_draft(n)
+    elif body == "signed-draft":
+        body = signed_draft(api, n)
+    elif body is not None:
         body = {k: v.format(**fill) if isinstance(v, str) else v for k, v in body.items()}
     if "new-{n}" in str(request.get("path", {})):  # the account to disable must exist
         api.client.post(

@@ -1,8 +1,8 @@
-"""accounts posts crossings
+"""accounts posts crossings drafts
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-24 21:55:58.581369
+Create Date: 2026-11-24 21:59:26.435245
 """
 
 import sqlalchemy as sa
@@ -35,6 +35,18 @@ def upgrade() -> None:
         batch_op.create_index("ix_crossings_post_at", ["post_code", "at"], unique=False)
         batch_op.create_index("ix_crossings_unbatched", ["batch_seq"], unique=False)
 
+    op.create_table(
+        "drafts",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("created_by", sa.String(length=80), nullable=False),
+        sa.Column("created_at", sa.String(length=40), nullable=False),
+        sa.Column("authority_code", sa.String(length=40), nullable=False),
+        sa.Column("number", sa.String(length=100), nullable=False),
+        sa.Column("order_bytes", sa.LargeBinary(), nullable=False),
+        sa.Column("subjects", sa.Text(), nullable=True),
+        sa.Column("recorded_seq", sa.BigInteger(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
     op.create_table(
         "posts",
         sa.Column("code", sa.String(length=8), nullable=False),
@@ -112,6 +124,7 @@ def downgrade() -> None:
     op.drop_table("referrals")
     op.drop_table("users")
     op.drop_table("posts")
+    op.drop_table("drafts")
     with op.batch_alter_table("crossings", schema=None) as batch_op:
         batch_op.drop_index("ix_crossings_unbatched")
         batch_op.drop_index("ix_crossings_post_at")

@@ -1,0 +1,115 @@
+"""Drafting and signing orders over HTTP: the signer sends a signature, never a key."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+
+from muster.api.deps import AuthorityUser, OrderDrafter, engine_of, settings_of
+from muster.api.errors import AuthError
+from muster.config import Settings
+from muster.domain.errors import InvalidInputError
+from muster.domain.kinds import Category, OrderKind
+from muster.ledger.canonical import sha256_hex
+from muster.services import drafts
+from muster.services.accounts import Role
+from muster.services.context import Actor
+from muster.services.registry import registry_row, writing
+from muster.services.signing_flow import load_draft, save_draft, submit_signature
+
+router = APIRouter(tags=["orders"])
+
+
+class DraftRequest(BaseModel):
+    kind: OrderKind
+    number: str = Field(min_length=1, max_length=100)
+    authority: str
+    signed_on: date
+    effective: date | None = None
+    grounds: str = ""
+    subjects: list[str] = []
+    category: Category | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    revokes: str | None = None
+    rules: dict[str, Any] | None = None
+    changes: dict[str, str] | None = None
+
+
+class Signature(BaseModel):
+    draft_id: str
+    signature: str = Field(description="Base64 Ed25519 signature over the draft's bytes.")
+    key: str = Field(description="The signing key's fingerprint.")
+
+
+def actor_of(account: Any) -> Actor:
+    return Actor(Actor.current().os_user, account.name)
+
+
+@router.post("/orders/drafts", status_code=201)
+def draft(
+    body: DraftRequest, account: OrderDrafter, engine: Annotated[Engine, Depends(engine_of)]
+) -> dict[str, Any]:
+    """Draft an order (not enlistments: `muster roll import`); returns the bytes to sign."""
+    if body.kind is OrderKind.ENLISTMENT:
+        raise InvalidInputError("enlistments are drafted from a roll file: muster roll import")
+    if account.role is Role.AUTHORITY and account.authority != body.authority:
+        raise AuthError(403, f"{account.name} drafts only for {account.authority}")
+    request = drafts.OrderRequest(
+        kind=body.kind,
+        number=body.number.strip(),
+        authority=body.authority,
+        signed_on=body.signed_on,
+        effective=body.effective or body.signed_on,
+        grounds=body.grounds,
+        refs=body.subjects,
+        category=body.category,
+        valid_from=body.valid_from,
+        valid_until=body.valid_until,
+        revokes=body.revokes,
+        rules=body.rules,
+        changes=body.changes,
+        source="subjects",
+    )
+    with engine.begin() as conn:
+        origin, _public = registry_row(conn)
+        made = drafts.draft_order(conn, origin, request)
+        draft_id = save_draft(conn, made, account.name)
+    return {
+        "draft_id": draft_id,
+        "bytes": base64.b64encode(made.order_bytes).decode(),
+        "sha256": sha256_hex(made.order_bytes),
+        "content": made.content.to_json(),
+    }
+
+
+@router.post("/orders", status_code=201)
+def sign(
+    body: Signature,
+    account: AuthorityUser,
+    engine: Annotated[Engine, Depends(engine_of)],
+    settings: Annotated[Settings, Depends(settings_of)],
+) -> dict[str, Any]:
+    """Record a drafted order with its signature; every rule is checked again now."""
+    try:
+        signature = base64.b64decode(body.signature, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInputError("signature: expected base64") from None
+    passphrase = settings.registry_passphrase
+    with writing(engine, passphrase.get_secret_value() if passphrase else None) as (conn, reg):
+        if load_draft(conn, body.draft_id).content.authority != account.authority:
+            raise AuthError(403, f"{account.name} signs only for {account.authority}")
+        result = submit_signature(conn, reg, actor_of(account), body.draft_id, signature, body.key)
+    return {
+        "number": result.number,
+        "kind": result.kind,
+        "ledger_entry": result.seq,
+        "subjects": result.subject_count,
+        "key": result.fingerprint,
+    }
