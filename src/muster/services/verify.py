@@ -45,6 +45,7 @@ class VerifyReport:
     orders: int = 0
     people: int = 0
     last_order: str | None = None
+    pending_crossings: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -66,6 +67,7 @@ class VerifyReport:
             "orders": self.orders,
             "people": self.people,
             "last_order": self.last_order,
+            "pending_crossings": self.pending_crossings,
             "problems": self.problems,
         }
 
@@ -81,6 +83,7 @@ class Replay:
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)  # number -> order row
     contents: list[tuple[int, OrderContent]] = field(default_factory=list)
     tables: dict[int, bytes] = field(default_factory=dict)  # seq -> subject table bytes
+    crossings: dict[str, tuple[int, list[str]]] = field(default_factory=dict)  # id -> batch
 
 
 def verify_registry(
@@ -113,6 +116,7 @@ def verify_registry(
     check_authorities(conn, report, replay)
     check_orders(conn, report, replay)
     check_roll(conn, report, replay, progress)
+    check_crossings(conn, report, replay)
     if replay.contents:
         report.last_order = replay.contents[-1][1].number
     report.orders = len(replay.contents)
@@ -173,6 +177,22 @@ def replay_entry(
             replay.keys[e["fingerprint"]]["revoked_seq"] = seq
     elif e["entry"] == entries.ORDER:
         replay_order(load, replay, report, seq, e)
+    elif e["entry"] == entries.CROSSING_BATCH:
+        replay_crossings(load, replay, report, seq, e)
+
+
+def replay_crossings(
+    load: SubjectLoader, replay: Replay, report: VerifyReport, seq: int, e: dict[str, Any]
+) -> None:
+    """A batch of crossings: its table must match the digest the entry holds."""
+    digest = e["crossings"]["sha256"]
+    table = load(digest)
+    if table is None or sha256_hex(table) != digest:
+        report.add(f"ledger entry {seq} (crossing batch): its crossing table is missing or altered")
+        return
+    _cols, rows = parse_json_table(table)
+    for row in rows:
+        replay.crossings[row[0]] = (seq, row)
 
 
 def replay_order(
@@ -489,3 +509,28 @@ def roll_tuple(s: PersonState, enlisted_seq: int, enlisted_category: Category) -
         enlisted_category.value,
         name_key(s.given_names, s.surnames),
     )
+
+
+def check_crossings(conn: Connection, report: VerifyReport, replay: Replay) -> None:
+    """Sealed crossings must be exactly what their batch entries hold."""
+    from muster.services.crossings import crossing_rows
+    from muster.store.tables import crossings
+
+    seen: set[str] = set()
+    pending = 0
+    for row in conn.execute(select(crossings)):
+        if row.batch_seq is None:
+            pending += 1
+            continue
+        seen.add(row.id)
+        sealed = replay.crossings.get(row.id)
+        if sealed is None or sealed[0] != int(row.batch_seq):
+            report.add(
+                f"crossing {row.id}: marked sealed in entry {row.batch_seq}, "
+                "but no batch entry holds it"
+            )
+        elif crossing_rows([row])[0] != sealed[1]:
+            report.add(f"crossing {row.id}: stored record differs from ledger entry {sealed[0]}")
+    for crossing_id in replay.crossings.keys() - seen:
+        report.add(f"crossing {crossing_id}: in the ledger but missing from its table")
+    report.pending_crossings = pending

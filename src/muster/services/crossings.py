@@ -1,0 +1,210 @@
+"""Crossings and referrals: each screening is recorded at once (durable before the officer
+gets the answer) and sealed into the ledger in batches, as tamper-evident as orders."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
+from muster.ledger import entries
+from muster.ledger.canonical import canonical_table, sha256_hex
+from muster.services.accounts import Account, Role, now_iso
+from muster.services.context import Actor
+from muster.services.recording import store_subject_list
+from muster.store import ledger_store
+from muster.store.tables import crossings, referrals
+
+CROSSING_COLUMNS = (
+    "id", "post", "direction", "officer", "at", "decision", "person_id", "document",
+    "reasons", "match",
+)  # fmt: skip
+RESOLUTIONS = ("released", "held", "other")
+BATCH_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class CrossingRecord:
+    """What one screening decided, as recorded."""
+
+    post: str
+    direction: str
+    officer: str
+    document: Mapping[str, Any]
+    decision: str
+    reasons: Sequence[Mapping[str, Any]]
+    match: Mapping[str, Any]
+    person_id: int | None
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def record_crossing(conn: Connection, record: CrossingRecord, at: str | None = None) -> str:
+    """Store a crossing (and its referral when the decision is refer); returns its id."""
+    crossing_id = "X" + secrets.token_hex(10)
+    conn.execute(
+        crossings.insert().values(
+            id=crossing_id,
+            post_code=record.post,
+            direction=record.direction,
+            officer=record.officer,
+            at=at or now_iso(),
+            document=_json(record.document),
+            decision=record.decision,
+            reasons=_json(list(record.reasons)),
+            match=_json(record.match),
+            person_id=record.person_id,
+        )
+    )
+    if record.decision == "refer":
+        conn.execute(
+            referrals.insert().values(crossing_id=crossing_id, post_code=record.post, status="open")
+        )
+    return crossing_id
+
+
+def crossing_rows(rows: Sequence[Any]) -> list[list[str]]:
+    """Crossing rows as the cells of the sealed table (all text, canonical JSON inside)."""
+    return [
+        [
+            r.id,
+            r.post_code,
+            r.direction,
+            r.officer,
+            r.at,
+            r.decision,
+            "" if r.person_id is None else str(r.person_id),
+            r.document,
+            r.reasons,
+            r.match,
+        ]
+        for r in rows
+    ]
+
+
+def seal_crossings(conn: Connection, actor: Actor, limit: int = BATCH_SIZE) -> int | None:
+    """Append the crossings not yet in the ledger as one batch entry; its position, or None."""
+    rows = conn.execute(
+        select(crossings)
+        .where(crossings.c.batch_seq.is_(None))
+        .order_by(crossings.c.at, crossings.c.id)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return None
+    table = canonical_table(CROSSING_COLUMNS, crossing_rows(rows))
+    store_subject_list(conn, table, len(rows))
+    body = {
+        "crossings": {"count": len(rows), "sha256": sha256_hex(table)},
+        "first": rows[0].id,
+        "last": rows[-1].id,
+    }
+    data = entries.make_entry(entries.CROSSING_BATCH, body, actor.recorded())
+    seq = ledger_store.append_entry(conn, entries.CROSSING_BATCH, data)
+    ids = [r.id for r in rows]
+    for i in range(0, len(ids), 500):
+        conn.execute(
+            update(crossings).where(crossings.c.id.in_(ids[i : i + 500])).values(batch_seq=seq)
+        )
+    return seq
+
+
+def visible_posts(account: Account) -> tuple[str, ...] | None:
+    """The posts an account may see crossings of; None for all."""
+    return account.posts if account.role in (Role.OFFICER, Role.SUPERVISOR) else None
+
+
+def crossing_view(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "post": row.post_code,
+        "direction": row.direction,
+        "officer": row.officer,
+        "at": row.at,
+        "decision": row.decision,
+        "reasons": json.loads(row.reasons),
+        "match": json.loads(row.match),
+        "document": json.loads(row.document),
+        "person_id": row.person_id,
+        "ledger_entry": row.batch_seq,
+    }
+
+
+def get_crossing(conn: Connection, crossing_id: str, account: Account) -> dict[str, Any]:
+    """One crossing, if the account may see its post."""
+    row = conn.execute(select(crossings).where(crossings.c.id == crossing_id)).first()
+    posts = visible_posts(account)
+    if row is None or (posts is not None and row.post_code not in posts):
+        raise NotFoundError(f"no crossing {crossing_id!r} at a post you may see")
+    view = crossing_view(row)
+    if account.role is Role.OFFICER:
+        view.pop("document")  # what the decision needs, not the whole file
+        view.pop("person_id")
+    return view
+
+
+def list_crossings(
+    conn: Connection, account: Account, post: str | None, limit: int
+) -> list[dict[str, Any]]:
+    """Recent crossings at the posts the account may see."""
+    query = select(crossings).order_by(crossings.c.at.desc()).limit(limit)
+    posts = visible_posts(account)
+    if posts is not None:
+        query = query.where(crossings.c.post_code.in_(posts))
+    if post is not None:
+        query = query.where(crossings.c.post_code == post.upper())
+    return [crossing_view(r) for r in conn.execute(query)]
+
+
+def list_referrals(conn: Connection, account: Account, status: str | None) -> list[dict[str, Any]]:
+    """Referrals at the account's posts (all posts for auditors and admins)."""
+    query = (
+        select(referrals, crossings.c.at, crossings.c.decision, crossings.c.reasons)
+        .join(crossings, crossings.c.id == referrals.c.crossing_id)
+        .order_by(crossings.c.at)
+    )
+    posts = visible_posts(account)
+    if posts is not None:
+        query = query.where(referrals.c.post_code.in_(posts))
+    if status is not None:
+        query = query.where(referrals.c.status == status)
+    return [
+        {
+            "crossing_id": r.crossing_id,
+            "post": r.post_code,
+            "status": r.status,
+            "at": r.at,
+            "reasons": json.loads(r.reasons),
+            "resolved_by": r.resolved_by,
+            "resolved_at": r.resolved_at,
+            "note": r.note,
+        }
+        for r in conn.execute(query)
+    ]
+
+
+def resolve_referral(
+    conn: Connection, crossing_id: str, outcome: str, note: str, account: Account
+) -> dict[str, Any]:
+    """A supervisor of the post records how a referral ended: released, held or other."""
+    if outcome not in RESOLUTIONS:
+        raise InvalidInputError(f"outcome {outcome!r}: expected one of {', '.join(RESOLUTIONS)}")
+    row = conn.execute(select(referrals).where(referrals.c.crossing_id == crossing_id)).first()
+    if row is None or row.post_code not in account.posts:
+        raise NotFoundError(f"no referral {crossing_id!r} at your posts")
+    if row.status != "open":
+        raise RefusedError(f"referral {crossing_id} is already resolved ({row.status})")
+    conn.execute(
+        update(referrals)
+        .where(referrals.c.crossing_id == crossing_id)
+        .values(status=outcome, resolved_by=account.name, resolved_at=now_iso(), note=note)
+    )
+    return {"crossing_id": crossing_id, "status": outcome, "resolved_by": account.name}

@@ -1,0 +1,75 @@
+"""Crossings are durable at once, sealed into the ledger in batches, and verified."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, select, update
+
+from muster.domain.errors import NotFoundError, RefusedError
+from muster.services import crossings as cx
+from muster.services.accounts import Account, Role
+from muster.services.registry import writing
+from muster.services.verify import verify_registry
+from muster.store.tables import crossings
+from tests.factories import ACTOR, PASSPHRASE, new_registry
+
+SUPERVISOR = Account("sup", Role.SUPERVISOR, ("SBOL",))
+OFFICER = Account("ofc", Role.OFFICER, ("SBOL",))
+
+
+def record(engine: Engine, decision: str, post: str = "SBOL") -> str:
+    with engine.begin() as conn:
+        return cx.record_crossing(
+            conn,
+            cx.CrossingRecord(
+                post=post,
+                direction="exit",
+                officer="ofc",
+                document={"kind": "typed"},
+                decision=decision,
+                reasons=[{"code": "test", "text": "prueba ñ"}],
+                match={"verdict": "no_match", "score": 0.0},
+                person_id=None,
+            ),
+        )
+
+
+def test_sealed_crossings_verify_and_tampering_is_named(engine: Engine) -> None:
+    new_registry(engine)
+    ids = [record(engine, d) for d in ("clear", "deny", "refer")]
+    with engine.connect() as conn:
+        assert verify_registry(conn).pending_crossings == 3
+    with writing(engine, PASSPHRASE) as (conn, _reg):
+        seq = cx.seal_crossings(conn, ACTOR)
+        assert cx.seal_crossings(conn, ACTOR) is None  # nothing left to seal
+    with engine.connect() as conn:
+        report = verify_registry(conn)
+        assert report.ok, report.problems
+        assert report.pending_crossings == 0
+        assert cx.get_crossing(conn, ids[1], SUPERVISOR)["ledger_entry"] == seq
+    with engine.begin() as conn:
+        conn.execute(update(crossings).where(crossings.c.id == ids[1]).values(decision="clear"))
+    with engine.connect() as conn:
+        report = verify_registry(conn)
+    assert any(f"crossing {ids[1]}: stored record differs" in p for p in report.problems)
+
+
+def test_referrals_are_resolved_by_the_posts_supervisors(engine: Engine) -> None:
+    new_registry(engine)
+    referred = record(engine, "refer")
+    elsewhere = record(engine, "refer", post="FPSA")
+    with engine.begin() as conn:
+        open_ = cx.list_referrals(conn, SUPERVISOR, "open")
+        assert [r["crossing_id"] for r in open_] == [referred]
+        with pytest.raises(NotFoundError):
+            cx.resolve_referral(conn, elsewhere, "held", "", SUPERVISOR)
+        done = cx.resolve_referral(conn, referred, "released", "documentos en regla", SUPERVISOR)
+        assert done["status"] == "released"
+        with pytest.raises(RefusedError, match="already resolved"):
+            cx.resolve_referral(conn, referred, "held", "", SUPERVISOR)
+        officer_view = cx.get_crossing(conn, referred, OFFICER)
+        assert "document" not in officer_view  # an officer sees what the decision needs
+        with pytest.raises(NotFoundError):
+            cx.get_crossing(conn, elsewhere, OFFICER)
+        rows = conn.execute(select(crossings.c.id)).all()
+    assert len(rows) == 2
