@@ -103,3 +103,23 @@ def signed_draft(api: Api, n: int) -> dict[str, str]:
         "signature": base64.b64encode(signature).decode(),
         "key": api.signer.fingerprint,
     }
+
+
+def add_crossing(api: Api, decision: str, post: str = "SBOL") -> str:
+    """A crossing recorded at a post, as a screening would record it."""
+    from muster.services import crossings as cx
+
+    with api.engine.begin() as conn:
+        return cx.record_crossing(
+            conn,
+            cx.CrossingRecord(
+                post=post,
+                direction="exit",
+                officer="officer-user",
+                document={"kind": "typed"},
+                decision=decision,
+                reasons=[{"code": "test"}],
+                match={"verdict": "no_match"},
+                person_id=None,
+            ),
+        )

@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from muster.services.accounts import Role
-from tests.e2e.api.conftest import PASSWORD, Api, signed_draft, travel_draft
+from tests.e2e.api.conftest import PASSWORD, Api, add_crossing, signed_draft, travel_draft
 
 R = Role
 ALL = frozenset(Role)
 READERS = frozenset({R.ADMIN, R.CLERK, R.AUTHORITY, R.SUPERVISOR, R.AUDITOR})
+CROSSINGS = frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR})
 OPEN = None  # no credentials needed
 
 # (method, path) -> (roles admitted, request to send, expected status inside the role)
@@ -41,6 +42,18 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], int]
         201,
     ),
     ("post", "/api/v1/orders"): (frozenset({R.AUTHORITY}), {"json": "signed-draft"}, 201),
+    ("get", "/api/v1/crossings"): (CROSSINGS, {}, 200),
+    ("get", "/api/v1/crossings/{crossing_id}"): (
+        CROSSINGS | {R.OFFICER},
+        {"path": {"crossing_id": "{crossing}"}},
+        200,
+    ),
+    ("get", "/api/v1/referrals"): (CROSSINGS, {"params": {"status": "open"}}, 200),
+    ("post", "/api/v1/referrals/{crossing_id}/resolution"): (
+        frozenset({R.SUPERVISOR}),
+        {"path": {"crossing_id": "{referral}"}, "json": {"outcome": "released"}},
+        200,
+    ),
     ("get", "/api/v1/users"): (frozenset({R.ADMIN}), {}, 200),
     ("post", "/api/v1/users"): (
         frozenset({R.ADMIN}),
@@ -80,6 +93,8 @@ def send(
             "/api/v1/tokens", json={"user": "auditor-user"}, headers=api.headers(R.ADMIN)
         ).json()
         fill["token_id"] = created["id"]
+    if "{crossing}" in str(request) or "{referral}" in str(request):
+        fill["crossing"] = fill["referral"] = add_crossing(api, "refer")
     url = path
     for key, value in request.get("path", {}).items():
         url = url.replace("{" + key + "}", value.format(**fill))
