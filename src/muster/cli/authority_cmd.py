@@ -36,6 +36,15 @@ def write_new_key(path: Path, passphrase: str) -> bytes:
     return signing.public_key_raw(key)
 
 
+def report_key(code: str, fp: str, key_out: Path, as_json: bool, what: str) -> None:
+    """The new key's fingerprint on stdout (or JSON); where it was written on stderr."""
+    if as_json:
+        common.emit_json({"authority": code, "fingerprint": fp, "key_file": str(key_out)})
+    else:
+        common.say(f"{what}; key {fp} written to {key_out}")
+        print(fp)
+
+
 @app.command("create")
 def create(
     code: str = typer.Argument(..., help="Short code of the office, e.g. CG-GNB."),
@@ -71,11 +80,7 @@ def create(
         except BaseException:
             key_out.unlink(missing_ok=True)
             raise
-    if as_json:
-        common.emit_json({"authority": code, "fingerprint": fp, "key_file": str(key_out)})
-    else:
-        common.say(f"authority {code} created; key {fp} written to {key_out}")
-        print(fp)
+    report_key(code, fp, key_out, as_json, f"authority {code} created")
 
 
 @app.command("list")
@@ -119,11 +124,7 @@ def key_add(
         except BaseException:
             key_out.unlink(missing_ok=True)
             raise
-    if as_json:
-        common.emit_json({"authority": code, "fingerprint": fp, "key_file": str(key_out)})
-    else:
-        common.say(f"key {fp} added to {code}, written to {key_out}")
-        print(fp)
+    report_key(code, fp, key_out, as_json, f"key added to {code}")
 
 
 @key_app.command("revoke")

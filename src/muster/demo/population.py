@@ -19,6 +19,7 @@ from pathlib import Path
 
 from muster.demo import names_data as nd
 from muster.domain.reference import Rank
+from muster.domain.roll_import import ROLL_COLUMNS
 from muster.reference_data import load_reference
 
 COMPONENT_SHARES = {"EB": 30, "GNB": 28, "AB": 12, "AMB": 10, "MB": 20}  # assumption
@@ -49,6 +50,21 @@ class SyntheticPerson:
     rank: str
     category: str
     unit: str
+
+    def as_row(self) -> list[str]:
+        """The person as a roll file row, in the roll import's column order."""
+        return [
+            self.serial_number,
+            self.national_id,
+            self.given_names,
+            self.surnames,
+            self.birth_date.isoformat(),
+            self.sex,
+            self.component,
+            self.rank,
+            self.category,
+            self.unit,
+        ]
 
 
 def _rare_surnames(count: int) -> list[str]:
@@ -217,32 +233,5 @@ def write_roll_csv(path: Path, people: Sequence[SyntheticPerson]) -> None:
     """A roll file (UTF-8 CSV with the roll import's header)."""
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(
-            (
-                "serial_number",
-                "national_id",
-                "given_names",
-                "surnames",
-                "birth_date",
-                "sex",
-                "component",
-                "rank",
-                "category",
-                "unit",
-            )
-        )
-        for p in people:
-            writer.writerow(
-                (
-                    p.serial_number,
-                    p.national_id,
-                    p.given_names,
-                    p.surnames,
-                    p.birth_date.isoformat(),
-                    p.sex,
-                    p.component,
-                    p.rank,
-                    p.category,
-                    p.unit,
-                )
-            )
+        writer.writerow(ROLL_COLUMNS)
+        writer.writerows(p.as_row() for p in people)

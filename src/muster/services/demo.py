@@ -237,21 +237,6 @@ def write_keys(keys_dir: Path, keys: dict[str, Any]) -> None:
         os.chmod(path, 0o600)
 
 
-def as_row(p: SyntheticPerson) -> list[str]:
-    return [
-        p.serial_number,
-        p.national_id,
-        p.given_names,
-        p.surnames,
-        p.birth_date.isoformat(),
-        p.sex,
-        p.component,
-        p.rank,
-        p.category,
-        p.unit,
-    ]
-
-
 def enlist_demo(
     demo: _Demo, people: Sequence[SyntheticPerson], progress: Callable[[str], None]
 ) -> None:
@@ -267,7 +252,7 @@ def enlist_demo(
             continue
         progress(f"enlistment {number}: {len(batch):,} people")
         rows = check_roll_rows(
-            [as_row(p) for p in batch],
+            [p.as_row() for p in batch],
             positions,
             load_reference(),
             source=number,
