@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,9 +15,37 @@ from muster.api import errors
 from muster.api.routers import admin, border, orders, registry, system
 from muster.api.routers.system import LoginLimiter
 from muster.config import Settings
+from muster.errors import MusterError
+from muster.services.context import Actor
+from muster.services.crossings import seal_crossings
+from muster.services.registry import writing
 from muster.store.dialects import make_engine
 
+logger = logging.getLogger("muster.api")
+
 PREFIX = "/api/v1"
+
+
+SEAL_EVERY_S = 2.0
+
+
+def seal_pending(app: FastAPI) -> int | None:
+    """Seal the crossings not yet in the ledger (needs the registry passphrase)."""
+    secret = app.state.settings.registry_passphrase
+    if secret is None:
+        return None
+    with writing(app.state.engine, secret.get_secret_value()) as (conn, _reg):
+        return seal_crossings(conn, Actor.current())
+
+
+async def seal_periodically(app: FastAPI) -> None:
+    """Seal crossings into the ledger every few seconds, in batches."""
+    while True:
+        await asyncio.sleep(SEAL_EVERY_S)
+        try:
+            await asyncio.to_thread(seal_pending, app)
+        except MusterError as err:  # keep screening; the next round tries again
+            logger.error("sealing crossings failed: %s", err)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -22,8 +53,14 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sealer = asyncio.create_task(seal_periodically(app))
         app.state.ready = True
         yield
+        app.state.ready = False
+        sealer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sealer
+        await asyncio.to_thread(seal_pending, app)  # what was screened is sealed on the way out
         app.state.engine.dispose()
 
     app = FastAPI(

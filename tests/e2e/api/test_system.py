@@ -47,3 +47,16 @@ def test_login_session_and_rate_limit(api: Api) -> None:
 
 def test_health_is_ready_once_started(api: Api) -> None:
     assert api.client.get("/api/v1/health").json() == {"status": "ready"}
+
+
+def test_the_server_seals_crossings_into_the_ledger(api: Api) -> None:
+    from muster.api.app import seal_pending
+    from muster.services.verify import verify_registry
+    from tests.e2e.api.conftest import add_crossing
+
+    add_crossing(api, "clear")
+    assert seal_pending(api.client.app) is not None  # type: ignore[arg-type]
+    with api.engine.connect() as conn:
+        report = verify_registry(conn)
+    assert report.ok, report.problems
+    assert report.pending_crossings == 0
