@@ -9,7 +9,7 @@ from tests.e2e.cli_helpers import Cli
 
 def test_demo_builds_the_scenario_and_verifies(tmp_path: Path) -> None:
     cli = Cli(tmp_path)
-    built = cli.json("demo", "--size", "4000", "--seed", "7")
+    built = cli.json("demo", "--size", "4000", "--seed", "7", "--no-serve")
     assert built["created"] is True
     stats = built["stats"]
     assert stats["total"] == 4000
@@ -28,7 +28,7 @@ def test_demo_builds_the_scenario_and_verifies(tmp_path: Path) -> None:
     directive = cli.json("order", "show", "SAIME-DG-2018-0113")
     assert directive["kind"] == "exit-control" and directive["signed_on"] == "2018-11-13"
     assert cli.json("verify")["ok"] is True
-    again = cli.json("demo", "--size", "4000", "--seed", "7")
+    again = cli.json("demo", "--size", "4000", "--seed", "7", "--no-serve")
     assert again["created"] is False and again["stats"] == stats
 
 
@@ -38,13 +38,13 @@ def test_demo_is_deterministic(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     assert (
-        a.json("demo", "--size", "1500", "--seed", "3")["examples"]
-        == b.json("demo", "--size", "1500", "--seed", "3")["examples"]
+        a.json("demo", "--size", "1500", "--seed", "3", "--no-serve")["examples"]
+        == b.json("demo", "--size", "1500", "--seed", "3", "--no-serve")["examples"]
     )
 
 
 def test_demo_refuses_a_registry_that_is_not_the_demo(tmp_path: Path) -> None:
     cli = Cli(tmp_path)
     cli.run("init")
-    proc = cli.run("demo", "--size", "1000", ok=False)
+    proc = cli.run("demo", "--size", "1000", "--no-serve", ok=False)
     assert proc.returncode == 1 and "not the demo" in proc.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from muster.cli import common
+from muster.config import Settings
 
 
 def serve(
@@ -12,11 +13,15 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+    run_server(common.settings(), host, port)
+
+
+def run_server(s: Settings, host: str, port: int) -> None:
+    """Serve the API for these settings until interrupted."""
     import uvicorn
 
     from muster.api.app import create_app
 
-    s = common.settings()
     app = create_app(s)
     common.say(
         f"serving {s.database_url} on http://{host}:{port}/api/v1 "

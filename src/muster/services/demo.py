@@ -26,6 +26,7 @@ from muster.domain.roll_import import ROLL_COLUMNS, check_roll_rows
 from muster.ledger import signing
 from muster.reference_data import load_reference
 from muster.services import authorities, drafts
+from muster.services.accounts import Role, add_user
 from muster.services.context import Actor
 from muster.services.recording import record_order
 from muster.services.registry import init_registry, registry_row, writing
@@ -225,6 +226,7 @@ def build_demo(
     enlist_demo(demo, people, progress)
     progress("absences, the exit-control directive, the strike-off, authorizations, amnesty")
     scenario_orders(demo, people, rng, size)
+    add_demo_accounts(engine)
     return DemoResult(True, size, seed, demo.count, find_examples(engine))
 
 
@@ -443,6 +445,36 @@ def scenario_orders(
             grounds="Amnistía a militares que se reincorporan",
         ),
     )
+
+
+DEMO_ACCOUNTS: dict[str, tuple[Role, list[str], str | None]] = {
+    "admin": (Role.ADMIN, [], None),
+    "clerk": (Role.CLERK, [], None),
+    "comandante": (Role.AUTHORITY, [], "CG-GNB"),
+    "oficial": (Role.OFFICER, ["SBOL"], None),
+    "supervisor": (Role.SUPERVISOR, ["SBOL"], None),
+    "auditor": (Role.AUDITOR, [], None),
+}
+
+
+def demo_password(name: str) -> str:
+    """The demo account's password (synthetic data, published in the docs)."""
+    return f"{name}-demo-2019"
+
+
+def add_demo_accounts(engine: Engine) -> None:
+    """One account per role, for trying the service."""
+    with engine.begin() as conn:
+        for name, (role, posts, authority) in DEMO_ACCOUNTS.items():
+            add_user(
+                conn,
+                name,
+                role,
+                demo_password(name),
+                post_codes=posts,
+                authority=authority,
+                created_by="demo",
+            )
 
 
 def find_examples(engine: Engine) -> dict[str, dict[str, str]]:
