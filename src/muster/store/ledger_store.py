@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import cache
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import TextClause, func, select, text
 from sqlalchemy.engine import Connection
 
 from muster.ledger import merkle, note
@@ -29,23 +30,26 @@ class SqlNodeReader:
         return bytes(row[0])
 
     def nodes(self, keys: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
-        if not keys:
-            return {}
-        found: dict[tuple[int, int], bytes] = {}
         wanted = list(dict.fromkeys(keys))
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            rows = self.conn.execute(
-                select(merkle_nodes.c.level, merkle_nodes.c.idx, merkle_nodes.c.hash).where(
-                    tuple_(merkle_nodes.c.level, merkle_nodes.c.idx).in_(chunk)
-                )
-            )
-            for level, idx, h in rows:
+        found: dict[tuple[int, int], bytes] = {}
+        for start in range(0, len(wanted), 200):
+            chunk = wanted[start : start + 200]
+            params = {}
+            for i, (level, index) in enumerate(chunk):
+                params[f"l{i}"], params[f"i{i}"] = level, index
+            for level, idx, h in self.conn.execute(_nodes_query(len(chunk)), params):
                 found[(int(level), int(idx))] = bytes(h)
         missing = [k for k in wanted if k not in found]
         if missing:
             raise KeyError(f"merkle nodes missing: {missing[:5]}")
         return found
+
+
+@cache
+def _nodes_query(n: int) -> TextClause:
+    """Fetch n nodes by key in one statement that uses the primary key on every backend."""
+    terms = " OR ".join(f"(level = :l{i} AND idx = :i{i})" for i in range(n))
+    return text(f"SELECT level, idx, hash FROM merkle_nodes WHERE {terms}")
 
 
 def tree_size(conn: Connection) -> int:
