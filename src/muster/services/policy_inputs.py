@@ -1,0 +1,123 @@
+"""What the exit-control policy reads from the registry: directives, authorizations, people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from muster.domain.kinds import OrderKind
+from muster.ledger import entries
+from muster.store.roll_rows import as_date
+from muster.store.tables import ledger_entries, order_subjects, orders, roll
+
+
+@dataclass(frozen=True)
+class DirectiveRecord:
+    """An exit-control order as recorded: number, authority, dates, rules, revocation."""
+
+    number: str
+    authority: str
+    effective: date
+    rules: dict[str, Any]
+    revoked_on: date | None
+
+
+@dataclass(frozen=True)
+class AuthorizationRecord:
+    """A travel authorization naming a person."""
+
+    number: str
+    valid_from: date
+    valid_until: date
+    revoked_on: date | None
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """The facts about a person on the roll that the policy and the officer need."""
+
+    person_id: int
+    serial_number: str | None
+    former_serial_numbers: tuple[str, ...]
+    name: str
+    component: str
+    rank: str | None
+    category: str
+    status: str
+    reinstated: bool
+
+
+def load_directives(conn: Connection) -> list[DirectiveRecord]:
+    """Every exit-control directive, with its rules read from the signed order bytes."""
+    rows = conn.execute(
+        select(
+            orders.c.seq,
+            orders.c.number,
+            orders.c.authority_code,
+            orders.c.effective,
+            orders.c.revoked_on,
+            ledger_entries.c.data,
+        )
+        .join(ledger_entries, ledger_entries.c.seq == orders.c.seq)
+        .where(orders.c.kind == OrderKind.EXIT_CONTROL.value)
+        .order_by(orders.c.seq)
+    ).all()
+    found = []
+    for row in rows:
+        content = orjson.loads(entries.unb64(entries.read_entry(bytes(row.data))["order"]))
+        found.append(
+            DirectiveRecord(
+                row.number,
+                row.authority_code,
+                as_date(row.effective),
+                content["rules"],
+                None if row.revoked_on is None else as_date(row.revoked_on),
+            )
+        )
+    return found
+
+
+def load_authorizations(conn: Connection, person_id: int) -> list[AuthorizationRecord]:
+    """The travel authorizations that name a person."""
+    rows = conn.execute(
+        select(orders.c.number, orders.c.valid_from, orders.c.valid_until, orders.c.revoked_on)
+        .join(order_subjects, order_subjects.c.order_seq == orders.c.seq)
+        .where(
+            order_subjects.c.person_id == person_id,
+            orders.c.kind == OrderKind.TRAVEL_AUTHORIZATION.value,
+        )
+        .order_by(orders.c.seq)
+    ).all()
+    return [
+        AuthorizationRecord(
+            r.number,
+            as_date(r.valid_from),
+            as_date(r.valid_until),
+            None if r.revoked_on is None else as_date(r.revoked_on),
+        )
+        for r in rows
+    ]
+
+
+def load_person(conn: Connection, person_id: int) -> PersonFacts | None:
+    """A person's facts from the roll, or None."""
+    r = conn.execute(select(roll).where(roll.c.person_id == person_id)).first()
+    if r is None:
+        return None
+    formers = tuple(s for s in (r.former_serials or "").split(";") if s)
+    return PersonFacts(
+        int(r.person_id),
+        r.serial_number,
+        formers,
+        f"{r.given_names} {r.surnames}",
+        r.component,
+        r.rank,
+        r.category,
+        r.status,
+        bool(r.reinstated),
+    )
