@@ -295,6 +295,22 @@ def main() -> None:
     write_doc(args, results, big_proof_ms, peak_mb)
 
 
+def pg_settings(url: str | None) -> str:
+    """The PostgreSQL server's version and durability settings, for the record."""
+    if not url:
+        return ""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        values = [
+            conn.execute(text(f"SHOW {name}")).scalar()
+            for name in ("server_version", "fsync", "synchronous_commit", "shared_buffers")
+        ]
+    engine.dispose()
+    return "PostgreSQL {} on loopback (fsync {}, synchronous_commit {}, shared_buffers {}).".format(
+        *values
+    )
+
+
 def write_doc(
     args: argparse.Namespace,
     results: dict[str, list[dict[str, float]]],
@@ -323,6 +339,7 @@ def write_doc(
         f"Roll of {args.size:,} synthetic people (seed {args.seed}); medians of {args.runs} "
         "runs on a fresh database each, all backends in one session.",
         f"Machine: {describe()}.",
+        pg_settings(args.pg_url),
         f"Command: `python -m bench.registry --size {args.size} --runs {args.runs}`"
         + (" with MUSTER_TEST_PG_URL set" if args.pg_url else "")
         + ".",
