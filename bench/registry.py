@@ -340,9 +340,9 @@ def write_doc(
         "runs on a fresh database each, all backends in one session.",
         f"Machine: {describe()}.",
         pg_settings(args.pg_url),
-        f"Command: `python -m bench.registry --size {args.size} --runs {args.runs}`"
-        + (" with MUSTER_TEST_PG_URL set" if args.pg_url else "")
-        + ".",
+        f"Command: `python -m bench.registry --size {args.size} --runs {args.runs}"
+        + (" --pg-url URL" if args.pg_url else "")
+        + "` (`make bench`).",
         "",
         "| figure | target | " + " | ".join(names) + " |",
         "| --- | --- | " + " | ".join("---" for _ in names) + " |",
