@@ -1,0 +1,203 @@
+"""The exit-control policy: directives in force, compiled from their rules, decide a crossing.
+
+Each directive in force gives one outcome: its first rule whose conditions all hold, else its
+default. `needs_authorization` is settled per directive: a valid travel authorization makes it
+`authorized`, none makes it `deny`. Then the most restrictive outcome of all directives wins,
+in the order clear < authorized < refer < deny. Identity comes first: a traveler not on the
+roll is cleared by this policy, and an uncertain identity (`possible`) is referred to
+secondary inspection, never denied (and not even referred when the candidate would be
+cleared anyway).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+SEVERITY = {"clear": 0, "authorized": 1, "refer": 2, "deny": 3}
+CONDITIONS = ("category", "status", "component", "direction")
+
+
+@dataclass(frozen=True)
+class Directive:
+    """An exit-control order: its number, effective date, rules, and revocation if any."""
+
+    number: str
+    effective: date
+    rules: Mapping[str, Any]
+    revoked_on: date | None = None
+
+    def in_force(self, on: date) -> bool:
+        """Effective, not past its `valid_until`, not revoked on that date."""
+        until = self.rules.get("valid_until")
+        if self.effective > on or (until is not None and date.fromisoformat(until) < on):
+            return False
+        return self.revoked_on is None or self.revoked_on > on
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """A travel authorization: its number, window, and revocation if any."""
+
+    number: str
+    valid_from: date
+    valid_until: date
+    revoked_on: date | None = None
+
+    def valid(self, on: date) -> bool:
+        revoked = self.revoked_on is not None and self.revoked_on <= on
+        return self.valid_from <= on <= self.valid_until and not revoked
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the policy knows of a person on the roll."""
+
+    category: str
+    status: str
+    reinstated: bool
+    component: str
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why: a code, officer-facing text, and the directive, rule or authorization behind it."""
+
+    code: str
+    text: str
+    directive: str | None = None
+    rule: str | None = None
+    authorization: str | None = None
+
+    def to_json(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """clear / authorized / refer / deny, with every reason that led there."""
+
+    decision: str
+    reasons: tuple[Reason, ...] = field(default_factory=tuple)
+    authorization: Authorization | None = None
+
+
+def rule_matches(when: Mapping[str, Any], subject: Subject, direction: str) -> bool:
+    """Whether every condition of a rule holds for this subject and direction."""
+    facts = {
+        "category": subject.category,
+        "status": subject.status,
+        "component": subject.component,
+        "direction": direction,
+    }
+    if "reinstated" in when and when["reinstated"] != subject.reinstated:
+        return False
+    return all(facts[key] in when[key] for key in CONDITIONS if key in when)
+
+
+def directive_outcome(d: Directive, subject: Subject, direction: str) -> tuple[str, Reason]:
+    """The outcome one directive gives, and the rule (or default) that gave it."""
+    for rule in d.rules.get("rules", ()):
+        if rule_matches(rule.get("when", {}), subject, direction):
+            return rule["outcome"], Reason(
+                f"rule:{rule['outcome']}",
+                rule.get("reason", ""),
+                directive=d.number,
+                rule=rule["id"],
+            )
+    default = d.rules.get("default", "clear")
+    return default, Reason(
+        f"default:{default}", "no rule of the directive applies", directive=d.number
+    )
+
+
+def settle(
+    outcome: str, reason: Reason, authorizations: Sequence[Authorization], on: date
+) -> tuple[str, list[Reason], Authorization | None]:
+    """Turn needs_authorization into authorized (a valid authorization) or deny (none)."""
+    if outcome != "needs_authorization":
+        return outcome, [reason], None
+    valid = next((a for a in authorizations if a.valid(on)), None)
+    if valid is None:
+        return (
+            "deny",
+            [
+                reason,
+                Reason(
+                    "authorization:missing", f"no travel authorization valid on {on.isoformat()}"
+                ),
+            ],
+            None,
+        )
+    text = f"travel authorization valid {valid.valid_from} to {valid.valid_until}"
+    return (
+        "authorized",
+        [reason, Reason("authorization:valid", text, authorization=valid.number)],
+        valid,
+    )
+
+
+def decide_for_subject(
+    subject: Subject,
+    direction: str,
+    on: date,
+    directives: Sequence[Directive],
+    authorizations: Sequence[Authorization],
+) -> Decision:
+    """The decision for a person known to be on the roll."""
+    in_force = [d for d in directives if d.in_force(on)]
+    if not in_force:
+        return Decision("clear", (Reason("policy:none", "no exit-control directive in force"),))
+    worst, reasons, used = "clear", [], None
+    for d in in_force:
+        outcome, why = directive_outcome(d, subject, direction)
+        settled, why_all, authorization = settle(outcome, why, authorizations, on)
+        reasons.extend(why_all)
+        if SEVERITY[settled] > SEVERITY[worst]:
+            worst = settled
+        used = used or authorization
+    return Decision(worst, tuple(reasons), used if worst == "authorized" else None)
+
+
+def decide(
+    verdict: str,
+    subject: Subject | None,
+    direction: str,
+    on: date,
+    directives: Sequence[Directive],
+    authorizations: Sequence[Authorization],
+    match_reasons: Sequence[str] = (),
+) -> Decision:
+    """The decision for a traveler given the identity verdict and, if any, the candidate."""
+    match_reason = Reason(f"match:{verdict}", "; ".join(match_reasons) or verdict)
+    if verdict == "no_match" or subject is None:
+        return Decision(
+            "clear",
+            (
+                match_reason,
+                Reason(
+                    "identity:not_on_roll", "not a person on the roll: this policy does not apply"
+                ),
+            ),
+        )
+    decision = decide_for_subject(subject, direction, on, directives, authorizations)
+    if verdict == "match":
+        return Decision(
+            decision.decision, (match_reason, *decision.reasons), decision.authorization
+        )
+    if decision.decision == "clear":
+        return Decision("clear", (match_reason, *decision.reasons))
+    return Decision(
+        "refer",
+        (
+            match_reason,
+            Reason(
+                "identity:uncertain",
+                "identity uncertain: refer to secondary inspection (never "
+                f"denied on a possible match; the candidate would be {decision.decision})",
+            ),
+            *decision.reasons,
+        ),
+    )
