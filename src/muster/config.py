@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -17,3 +19,4 @@ class Settings(BaseSettings):
     registry_passphrase: SecretStr | None = None
     key_passphrase: SecretStr | None = None
     origin: str | None = None  # the ledger's name in its checkpoints; chosen at init
+    screening_date: date | None = None  # screen as on this date (a registry set in the past)

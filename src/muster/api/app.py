@@ -12,7 +12,7 @@ from fastapi import FastAPI
 
 from muster import __version__
 from muster.api import errors
-from muster.api.routers import admin, border, orders, registry, system
+from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
 from muster.config import Settings
 from muster.errors import MusterError
@@ -78,6 +78,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.ready = False
     app.state.login_limiter = LoginLimiter()
     errors.install(app)
-    for router in (system.router, border.router, registry.router, orders.router, admin.router):
+    for router in (
+        system.router,
+        screening.router,
+        border.router,
+        registry.router,
+        orders.router,
+        admin.router,
+    ):
         app.include_router(router, prefix=PREFIX)
     return app

@@ -12,11 +12,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from muster.domain import errors as d
 from muster.errors import MusterError
 from muster.ledger.signing import SigningKeyError
+from muster.services.screening import PostNotAllowedError
 
 PROBLEM = "application/problem+json"
 
 # Most specific first: the first class an error is an instance of gives its status.
 STATUS: tuple[tuple[type[MusterError], int], ...] = (
+    (PostNotAllowedError, 403),
     (d.NotFoundError, 404),
     (d.OrderOutOfScopeError, 403),
     (d.OrderNumberTakenError, 409),

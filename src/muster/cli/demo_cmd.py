@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from pathlib import Path
 
 import typer
 from pydantic import SecretStr
+
+DEMO_SCREENING_DATE = date(2019, 3, 15)
 
 from muster.cli import common
 from muster.services import queries
@@ -79,8 +82,9 @@ def demo(
     if serve:
         from muster.cli.serve_cmd import run_server
 
-        run_server(
-            s.model_copy(update={"registry_passphrase": SecretStr(passphrase or DEMO_PASSPHRASE)}),
-            host,
-            port,
-        )
+        # The demo is set in early 2019: screen as on a day its authorizations are valid.
+        update = {
+            "registry_passphrase": SecretStr(passphrase or DEMO_PASSPHRASE),
+            "screening_date": s.screening_date or DEMO_SCREENING_DATE,
+        }
+        run_server(s.model_copy(update=update), host, port)

@@ -42,6 +42,17 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], int]
         201,
     ),
     ("post", "/api/v1/orders"): (frozenset({R.AUTHORITY}), {"json": "signed-draft"}, 201),
+    ("post", "/api/v1/screenings"): (
+        frozenset({R.OFFICER}),
+        {
+            "json": {
+                "post": "SBOL",
+                "direction": "exit",
+                "identity": {"given_names": "ANA", "surnames": "NADIE", "birth_date": "1990-01-01"},
+            }
+        },
+        200,
+    ),
     ("get", "/api/v1/crossings"): (CROSSINGS, {}, 200),
     ("get", "/api/v1/crossings/{crossing_id}"): (
         CROSSINGS | {R.OFFICER},

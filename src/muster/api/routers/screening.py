@@ -1,0 +1,58 @@
+"""Screening travelers at border posts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field, model_validator
+from sqlalchemy import Engine
+
+from muster.api.deps import OfficerUser, engine_of, settings_of
+from muster.config import Settings
+from muster.services.identify import Traveler
+from muster.services.screening import ScreeningRequest, screen
+
+router = APIRouter(tags=["border"])
+
+
+class Identity(BaseModel):
+    given_names: str = Field(min_length=1, max_length=200)
+    surnames: str = Field(min_length=1, max_length=200)
+    birth_date: date | None = None
+    national_id: str | None = Field(None, max_length=20)
+    document_number: str | None = Field(None, max_length=20)
+    nationality: str | None = Field(None, max_length=3)
+
+
+class Screening(BaseModel):
+    post: str = Field(min_length=2, max_length=8)
+    direction: Literal["exit", "entry"]
+    mrz: list[str] | None = Field(None, min_length=2, max_length=3)
+    identity: Identity | None = None
+
+    @model_validator(mode="after")
+    def one_of(self) -> Screening:
+        if self.mrz is None and self.identity is None:
+            raise ValueError("give mrz (the document's lines) or identity (typed)")
+        return self
+
+
+@router.post("/screenings")
+def screen_traveler(
+    body: Screening,
+    officer: OfficerUser,
+    engine: Annotated[Engine, Depends(engine_of)],
+    settings: Annotated[Settings, Depends(settings_of)],
+) -> dict[str, Any]:
+    """Screen a traveler: the decision (clear, authorized, refer, deny), its reasons, the
+    match, a minimal summary of the person, and the id of the recorded crossing. A deny is a
+    decision, not an error."""
+    identity = None if body.identity is None else Traveler(**body.identity.model_dump())
+    now = None
+    if settings.screening_date is not None:  # a registry set in the past, such as the demo
+        now = datetime.combine(settings.screening_date, time(12, 0), tzinfo=UTC)
+    return screen(
+        engine, officer, ScreeningRequest(body.post, body.direction, body.mrz, identity), now=now
+    )

@@ -1,0 +1,177 @@
+"""Screening a traveler at a border post: document → identity → policy → crossing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import Connection
+
+from muster.documents.mrz import MrzError, Zone, parse_mrz
+from muster.domain import exit_policy as policy
+from muster.domain.errors import InvalidInputError
+from muster.errors import MusterError
+from muster.services.accounts import Account
+from muster.services.crossings import CrossingRecord, record_crossing
+from muster.services.identify import ExactIdentityLookup, Identification, Traveler
+from muster.services.policy_inputs import load_authorizations, load_directives, load_person
+from muster.store.tables import posts
+
+
+class PostNotAllowedError(MusterError):
+    """Raised when an officer screens at a post they are not bound to (403)."""
+
+
+class DocumentCheckError(InvalidInputError):
+    """Raised when a document fails its checks and no typed identity was given."""
+
+
+class IdentityMatcher(Protocol):
+    """Finds a traveler on the roll (the name matcher, or the exact lookup)."""
+
+    def identify(self, conn: Connection, traveler: Traveler) -> Identification: ...
+
+
+@dataclass(frozen=True)
+class ScreeningRequest:
+    """What the officer submits."""
+
+    post: str
+    direction: str
+    mrz: Sequence[str] | None
+    identity: Traveler | None
+
+
+def read_document(request: ScreeningRequest, today: date) -> tuple[Traveler, dict[str, Any]]:
+    """The identity to screen and what the document said; a failed document needs typing."""
+    if request.mrz is None:
+        if request.identity is None:
+            raise InvalidInputError(
+                "give the document's machine-readable zone (mrz) or the "
+                "identity typed by the officer"
+            )
+        return request.identity, {"kind": "typed"}
+    zone: Zone | None = None
+    try:
+        zone = parse_mrz(list(request.mrz), today)
+        problems = list(zone.problems)
+    except MrzError as err:
+        problems = [str(err)]
+    document: dict[str, Any] = {
+        "kind": "mrz",
+        "lines": list(request.mrz),
+        "checks_passed": not problems,
+        "problems": problems,
+    }
+    if zone is not None:
+        document["zone"] = zone.to_json()
+    if problems:
+        if request.identity is None:
+            raise DocumentCheckError(
+                "the document fails its checks: "
+                + "; ".join(problems)
+                + " — type the identity to proceed"
+            )
+        return request.identity, document
+    assert zone is not None
+    traveler = request.identity or Traveler(
+        zone.given_names,
+        zone.surnames,
+        zone.birth_date,
+        None,
+        zone.optional_data or zone.document_number,
+        zone.nationality,
+    )
+    return traveler, document
+
+
+def screen(
+    engine: Engine,
+    officer: Account,
+    request: ScreeningRequest,
+    matcher: IdentityMatcher | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Decide and record one crossing; the answer is sent only once the crossing is stored."""
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    post = request.post.upper()
+    if post not in officer.posts:
+        raise PostNotAllowedError(f"{officer.name} is not posted at {post}")
+    if request.direction not in ("exit", "entry"):
+        raise InvalidInputError("direction: expected exit or entry")
+    traveler, document = read_document(request, moment.date())
+    with engine.begin() as conn:
+        if conn.execute(select(posts.c.code).where(posts.c.code == post)).first() is None:
+            raise InvalidInputError(f"unknown post {post}")
+        found = (matcher or ExactIdentityLookup()).identify(conn, traveler)
+        person = load_person(conn, found.person_id) if found.person_id is not None else None
+        subject = (
+            None
+            if person is None
+            else policy.Subject(person.category, person.status, person.reinstated, person.component)
+        )
+        directives = [
+            policy.Directive(d.number, d.effective, d.rules, d.revoked_on)
+            for d in load_directives(conn)
+        ]
+        authorizations = (
+            []
+            if person is None
+            else [
+                policy.Authorization(a.number, a.valid_from, a.valid_until, a.revoked_on)
+                for a in load_authorizations(conn, person.person_id)
+            ]
+        )
+        decision = policy.decide(
+            found.verdict,
+            subject,
+            request.direction,
+            moment.date(),
+            directives,
+            authorizations,
+            found.reasons,
+        )
+        reasons = [r.to_json() for r in decision.reasons]
+        crossing_id = record_crossing(
+            conn,
+            CrossingRecord(
+                post=post,
+                direction=request.direction,
+                officer=officer.name,
+                document=document,
+                decision=decision.decision,
+                reasons=reasons,
+                match=found.to_json(),
+                person_id=None if person is None else person.person_id,
+            ),
+            at=moment.isoformat(timespec="seconds"),
+        )
+    summary = None
+    if person is not None:
+        summary = {
+            "name": person.name,
+            "serial_number": person.serial_number
+            or (person.former_serial_numbers[-1] if person.former_serial_numbers else None),
+            "component": person.component,
+            "status": person.status,
+            "category": person.category,
+        }
+    auth = decision.authorization
+    return {
+        "decision": decision.decision,
+        "reasons": reasons,
+        "match": found.to_json(),
+        "person": summary,
+        "crossing_id": crossing_id,
+        "document_checks_passed": document.get("checks_passed", True),
+        "authorization": None
+        if auth is None
+        else {
+            "order": auth.number,
+            "valid_from": auth.valid_from.isoformat(),
+            "valid_until": auth.valid_until.isoformat(),
+        },
+    }
