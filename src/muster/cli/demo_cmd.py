@@ -9,10 +9,10 @@ from pathlib import Path
 import typer
 from pydantic import SecretStr
 
-DEMO_SCREENING_DATE = date(2019, 3, 15)
-
 from muster.cli import common
 from muster.services import queries
+
+DEMO_SCREENING_DATE = date(2019, 3, 15)  # the demo screens as on this day
 
 
 def demo(
