@@ -28,7 +28,11 @@ def transliterate(text: str) -> str:
 
 def name_field(surnames: str, given_names: str, width: int) -> str:
     """The name field, cut at the field's width when too long."""
-    text = transliterate(surnames) + "<<" + transliterate(given_names)
+    text = (
+        transliterate(" ".join(surnames.split()))
+        + "<<"
+        + transliterate(" ".join(given_names.split()))
+    )
     return text[:width].ljust(width, "<")
 
 
