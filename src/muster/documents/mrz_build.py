@@ -44,6 +44,21 @@ def _field(value: str, width: int) -> str:
     return value.upper()[:width].ljust(width, "<")
 
 
+def _data_line(number: str, nationality: str, birth: date | None, sex: str, expiry: date) -> str:
+    """Document number, nationality, birth date, sex and expiry with their check digits."""
+    doc, birth_s, expiry_s = _field(number, 9), yymmdd(birth), yymmdd(expiry)
+    return (
+        doc
+        + str(check_digit(doc))
+        + _field(nationality, 3)
+        + birth_s
+        + str(check_digit(birth_s))
+        + (sex or "<")
+        + expiry_s
+        + str(check_digit(expiry_s))
+    )
+
+
 def make_td3(
     *,
     surnames: str,
@@ -58,21 +73,9 @@ def make_td3(
 ) -> list[str]:
     """A passport zone (2×44) with correct check digits."""
     line1 = "P<" + _field(state, 3) + name_field(surnames, given_names, 39)
-    doc, opt = _field(number, 9), _field(personal, 14)
-    birth_s, expiry_s = yymmdd(birth), yymmdd(expiry)
+    opt = _field(personal, 14)
     opt_digit = "<" if not personal else str(check_digit(opt))
-    body = (
-        doc
-        + str(check_digit(doc))
-        + _field(nationality, 3)
-        + birth_s
-        + str(check_digit(birth_s))
-        + (sex or "<")
-        + expiry_s
-        + str(check_digit(expiry_s))
-        + opt
-        + opt_digit
-    )
+    body = _data_line(number, nationality, birth, sex, expiry) + opt + opt_digit
     composite = body[0:10] + body[13:20] + body[21:43]
     return [line1, body + str(check_digit(composite))]
 
@@ -118,18 +121,6 @@ def make_td2(
 ) -> list[str]:
     """A TD2 zone (2×36) with correct check digits."""
     line1 = "I<" + _field(state, 3) + name_field(surnames, given_names, 31)
-    doc = _field(number, 9)
-    birth_s, expiry_s = yymmdd(birth), yymmdd(expiry)
-    body = (
-        doc
-        + str(check_digit(doc))
-        + _field(nationality, 3)
-        + birth_s
-        + str(check_digit(birth_s))
-        + (sex or "<")
-        + expiry_s
-        + str(check_digit(expiry_s))
-        + "<" * 7
-    )
+    body = _data_line(number, nationality, birth, sex, expiry) + "<" * 7
     composite = body[0:10] + body[13:20] + body[21:35]
     return [line1, body + str(check_digit(composite))]
