@@ -14,6 +14,7 @@ from muster.api.errors import AuthError
 from muster.config import Settings
 from muster.services import accounts
 from muster.services.accounts import Account, Role
+from muster.store.dialects import reading
 
 SESSION_COOKIE = "muster_session"
 bearer = HTTPBearer(auto_error=False, description="A bearer token or a session from login.")
@@ -31,7 +32,7 @@ def settings_of(request: Request) -> Settings:
 
 def read_conn(engine: Annotated[Engine, Depends(engine_of)]) -> Iterator[Connection]:
     """A connection for reading, closed after the request."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         yield conn
 
 
@@ -45,7 +46,7 @@ def current_account(
     token = token or request.cookies.get(SESSION_COOKIE)
     if not token:
         raise AuthError(401, "credentials required: a bearer token, or log in first")
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         account = accounts.authenticate(conn, token)
     if account is None:
         raise AuthError(401, "the token or session is invalid, expired or revoked")

@@ -29,13 +29,20 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
-            # Take the write lock at the start, so two writers queue instead of deadlocking.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A writer takes the write lock at the start, so two writers queue instead of
+            # failing on a stale snapshot; readers (see `reading`) never wait for writers.
+            read_only = conn.get_execution_options().get("muster_read_only", False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return create_engine(url, pool_pre_ping=True)
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for reading only: on SQLite it never takes the write lock."""
+    return engine.execution_options(muster_read_only=True).connect()
 
 
 def is_postgres(conn: Connection) -> bool:
