@@ -133,6 +133,9 @@ roll = Table(
     Column("name_key", String(400), nullable=False),  # accent- and case-folded full name
 )
 
+# Exact identity lookups (full name and birth date) narrow by birth date first.
+Index("ix_roll_birth_date", roll.c.birth_date)
+
 former_serials = Table(
     "former_serials",
     metadata,
