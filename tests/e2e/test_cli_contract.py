@@ -220,3 +220,11 @@ def test_export_verify_from_and_inclusion_proof(cli: Cli, tmp_path: Path) -> Non
     )
     checkpoint = cli.run("ledger", "checkpoint").stdout
     assert checkpoint.splitlines()[1] == str(proof["tree_size"])
+
+
+def test_an_unreachable_database_is_one_line_without_secrets(tmp_path: Path) -> None:
+    cli = Cli(tmp_path, url="postgresql+psycopg://muster:s3cret-pw@127.0.0.1:1/none")
+    proc = cli.run("stats", ok=False)
+    assert proc.returncode == 1
+    assert "database:" in proc.stderr and "Traceback" not in proc.stderr
+    assert "s3cret-pw" not in proc.stderr + proc.stdout

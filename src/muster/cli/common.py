@@ -14,6 +14,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from muster.config import Settings
@@ -40,6 +41,13 @@ class MusterGroup(TyperGroup):
             ctx.exit(EXIT_VERIFY)
         except MusterError as err:
             err_console.print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
+            ctx.exit(EXIT_REFUSED)
+        except SQLAlchemyError as err:  # the database is unreachable, locked or not Muster's
+            detail = str(getattr(err, "orig", None) or err).splitlines()[0]
+            err_console.print(
+                f"[bold red]error:[/] database: {escape(detail)} (check MUSTER_DATABASE_URL)",
+                markup=True,
+            )
             ctx.exit(EXIT_REFUSED)
 
 
