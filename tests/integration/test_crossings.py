@@ -73,3 +73,33 @@ def test_referrals_are_resolved_by_the_posts_supervisors(engine: Engine) -> None
             cx.get_crossing(conn, elsewhere, OFFICER)
         rows = conn.execute(select(crossings.c.id)).all()
     assert len(rows) == 2
+
+
+def test_group_commit_writes_every_crossing_and_seals_on_stop(engine: Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from muster.services.crossing_writer import CrossingWriter
+
+    new_registry(engine)
+
+    def seal() -> None:
+        with writing(engine, PASSPHRASE) as (conn, _reg):
+            cx.seal_crossings(conn, ACTOR)
+
+    writer = CrossingWriter(engine, seal, seal_every_s=0.2)
+    writer.start()
+    record = cx.CrossingRecord(post="SBOL", direction="exit", officer="ofc",
+                               document={"kind": "typed"}, decision="refer",
+                               reasons=[{"code": "t"}], match={"verdict": "possible"},
+                               person_id=None)
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda _i: writer.submit(record, "2019-03-15T12:00:00+00:00"),
+                            range(200)))
+    writer.stop()
+    assert len(set(ids)) == 200
+    with engine.connect() as conn:
+        stored = {r[0] for r in conn.execute(select(crossings.c.id))}
+        report = verify_registry(conn)
+        assert len(cx.list_referrals(conn, SUPERVISOR, "open")) == 200
+    assert stored == set(ids)
+    assert report.ok and report.pending_crossings == 0, report.problems

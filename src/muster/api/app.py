@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,13 +13,11 @@ from muster.api import errors
 from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
 from muster.config import Settings
-from muster.errors import MusterError
 from muster.services.context import Actor
+from muster.services.crossing_writer import CrossingWriter
 from muster.services.crossings import seal_crossings
 from muster.services.registry import writing
 from muster.store.dialects import make_engine
-
-logger = logging.getLogger("muster.api")
 
 PREFIX = "/api/v1"
 
@@ -38,29 +34,18 @@ def seal_pending(app: FastAPI) -> int | None:
         return seal_crossings(conn, Actor.current())
 
 
-async def seal_periodically(app: FastAPI) -> None:
-    """Seal crossings into the ledger every few seconds, in batches."""
-    while True:
-        await asyncio.sleep(SEAL_EVERY_S)
-        try:
-            await asyncio.to_thread(seal_pending, app)
-        except MusterError as err:  # keep screening; the next round tries again
-            logger.error("sealing crossings failed: %s", err)
-
-
 def create_app(settings: Settings) -> FastAPI:
     """The Muster API for one registry database."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        sealer = asyncio.create_task(seal_periodically(app))
+        writer = CrossingWriter(app.state.engine, lambda: seal_pending(app), SEAL_EVERY_S)
+        app.state.crossing_writer = writer
+        writer.start()
         app.state.ready = True
         yield
         app.state.ready = False
-        sealer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sealer
-        await asyncio.to_thread(seal_pending, app)  # what was screened is sealed on the way out
+        await asyncio.to_thread(writer.stop)  # what was screened is written and sealed
         app.state.engine.dispose()
 
     app = FastAPI(

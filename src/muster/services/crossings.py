@@ -47,27 +47,44 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def new_crossing_id() -> str:
+    """A fresh crossing id (random, so it can be handed out before the row is written)."""
+    return "X" + secrets.token_hex(10)
+
+
+def insert_crossings(conn: Connection, items: Sequence[tuple[str, CrossingRecord, str]]) -> None:
+    """Store crossings (id, record, time) and a referral for each one referred."""
+    conn.execute(
+        crossings.insert(),
+        [
+            {
+                "id": cid,
+                "post_code": r.post,
+                "direction": r.direction,
+                "officer": r.officer,
+                "at": at,
+                "document": _json(r.document),
+                "decision": r.decision,
+                "reasons": _json(list(r.reasons)),
+                "match": _json(r.match),
+                "person_id": r.person_id,
+            }
+            for cid, r, at in items
+        ],
+    )
+    referred = [
+        {"crossing_id": cid, "post_code": r.post, "status": "open"}
+        for cid, r, _at in items
+        if r.decision == "refer"
+    ]
+    if referred:
+        conn.execute(referrals.insert(), referred)
+
+
 def record_crossing(conn: Connection, record: CrossingRecord, at: str | None = None) -> str:
     """Store a crossing (and its referral when the decision is refer); returns its id."""
-    crossing_id = "X" + secrets.token_hex(10)
-    conn.execute(
-        crossings.insert().values(
-            id=crossing_id,
-            post_code=record.post,
-            direction=record.direction,
-            officer=record.officer,
-            at=at or now_iso(),
-            document=_json(record.document),
-            decision=record.decision,
-            reasons=_json(list(record.reasons)),
-            match=_json(record.match),
-            person_id=record.person_id,
-        )
-    )
-    if record.decision == "refer":
-        conn.execute(
-            referrals.insert().values(crossing_id=crossing_id, post_code=record.post, status="open")
-        )
+    crossing_id = new_crossing_id()
+    insert_crossings(conn, [(crossing_id, record, at or now_iso())])
     return crossing_id
 
 

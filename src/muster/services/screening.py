@@ -15,9 +15,14 @@ from muster.domain import exit_policy as policy
 from muster.domain.errors import InvalidInputError
 from muster.errors import MusterError
 from muster.services.accounts import Account
-from muster.services.crossings import CrossingRecord, record_crossing
+from muster.services.crossings import CrossingRecord, insert_crossings, new_crossing_id
 from muster.services.identify import ExactIdentityLookup, Identification, Traveler
-from muster.services.policy_inputs import load_authorizations, load_directives, load_person
+from muster.services.policy_inputs import (
+    PersonFacts,
+    load_authorizations,
+    load_directives,
+    load_person,
+)
 from muster.store.tables import posts
 
 
@@ -88,14 +93,23 @@ def read_document(request: ScreeningRequest, today: date) -> tuple[Traveler, dic
     return traveler, document
 
 
-def screen(
-    engine: Engine,
+@dataclass(frozen=True)
+class Screened:
+    """A decision ready to be recorded: the crossing to store and the answer to give."""
+
+    record: CrossingRecord
+    answer: dict[str, Any]
+    at: str
+
+
+def decide_crossing(
+    conn: Connection,
     officer: Account,
     request: ScreeningRequest,
     matcher: IdentityMatcher | None = None,
     now: datetime | None = None,
-) -> dict[str, Any]:
-    """Decide and record one crossing; the answer is sent only once the crossing is stored."""
+) -> Screened:
+    """Everything up to the crossing: document, identity, policy (reads only)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     post = request.post.upper()
     if post not in officer.posts:
@@ -103,58 +117,68 @@ def screen(
     if request.direction not in ("exit", "entry"):
         raise InvalidInputError("direction: expected exit or entry")
     traveler, document = read_document(request, moment.date())
-    with engine.begin() as conn:
-        if conn.execute(select(posts.c.code).where(posts.c.code == post)).first() is None:
-            raise InvalidInputError(f"unknown post {post}")
-        found = (matcher or ExactIdentityLookup()).identify(conn, traveler)
-        person = load_person(conn, found.person_id) if found.person_id is not None else None
-        subject = (
-            None
-            if person is None
-            else policy.Subject(person.category, person.status, person.reinstated, person.component)
-        )
-        directives = [
-            policy.Directive(d.number, d.effective, d.rules, d.revoked_on)
-            for d in load_directives(conn)
+    if conn.execute(select(posts.c.code).where(posts.c.code == post)).first() is None:
+        raise InvalidInputError(f"unknown post {post}")
+    found = (matcher or ExactIdentityLookup()).identify(conn, traveler)
+    person = load_person(conn, found.person_id) if found.person_id is not None else None
+    subject = (
+        None
+        if person is None
+        else policy.Subject(person.category, person.status, person.reinstated, person.component)
+    )
+    directives = [
+        policy.Directive(d.number, d.effective, d.rules, d.revoked_on)
+        for d in load_directives(conn)
+    ]
+    authorizations = (
+        []
+        if person is None
+        else [
+            policy.Authorization(a.number, a.valid_from, a.valid_until, a.revoked_on)
+            for a in load_authorizations(conn, person.person_id)
         ]
-        authorizations = (
-            []
-            if person is None
-            else [
-                policy.Authorization(a.number, a.valid_from, a.valid_until, a.revoked_on)
-                for a in load_authorizations(conn, person.person_id)
-            ]
-        )
-        decision = policy.decide(
-            found.verdict,
-            subject,
-            request.direction,
-            moment.date(),
-            directives,
-            authorizations,
-            found.reasons,
-        )
-        reasons = [r.to_json() for r in decision.reasons]
-        crossing_id = record_crossing(
-            conn,
-            CrossingRecord(
-                post=post,
-                direction=request.direction,
-                officer=officer.name,
-                document=document,
-                decision=decision.decision,
-                reasons=reasons,
-                match=found.to_json(),
-                person_id=None if person is None else person.person_id,
-            ),
-            at=moment.isoformat(timespec="seconds"),
-        )
+    )
+    decision = policy.decide(
+        found.verdict,
+        subject,
+        request.direction,
+        moment.date(),
+        directives,
+        authorizations,
+        found.reasons,
+    )
+    reasons = [r.to_json() for r in decision.reasons]
+    record = CrossingRecord(
+        post=post,
+        direction=request.direction,
+        officer=officer.name,
+        document=document,
+        decision=decision.decision,
+        reasons=reasons,
+        match=found.to_json(),
+        person_id=None if person is None else person.person_id,
+    )
+    return Screened(
+        record,
+        answer(decision, reasons, found, person, document),
+        moment.isoformat(timespec="seconds"),
+    )
+
+
+def answer(
+    decision: policy.Decision,
+    reasons: list[dict[str, str]],
+    found: Identification,
+    person: PersonFacts | None,
+    document: dict[str, Any],
+) -> dict[str, Any]:
+    """What the officer is told: the decision, reasons, match, a minimal summary."""
     summary = None
     if person is not None:
+        last = person.former_serial_numbers[-1] if person.former_serial_numbers else None
         summary = {
             "name": person.name,
-            "serial_number": person.serial_number
-            or (person.former_serial_numbers[-1] if person.former_serial_numbers else None),
+            "serial_number": person.serial_number or last,
             "component": person.component,
             "status": person.status,
             "category": person.category,
@@ -165,7 +189,6 @@ def screen(
         "reasons": reasons,
         "match": found.to_json(),
         "person": summary,
-        "crossing_id": crossing_id,
         "document_checks_passed": document.get("checks_passed", True),
         "authorization": None
         if auth is None
@@ -175,3 +198,18 @@ def screen(
             "valid_until": auth.valid_until.isoformat(),
         },
     }
+
+
+def screen(
+    engine: Engine,
+    officer: Account,
+    request: ScreeningRequest,
+    matcher: IdentityMatcher | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Decide and record one crossing in one transaction; the answer carries its id."""
+    with engine.begin() as conn:
+        screened = decide_crossing(conn, officer, request, matcher, now)
+        crossing_id = new_crossing_id()
+        insert_crossings(conn, [(crossing_id, screened.record, screened.at)])
+    return {**screened.answer, "crossing_id": crossing_id}

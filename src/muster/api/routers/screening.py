@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import Engine
 
 from muster.api.deps import OfficerUser, engine_of, settings_of
 from muster.config import Settings
+from muster.services.crossing_writer import CrossingWriter
 from muster.services.identify import Traveler
-from muster.services.screening import ScreeningRequest, screen
+from muster.services.screening import ScreeningRequest, decide_crossing
+from muster.store.dialects import reading
 
 router = APIRouter(tags=["border"])
 
@@ -43,6 +45,7 @@ class Screening(BaseModel):
 def screen_traveler(
     body: Screening,
     officer: OfficerUser,
+    http_request: Request,
     engine: Annotated[Engine, Depends(engine_of)],
     settings: Annotated[Settings, Depends(settings_of)],
 ) -> dict[str, Any]:
@@ -53,6 +56,9 @@ def screen_traveler(
     now = None
     if settings.screening_date is not None:  # a registry set in the past, such as the demo
         now = datetime.combine(settings.screening_date, time(12, 0), tzinfo=UTC)
-    return screen(
-        engine, officer, ScreeningRequest(body.post, body.direction, body.mrz, identity), now=now
-    )
+    request = ScreeningRequest(body.post, body.direction, body.mrz, identity)
+    with reading(engine) as conn:
+        screened = decide_crossing(conn, officer, request, now=now)
+    writer: CrossingWriter = http_request.app.state.crossing_writer
+    crossing_id = writer.submit(screened.record, screened.at)  # durable before the answer
+    return {**screened.answer, "crossing_id": crossing_id}
