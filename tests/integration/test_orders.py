@@ -354,3 +354,23 @@ def test_order_number_generation_and_subject_export(reg: tuple[Engine, Signer, S
         columns, rows = queries.order_subjects_table(conn, "ENL-1")
         assert columns[0] == "serial_number" and len(rows) == 20
         assert conn.execute(select(func.count()).select_from(roll)).scalar_one() == 20
+
+
+def test_directive_cache_follows_new_directives_and_revocations(
+    reg: tuple[Engine, Signer, Signer],
+) -> None:
+    from muster.services.policy_inputs import DirectiveCache
+
+    engine, _clerk, _cmd = reg
+    saime = new_authority(engine, "SAIME", [K.EXIT_CONTROL, K.REVOCATION])
+    rules = {"version": 1, "rules": [{"id": "all", "outcome": "refer"}]}
+    cache = DirectiveCache()
+    with engine.connect() as conn:
+        assert cache.get(conn) == []
+    issue(engine, saime, K.EXIT_CONTROL, "DIR-1", "2018-11-13", rules=rules)
+    with engine.connect() as conn:
+        (directive,) = cache.get(conn)
+        assert directive.number == "DIR-1" and directive.revoked_on is None
+    issue(engine, saime, K.REVOCATION, "REV-DIR-1", "2019-06-01", revokes="DIR-1")
+    with engine.connect() as conn:
+        assert cache.get(conn)[0].revoked_on == date(2019, 6, 1)

@@ -10,12 +10,14 @@ from fastapi import FastAPI
 
 from muster import __version__
 from muster.api import errors
+from muster.api.deps import AccountCache
 from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
 from muster.config import Settings
 from muster.services.context import Actor
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.crossings import seal_crossings
+from muster.services.policy_inputs import DirectiveCache
 from muster.services.registry import writing
 from muster.store.dialects import make_engine
 
@@ -62,6 +64,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = make_engine(settings.database_url)
     app.state.ready = False
     app.state.login_limiter = LoginLimiter()
+    app.state.account_cache = AccountCache()
+    app.state.directive_cache = DirectiveCache()
     errors.install(app)
     for router in (
         system.router,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
@@ -46,11 +47,36 @@ def current_account(
     token = token or request.cookies.get(SESSION_COOKIE)
     if not token:
         raise AuthError(401, "credentials required: a bearer token, or log in first")
-    with reading(engine) as conn:
-        account = accounts.authenticate(conn, token)
+    cache: AccountCache = request.app.state.account_cache
+    account = cache.get(token)
+    if account is None:
+        with reading(engine) as conn:
+            account = accounts.authenticate(conn, token)
+        if account is not None:
+            cache.put(token, account)
     if account is None:
         raise AuthError(401, "the token or session is invalid, expired or revoked")
     return account
+
+
+class AccountCache:
+    """Recently authenticated tokens, for a few seconds: a revoked token or disabled account
+    stops working within `ttl_s` seconds."""
+
+    def __init__(self, ttl_s: float = 5.0) -> None:
+        self.ttl_s = ttl_s
+        self.entries: dict[str, tuple[Account, float]] = {}
+
+    def get(self, token: str) -> Account | None:
+        found = self.entries.get(token)
+        if found is None or time.monotonic() - found[1] > self.ttl_s:
+            return None
+        return found[0]
+
+    def put(self, token: str, account: Account) -> None:
+        if len(self.entries) > 10_000:
+            self.entries.clear()
+        self.entries[token] = (account, time.monotonic())
 
 
 def require(*roles: Role) -> Callable[[Account], Account]:

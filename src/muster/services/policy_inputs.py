@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import OrderKind
@@ -121,3 +122,23 @@ def load_person(conn: Connection, person_id: int) -> PersonFacts | None:
         r.status,
         bool(r.reinstated),
     )
+
+
+class DirectiveCache:
+    """The directives, read again only when an exit-control order or a revocation is recorded."""
+
+    def __init__(self) -> None:
+        self._key: object = None
+        self._directives: list[DirectiveRecord] = []
+        self._lock = threading.Lock()
+
+    def get(self, conn: Connection) -> list[DirectiveRecord]:
+        key = conn.execute(
+            select(func.max(orders.c.seq)).where(
+                orders.c.kind.in_((OrderKind.EXIT_CONTROL.value, OrderKind.REVOCATION.value))
+            )
+        ).scalar()
+        with self._lock:
+            if key != self._key:
+                self._directives, self._key = load_directives(conn), key
+            return self._directives

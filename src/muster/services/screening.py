@@ -18,6 +18,7 @@ from muster.services.accounts import Account
 from muster.services.crossings import CrossingRecord, insert_crossings, new_crossing_id
 from muster.services.identify import ExactIdentityLookup, Identification, Traveler
 from muster.services.policy_inputs import (
+    DirectiveCache,
     PersonFacts,
     load_authorizations,
     load_directives,
@@ -108,6 +109,7 @@ def decide_crossing(
     request: ScreeningRequest,
     matcher: IdentityMatcher | None = None,
     now: datetime | None = None,
+    directive_cache: DirectiveCache | None = None,
 ) -> Screened:
     """Everything up to the crossing: document, identity, policy (reads only)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
@@ -126,10 +128,8 @@ def decide_crossing(
         if person is None
         else policy.Subject(person.category, person.status, person.reinstated, person.component)
     )
-    directives = [
-        policy.Directive(d.number, d.effective, d.rules, d.revoked_on)
-        for d in load_directives(conn)
-    ]
+    recorded = directive_cache.get(conn) if directive_cache else load_directives(conn)
+    directives = [policy.Directive(d.number, d.effective, d.rules, d.revoked_on) for d in recorded]
     authorizations = (
         []
         if person is None

@@ -58,7 +58,9 @@ def screen_traveler(
         now = datetime.combine(settings.screening_date, time(12, 0), tzinfo=UTC)
     request = ScreeningRequest(body.post, body.direction, body.mrz, identity)
     with reading(engine) as conn:
-        screened = decide_crossing(conn, officer, request, now=now)
+        screened = decide_crossing(
+            conn, officer, request, now=now, directive_cache=http_request.app.state.directive_cache
+        )
     writer: CrossingWriter = http_request.app.state.crossing_writer
     crossing_id = writer.submit(screened.record, screened.at)  # durable before the answer
     return {**screened.answer, "crossing_id": crossing_id}
