@@ -88,13 +88,20 @@ def test_group_commit_writes_every_crossing_and_seals_on_stop(engine: Engine) ->
 
     writer = CrossingWriter(engine, seal, seal_every_s=0.2)
     writer.start()
-    record = cx.CrossingRecord(post="SBOL", direction="exit", officer="ofc",
-                               document={"kind": "typed"}, decision="refer",
-                               reasons=[{"code": "t"}], match={"verdict": "possible"},
-                               person_id=None)
+    record = cx.CrossingRecord(
+        post="SBOL",
+        direction="exit",
+        officer="ofc",
+        document={"kind": "typed"},
+        decision="refer",
+        reasons=[{"code": "t"}],
+        match={"verdict": "possible"},
+        person_id=None,
+    )
     with ThreadPoolExecutor(8) as pool:
-        ids = list(pool.map(lambda _i: writer.submit(record, "2019-03-15T12:00:00+00:00"),
-                            range(200)))
+        ids = list(
+            pool.map(lambda _i: writer.submit(record, "2019-03-15T12:00:00+00:00"), range(200))
+        )
     writer.stop()
     assert len(set(ids)) == 200
     with engine.connect() as conn:
