@@ -17,14 +17,21 @@ from muster.config import Settings
 from muster.services.context import Actor
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.crossings import seal_crossings
+from muster.services.identify import ScoredLookup
 from muster.services.policy_inputs import DirectiveCache
 from muster.services.registry import writing
-from muster.store.dialects import make_engine
+from muster.store.dialects import make_engine, reading
 
 PREFIX = "/api/v1"
 
 
 SEAL_EVERY_S = 2.0
+
+
+def load_matcher(app: FastAPI) -> ScoredLookup:
+    """Learn the roll's name frequencies; the service is ready to screen once done."""
+    with reading(app.state.engine) as conn:
+        return ScoredLookup.from_roll(conn)
 
 
 def seal_pending(app: FastAPI) -> int | None:
@@ -44,6 +51,7 @@ def create_app(settings: Settings) -> FastAPI:
         writer = CrossingWriter(app.state.engine, lambda: seal_pending(app), SEAL_EVERY_S)
         app.state.crossing_writer = writer
         writer.start()
+        app.state.matcher = await asyncio.to_thread(load_matcher, app)
         app.state.ready = True
         yield
         app.state.ready = False

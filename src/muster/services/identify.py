@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
 from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
 from muster.domain.reference import fold_text
+from muster.names.normalize import parse_name
+from muster.names.score import Identity, NameFrequencies, score
 from muster.store.roll_rows import as_date, name_key
 from muster.store.tables import roll
 
@@ -30,6 +32,7 @@ class Traveler:
     national_id: str | None = None
     document_number: str | None = None
     nationality: str | None = None
+    from_mrz: bool = False  # the name was read from a machine-readable zone
 
 
 @dataclass(frozen=True)
@@ -126,3 +129,84 @@ class ExactIdentityLookup:
             None,
             ("no one on the roll has this cédula, or this full name and birth date",),
         )
+
+
+class ScoredLookup:
+    """Candidates by cédula and by birth date (as written, or day and month swapped), each
+    scored with name frequencies learnt from the roll; the best one decides the verdict."""
+
+    def __init__(self, frequencies: NameFrequencies) -> None:
+        self.frequencies = frequencies
+
+    @classmethod
+    def from_roll(cls, conn: Connection) -> ScoredLookup:
+        """Learn name frequencies from everyone on the roll."""
+        table = NameFrequencies()
+        for given, surnames in conn.execute(select(roll.c.given_names, roll.c.surnames)):
+            table.add(parse_name(given, surnames))
+        return cls(table)
+
+    def identify(self, conn: Connection, traveler: Traveler) -> Identification:
+        cedula = cedula_of(traveler)
+        conditions = []
+        if cedula is not None:
+            conditions.append(roll.c.national_id == cedula)
+        born = traveler.birth_date
+        if born is not None:
+            days = {born}
+            if born.day <= 12 and born.day != born.month:
+                days.add(born.replace(month=born.day, day=born.month))
+            conditions.append(roll.c.birth_date.in_(days))
+        if not conditions:
+            return Identification(
+                "no_match",
+                0.0,
+                None,
+                ("neither a cédula nor a birth date to look the traveler up by",),
+            )
+        rows = conn.execute(
+            select(
+                roll.c.person_id,
+                roll.c.given_names,
+                roll.c.surnames,
+                roll.c.birth_date,
+                roll.c.national_id,
+                roll.c.sex,
+            ).where(or_(*conditions))
+        ).all()
+        me = Identity(
+            parse_name(traveler.given_names, traveler.surnames, mrz=traveler.from_mrz), born, cedula
+        )
+        ranked = sorted(
+            (
+                (
+                    score(
+                        me,
+                        Identity(
+                            parse_name(r.given_names, r.surnames),
+                            as_date(r.birth_date),
+                            r.national_id,
+                            r.sex,
+                        ),
+                        self.frequencies,
+                    ),
+                    int(r.person_id),
+                )
+                for r in rows
+            ),
+            key=lambda pair: (-pair[0].score, pair[1]),
+        )
+        if not ranked or ranked[0][0].verdict == "no_match":
+            return Identification(
+                "no_match",
+                ranked[0][0].score if ranked else 0.0,
+                None,
+                ("no one on the roll is close enough",),
+            )
+        best, pid = ranked[0]
+        reasons = [str(f) for f in best.features]
+        verdict = best.verdict
+        if len(ranked) > 1 and ranked[1][0].verdict != "no_match":
+            verdict = "possible"
+            reasons.append(f"runner-up person {ranked[1][1]} scores {ranked[1][0].score:.2f}")
+        return Identification(verdict, best.score, pid, tuple(reasons))

@@ -90,6 +90,7 @@ def read_document(request: ScreeningRequest, today: date) -> tuple[Traveler, dic
         None,
         zone.optional_data or zone.document_number,
         zone.nationality,
+        from_mrz=True,
     )
     return traveler, document
 

@@ -59,7 +59,12 @@ def screen_traveler(
     request = ScreeningRequest(body.post, body.direction, body.mrz, identity)
     with reading(engine) as conn:
         screened = decide_crossing(
-            conn, officer, request, now=now, directive_cache=http_request.app.state.directive_cache
+            conn,
+            officer,
+            request,
+            matcher=http_request.app.state.matcher,
+            now=now,
+            directive_cache=http_request.app.state.directive_cache,
         )
     writer: CrossingWriter = http_request.app.state.crossing_writer
     crossing_id = writer.submit(screened.record, screened.at)  # durable before the answer
