@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
 from muster.domain.reference import fold_text
 from muster.names.normalize import parse_name
-from muster.names.score import Identity, NameFrequencies, score
+from muster.names.score import Identity, NameFrequencies, hard_disagreement, score
 from muster.store.roll_rows import as_date, name_key
 from muster.store.tables import roll
 
@@ -206,7 +206,14 @@ class ScoredLookup:
         best, pid = ranked[0]
         reasons = [str(f) for f in best.features]
         verdict = best.verdict
-        if len(ranked) > 1 and ranked[1][0].verdict != "no_match":
+        runner = ranked[1][0] if len(ranked) > 1 else None
+        # A runner-up who differs in cédula or first given name is another person, not a
+        # doubt about this one; only a genuine alternative makes the verdict uncertain.
+        if (
+            runner is not None
+            and runner.verdict != "no_match"
+            and not any(hard_disagreement(f) for f in runner.features)
+        ):
             verdict = "possible"
-            reasons.append(f"runner-up person {ranked[1][1]} scores {ranked[1][0].score:.2f}")
+            reasons.append(f"runner-up person {ranked[1][1]} scores {runner.score:.2f}")
         return Identification(verdict, best.score, pid, tuple(reasons))
