@@ -16,7 +16,7 @@ from muster.domain.errors import InvalidInputError
 from muster.errors import MusterError
 from muster.services.accounts import Account
 from muster.services.crossings import CrossingRecord, insert_crossings, new_crossing_id
-from muster.services.identify import ExactIdentityLookup, Identification, Traveler
+from muster.services.identify import Identification, Traveler
 from muster.services.policy_inputs import (
     DirectiveCache,
     PersonFacts,
@@ -108,7 +108,7 @@ def decide_crossing(
     conn: Connection,
     officer: Account,
     request: ScreeningRequest,
-    matcher: IdentityMatcher | None = None,
+    matcher: IdentityMatcher,
     now: datetime | None = None,
     directive_cache: DirectiveCache | None = None,
 ) -> Screened:
@@ -122,7 +122,7 @@ def decide_crossing(
     traveler, document = read_document(request, moment.date())
     if conn.execute(select(posts.c.code).where(posts.c.code == post)).first() is None:
         raise InvalidInputError(f"unknown post {post}")
-    found = (matcher or ExactIdentityLookup()).identify(conn, traveler)
+    found = matcher.identify(conn, traveler)
     person = load_person(conn, found.person_id) if found.person_id is not None else None
     subject = (
         None
@@ -205,7 +205,7 @@ def screen(
     engine: Engine,
     officer: Account,
     request: ScreeningRequest,
-    matcher: IdentityMatcher | None = None,
+    matcher: IdentityMatcher,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Decide and record one crossing in one transaction; the answer carries its id."""
