@@ -1,0 +1,164 @@
+"""`muster match`: find each traveler of a file on the roll, one result row per traveler."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import typer
+
+from muster.cli import common
+from muster.domain.errors import InvalidInputError
+from muster.matching import Matcher, MatchResult, Member, Traveler
+
+ROLL_COLUMNS = ("serial_number", "national_id", "given_names", "surnames", "birth_date", "sex")
+TRAVELER_COLUMNS = (
+    "traveler_id", "given_names", "surnames", "birth_date", "national_id", "document_number",
+    "nationality",
+)  # fmt: skip
+RESULT_COLUMNS = ("traveler_id", "serial_number", "score", "verdict", "reasons")
+CHUNK = 500
+
+_worker_matcher: Matcher | None = None
+
+
+def read_csv(path: Path, what: str, required: tuple[str, ...]) -> list[dict[str, str]]:
+    """Rows of a UTF-8 CSV file, refused at once if it is not UTF-8 or lacks a column."""
+    text = common.read_text_file(path, what).removeprefix("\ufeff")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InvalidInputError(
+            f"{what} {path}: missing column(s) {', '.join(missing)}; "
+            f"the header must include {','.join(required)}"
+        )
+    return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+
+
+def roll_from_registry() -> list[Member]:
+    """Everyone ever on the registry's roll, each named by the serial number they last held."""
+    from sqlalchemy import select
+
+    from muster.store.tables import roll
+
+    engine = common.engine()
+    members = []
+    with engine.connect() as conn:
+        for row in conn.execute(select(roll)).mappings():
+            fields = {
+                "serial_number": row["serial_number"] or "",
+                "national_id": row["national_id"],
+                "given_names": row["given_names"],
+                "surnames": row["surnames"],
+                "birth_date": row["birth_date"].isoformat() if row["birth_date"] else "",
+                "sex": row["sex"],
+            }
+            members.append(
+                Member.from_roll_row(fields, str(row["person_id"]), row["former_serials"] or "")
+            )
+    engine.dispose()
+    return members
+
+
+def _init_worker(matcher: Matcher) -> None:
+    global _worker_matcher
+    _worker_matcher = matcher
+
+
+def _match_chunk(travelers: list[Traveler]) -> list[MatchResult]:
+    assert _worker_matcher is not None
+    return [_worker_matcher.match(t) for t in travelers]
+
+
+def match_all(matcher: Matcher, travelers: list[Traveler], workers: int) -> Iterator[MatchResult]:
+    """Results in the travelers' order; forked workers share the index copy-on-write."""
+    chunks = [travelers[i : i + CHUNK] for i in range(0, len(travelers), CHUNK)]
+    if workers <= 1 or len(chunks) <= 1 or "fork" not in _start_methods():
+        for chunk in chunks:
+            yield from (matcher.match(t) for t in chunk)
+        return
+    _init_worker(matcher)  # forked children inherit it
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        for results in pool.map(_match_chunk, chunks):
+            yield from results
+
+
+def _start_methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+
+    return get_all_start_methods()
+
+
+def match(
+    travelers_path: Path = typer.Option(..., "--travelers", help="Travelers CSV (UTF-8)."),
+    out: Path = typer.Option(..., "--out", help="Where to write the results CSV."),
+    roll_path: Path | None = typer.Option(
+        None, "--roll", help="Roll CSV; without it, the registry's roll (MUSTER_DATABASE_URL)."
+    ),
+    index_path: Path | None = typer.Option(
+        None, "--index", help="A saved index (.npz, digest checked) instead of --roll."
+    ),
+    save_index: Path | None = typer.Option(
+        None, "--save-index", help="Also save the index built here (.npz + .json)."
+    ),
+    as_of: str | None = typer.Option(None, "--as-of", help="Not supported yet."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, help="Processes."),
+) -> None:
+    """Find each traveler on the roll; one row per traveler with the best candidate."""
+    if as_of is not None:
+        raise InvalidInputError(
+            "--as-of is not supported yet: match against the current roll (omit --as-of)"
+        )
+    rows = read_csv(travelers_path, "travelers file", TRAVELER_COLUMNS)
+    if index_path is not None:
+        matcher = Matcher.load(index_path)
+    else:
+        if roll_path is not None:
+            roll_rows = read_csv(roll_path, "roll file", ROLL_COLUMNS)
+            members = [Member.from_roll_row(r) for r in roll_rows]
+        else:
+            members = roll_from_registry()
+        matcher = Matcher.from_members(members)
+    if save_index is not None:
+        matcher.save(save_index)
+    travelers = [
+        Traveler(
+            r["given_names"],
+            r["surnames"],
+            r["birth_date"],
+            r["national_id"],
+            r["document_number"],
+            r.get("sex", ""),
+            r["traveler_id"],
+        )
+        for r in rows
+    ]
+    counts = {"match": 0, "possible": 0, "no_match": 0}
+    with (
+        out.open("w", encoding="utf-8", newline="") as handle,
+        common.progress_bar("Matching", len(travelers)) as advance,
+    ):
+        writer = csv.writer(handle)
+        writer.writerow(RESULT_COLUMNS)
+        for traveler, result in zip(travelers, match_all(matcher, travelers, workers), strict=True):
+            counts[result.verdict.value] += 1
+            writer.writerow(
+                [traveler.traveler_id, result.serial_number, f"{result.score:.4f}",
+                 result.verdict.value, result.reasons()]
+            )  # fmt: skip
+            advance(1)
+    common.say(
+        f"{len(travelers)} travelers: {counts['match']} match, {counts['possible']} possible, "
+        f"{counts['no_match']} no_match → {out}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add `muster match` to the command."""
+    app.command("match")(match)

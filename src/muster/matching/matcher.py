@@ -1,0 +1,57 @@
+"""The matcher the screening service and `muster match` call: traveler in, verdict out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from muster.matching.index import CandidateIndex
+from muster.matching.records import Member, Traveler
+from muster.matching.scoring import Comparison, Identity, compare
+from muster.matching.verdict import MatchResult, Thresholds, decide
+
+CANDIDATES = 40  # members fully compared per traveler
+
+
+class Matcher:
+    """Finds a traveler on the roll and says how sure it is, with reasons."""
+
+    def __init__(self, index: CandidateIndex, thresholds: Thresholds | None = None) -> None:
+        self.index = index
+        self.thresholds = thresholds or Thresholds()
+
+    @classmethod
+    def from_members(
+        cls, members: Iterable[Member], thresholds: Thresholds | None = None
+    ) -> Matcher:
+        """A matcher over these members (name frequencies learnt from them)."""
+        return cls(CandidateIndex.build(members), thresholds)
+
+    @classmethod
+    def load(cls, path: Path, thresholds: Thresholds | None = None) -> Matcher:
+        """A matcher over an index saved with `save` (digest checked)."""
+        return cls(CandidateIndex.load(path), thresholds)
+
+    def save(self, path: Path) -> None:
+        self.index.save(path)
+
+    def add(self, member: Member) -> None:
+        """An enlisted member, or an amended one (same key): no rebuild."""
+        self.index.add(member)
+
+    def update(self, member: Member) -> None:
+        self.index.add(member)
+
+    def match(self, traveler: Traveler) -> MatchResult:
+        """The verdict on one traveler as presented."""
+        identity, notes = traveler.identity()
+        return self.match_identity(identity, notes)
+
+    def match_identity(self, identity: Identity, notes: tuple[str, ...] = ()) -> MatchResult:
+        """The verdict on an identity already parsed."""
+        compared: list[tuple[str, str, Comparison]] = []
+        for row in self.index.candidates(identity, CANDIDATES):
+            member = self.index.members[row]
+            comparison = compare(identity, self.index.identity(row), self.index.freq)
+            compared.append((member.serial_number, member.key, comparison))
+        return decide(compared, self.thresholds, notes)

@@ -1,0 +1,206 @@
+"""Venezuelan names, cédulas and birth dates as written on documents, normalised for matching.
+
+Pure and deterministic (standard library and `muster.domain` only). A name is a structure:
+given names, then the paternal and maternal surnames (each with the particle written before
+it), and a married woman's `DE <husband's surname>`. Handles accents and case; Ñ as N, NN or
+NXX and Ü as U or UE; the ICAO 9303 machine-readable form (`<` separators, OCR digits in
+names, a name cut at the field's end); particles written apart, joined or dropped; surnames
+joined by a hyphen. Odd values never raise: they come back missing, with a note saying why.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Generic, TypeVar
+
+from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
+
+PARTICLES = ("DE LOS", "DE LAS", "DE LA", "DEL", "DE", "LA", "LAS", "LOS")
+# Joined particles safe to split (`DELACRUZ`); `DEL` is not (DELGADO): joined keys cover it.
+_JOINED = (("DELOS", "DE LOS"), ("DELAS", "DE LAS"), ("DELA", "DE LA"))
+_OCR_IN_NAMES = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "6": "G", "2": "Z"})
+_NOT_LETTER = re.compile(r"[^A-Z ]+")
+_ALIASES = {"MA": "MARIA", "MA.": "MARIA"}  # assumption: common written abbreviations
+T = TypeVar("T")
+
+
+def fold(text: str) -> str:
+    """Upper case, accents removed (Ñ→N, Ü→U), punctuation and hyphens as spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.upper())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_NOT_LETTER.sub(" ", bare.replace("'", "")).split())
+
+
+def looks_like_mrz(text: str) -> bool:
+    """True for a name field copied from a machine-readable zone (`<` separators)."""
+    return "<" in text
+
+
+def fold_mrz(text: str) -> str:
+    """A name field read from a zone: `<` as spaces, OCR digits read as the letters they mimic."""
+    return fold(text.upper().replace("<", " ").translate(_OCR_IN_NAMES))
+
+
+def spelling_key(word: str) -> str:
+    """The same word however Ñ and Ü were written: Ñ as N, NN or NXX; GÜE/GÜI as GUEE/GUEI."""
+    return word.replace("NXX", "N").replace("NN", "N").replace("GUEE", "GUE").replace("GUEI", "GUI")
+
+
+@dataclass(frozen=True, slots=True)
+class Surname:
+    """One surname: its core word(s) and the particle written before it, if any."""
+
+    core: str
+    particle: str = ""
+
+    @property
+    def joined(self) -> str:
+        """Particle and core as one word (`DELACRUZ`), the way some documents write it."""
+        return (self.particle + self.core).replace(" ", "")
+
+
+@dataclass(frozen=True, slots=True)
+class PersonName:
+    """Given names and surnames (paternal first); `married` is a `DE X` surname; `cut` marks a
+    name read from a zone whose last word may be cut short."""
+
+    given: tuple[str, ...]
+    surnames: tuple[Surname, ...]
+    married: Surname | None = None
+    mrz: bool = False
+    cut: bool = False
+
+    @property
+    def all_surnames(self) -> tuple[Surname, ...]:
+        return (*self.surnames, self.married) if self.married else self.surnames
+
+
+def split_particles(words: list[str]) -> list[Surname]:
+    """Group surname words with the particles before them (`DE LA CRUZ` is one surname)."""
+    out: list[Surname] = []
+    i = 0
+    while i < len(words):
+        particle = ""
+        for p in PARTICLES:
+            size = p.count(" ") + 1
+            if " ".join(words[i : i + size]) == p and i + size < len(words):
+                particle, i = p, i + size
+                break
+        word = words[i]
+        spelled = dict(_JOINED).get(word)
+        if spelled and not particle and i + 1 < len(words):  # `DELA CRUZ`
+            particle, i = spelled, i + 1
+            word = words[i]
+        for joined, spaced in _JOINED:
+            if word.startswith(joined) and len(word) > len(joined) + 2:
+                particle = f"{particle} {spaced}".strip()
+                word = word[len(joined) :]
+                break
+        out.append(Surname(word, particle))
+        i += 1
+    return out
+
+
+def parse_name(given_names: str, surnames: str) -> PersonName:
+    """A person's name from its two fields, as typed or as copied from a zone."""
+    mrz = looks_like_mrz(given_names) or looks_like_mrz(surnames)
+    clean = fold_mrz if mrz else fold
+    given = tuple(
+        _ALIASES.get(w, w) for w in clean(given_names).split() if w not in ("DE", "DEL", "LA")
+    )
+    groups = split_particles(clean(surnames).split())
+    married = None
+    if len(groups) >= 2 and groups[-1].particle == "DE":
+        married, groups = groups[-1], groups[:-1]  # "PÉREZ DE GONZÁLEZ": husband's surname
+    # A zone's name field is cut at its end: the last word of any zone name may be short.
+    return PersonName(given, tuple(groups), married, mrz, mrz)
+
+
+def parse_mrz_name(field: str) -> PersonName:
+    """A name from a TD3/TD2 name field or line 1 (`P<VENSURNAMES<<GIVEN<NAMES<<<`)."""
+    text = field.strip()
+    if len(text) >= 5 and text[0] in "PIAC" and text[1] in "<ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        text = text[5:]  # document code and issuing state
+    surnames, _, given = text.partition("<<")
+    name = parse_name(given.strip("<") or "<", surnames or "<")
+    return PersonName(name.given, name.surnames, name.married, True, True)
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed(Generic[T]):
+    """A value read from a field: the value (None when missing or odd) and a note if odd."""
+
+    value: T | None
+    note: str = ""
+
+
+def parse_national_id(text: str) -> Parsed[str]:
+    """A cédula in any common form → `V-12345678`; a number without its letter keeps `?`."""
+    raw = text.strip()
+    if not raw:
+        return Parsed(None)
+    try:
+        value = normalize_national_id(raw, default_letter=None)
+    except InvalidNationalIdError:
+        try:
+            digits = normalize_national_id(raw, default_letter="V").split("-")[1]
+        except InvalidNationalIdError as err:
+            return Parsed(None, f"national ID {raw!r} ignored ({err.why})")
+        return Parsed(f"?-{digits}", f"national ID {raw!r} has no letter: digits compared")
+    return Parsed(value)
+
+
+def cedula_from_document(text: str) -> str | None:
+    """A document number that may be a cédula number (6–9 digits, maybe dotted) → `#-digits`."""
+    raw = text.strip().replace(".", "")
+    if raw.upper().startswith(("V", "E")) and raw[1:].lstrip("-").isdigit():
+        raw = raw[1:].lstrip("-")
+    if raw.isdigit() and 6 <= len(raw.lstrip("0")) <= 9:
+        return f"#-{raw.lstrip('0')}"
+    return None
+
+
+_DATE_FORMS = (
+    re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
+    re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+    re.compile(r"^(?P<yy>\d{2})(?P<m>\d{2})(?P<d>\d{2})$"),  # a zone's YYMMDD
+)
+
+
+def parse_birth_date(text: str, pivot_year: int = 2019) -> Parsed[date]:
+    """A birth date as ISO, DD/MM/YYYY, YYYYMMDD or a zone's YYMMDD (two-digit years in the past
+    of `pivot_year`); anything else is missing, with a note."""
+    raw = text.strip()
+    if not raw:
+        return Parsed(None)
+    for form in _DATE_FORMS:
+        found = form.match(raw)
+        if found is None:
+            continue
+        parts = found.groupdict()
+        if parts.get("yy") is not None:
+            yy = int(parts["yy"])
+            year = 2000 + yy if 2000 + yy <= pivot_year else 1900 + yy
+        else:
+            year = int(parts["y"])
+        try:
+            return Parsed(date(year, int(parts["m"]), int(parts["d"])))
+        except ValueError:
+            break
+    return Parsed(None, f"birth date {raw!r} unreadable, ignored")
+
+
+def parse_sex(text: str) -> Parsed[str]:
+    """`M` or `F` (also `H`, `MASCULINO`, `FEMENINO`); anything else is missing, with a note."""
+    raw = fold(text)
+    if not raw:
+        return Parsed(None)
+    if raw in ("M", "H", "MASCULINO", "HOMBRE", "MALE"):
+        return Parsed("M")
+    if raw in ("F", "FEMENINO", "MUJER", "FEMALE"):
+        return Parsed("F")
+    return Parsed(None, f"sex {text.strip()!r} unreadable, ignored")

@@ -1,0 +1,92 @@
+"""What the matcher reads: a traveler as presented and a member as the roll holds them.
+
+Raw text in, `Identity` out; odd values (no sex, an ID without its letter, an unreadable date)
+become missing and are named in `notes`, never an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from muster.matching.normalize import (
+    cedula_from_document,
+    parse_birth_date,
+    parse_name,
+    parse_national_id,
+    parse_sex,
+)
+from muster.matching.scoring import Identity
+
+
+@dataclass(frozen=True, slots=True)
+class Traveler:
+    """A traveler as presented at the post; every field but the names may be blank."""
+
+    given_names: str
+    surnames: str
+    birth_date: str = ""
+    national_id: str = ""
+    document_number: str = ""
+    sex: str = ""
+    traveler_id: str = ""
+
+    def identity(self) -> tuple[Identity, tuple[str, ...]]:
+        """The traveler as an identity to compare, and notes on the values that were ignored."""
+        notes: list[str] = []
+        born = parse_birth_date(self.birth_date)
+        nid = parse_national_id(self.national_id)
+        sex = parse_sex(self.sex)
+        national_id = nid.value
+        if national_id is None and self.document_number.strip():
+            national_id = cedula_from_document(self.document_number)
+        for note in (born.note, nid.note, sex.note):
+            if note:
+                notes.append(note)
+        if not (self.given_names.strip() or self.surnames.strip()):
+            notes.append("no name given")
+        name = parse_name(self.given_names, self.surnames)
+        return Identity(name, born.value, national_id, sex.value), tuple(notes)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A person who is or was on the roll, named by the serial number they last held.
+
+    `key` identifies the person across amendments (the registry's person id; the serial number
+    when the roll is a file).
+    """
+
+    key: str
+    serial_number: str
+    given_names: str
+    surnames: str
+    birth_date: str = ""
+    national_id: str = ""
+    sex: str = ""
+
+    @classmethod
+    def from_roll_row(
+        cls, row: dict[str, str], key: str | None = None, former_serials: str = ""
+    ) -> Member:
+        """A member from a roll row; a struck-off member (no serial) by their last former one."""
+        serial = (row.get("serial_number") or "").strip()
+        if not serial and former_serials:
+            serial = [s for s in former_serials.split(";") if s.strip()][-1].strip()
+        return cls(
+            key or serial,
+            serial,
+            row.get("given_names") or "",
+            row.get("surnames") or "",
+            (row.get("birth_date") or "").strip(),
+            (row.get("national_id") or "").strip(),
+            (row.get("sex") or "").strip(),
+        )
+
+    def identity(self) -> Identity:
+        """The member as an identity to compare."""
+        return Identity(
+            parse_name(self.given_names, self.surnames),
+            parse_birth_date(self.birth_date).value,
+            parse_national_id(self.national_id).value,
+            parse_sex(self.sex).value,
+        )

@@ -1,0 +1,93 @@
+"""How two name words agree, for Venezuelan spellings.
+
+`sound_key` folds spellings that sound alike in Venezuelan Spanish, so invented given names
+written several ways meet: Y/I/LL, W/GU, B/V, Z/S/C before E and I, K/QU/C, J/G before E and
+I, silent H, doubled letters. `edit_distance` is Damerau-Levenshtein (optimal string
+alignment), for typos of one or two characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from muster.matching.normalize import spelling_key
+
+_RULES: tuple[tuple[str, str], ...] = (
+    (r"^H", ""), (r"([^C])H", r"\1"), (r"^WU?", "GU"), (r"W", "GU"), (r"GU([EI])", r"G\1"),
+    (r"QU([EI])", r"K\1"), (r"C([EI])", r"S\1"), (r"C", "K"), (r"Q", "K"), (r"Z", "S"),
+    (r"G([EI])", r"J\1"), (r"V", "B"), (r"LL", "Y"), (r"Y$", "I"), (r"Y([^AEIOU]|$)", r"I\1"),
+    (r"PH", "F"), (r"X", "KS"), (r"(.)\1+", r"\1"),
+)  # fmt: skip
+_COMPILED = tuple((re.compile(p), r) for p, r in _RULES)
+
+
+@lru_cache(maxsize=65536)
+def sound_key(word: str) -> str:
+    """The word as it sounds (folded text in, upper-case letters out)."""
+    key = spelling_key(word)
+    for pattern, replacement in _COMPILED:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Damerau-Levenshtein distance (adjacent swaps count one), capped at `limit`."""
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) >= limit:
+            return limit
+        previous2, previous = previous, current
+    return min(previous[-1], limit)
+
+
+@dataclass(frozen=True, slots=True)
+class WordAgreement:
+    """How two name words agree and how likely that rendering is for the same person."""
+
+    how: str  # exact | spelling | sound | typo | initial | cut | none
+    m: float  # P(this agreement | same person), used by the score
+
+    @property
+    def agrees(self) -> bool:
+        return self.how != "none"
+
+
+NONE = WordAgreement("none", 0.0)
+# Share of one person's renderings that agree this way (assumption, see docs/matching.md).
+M_EXACT, M_SPELLING, M_SOUND, M_TYPO1, M_TYPO2, M_INITIAL, M_CUT = (
+    0.9, 0.9, 0.05, 0.04, 0.01, 0.03, 0.02,
+)  # fmt: skip
+
+
+@lru_cache(maxsize=262144)
+def compare_words(a: str, b: str, cut_allowed: bool = False) -> WordAgreement:
+    """The strongest way traveler word `a` agrees with roll word `b`."""
+    if a == b:
+        return WordAgreement("exact", M_EXACT)
+    if not a or not b:
+        return NONE
+    if spelling_key(a) == spelling_key(b):
+        return WordAgreement("spelling", M_SPELLING)
+    if len(a) == 1 or len(b) == 1:
+        return WordAgreement("initial", M_INITIAL) if a[0] == b[0] else NONE
+    if cut_allowed and len(a) >= 2 and b.startswith(a):
+        return WordAgreement("cut", M_CUT)
+    if sound_key(a) == sound_key(b):
+        return WordAgreement("sound", M_SOUND)
+    shortest = min(len(a), len(b))
+    allowed = 1 if shortest <= 5 else 2
+    distance = edit_distance(a, b, allowed + 1)
+    if distance <= allowed:
+        return WordAgreement("typo", M_TYPO1 if distance == 1 else M_TYPO2)
+    return NONE

@@ -1,0 +1,95 @@
+"""`muster match` as a contract: files in, one result row per traveler out, clear refusals."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from muster.demo.population import generate_roll, write_roll_csv
+from muster.matching.synthetic import generate_travelers
+from tests.e2e.cli_helpers import muster_executable
+
+HEADER = "traveler_id,given_names,surnames,birth_date,national_id,document_number,nationality"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([muster_executable(), "match", *args], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str | None]]:
+    tmp = tmp_path_factory.mktemp("match")
+    roll = generate_roll(2000, 11)
+    write_roll_csv(tmp / "roll.csv", roll)
+    travelers = generate_travelers(roll, 200, 12)
+    with (tmp / "travelers.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER.split(","))
+        for lt in travelers:
+            t = lt.traveler
+            writer.writerow([t.traveler_id, t.given_names, t.surnames, t.birth_date,
+                             t.national_id, t.document_number, "VEN"])  # fmt: skip
+        writer.writerow(["ODD", "JOSÉ", "PÉREZ", "31/31/1990", "12345678", "", ""])
+    truth = {lt.traveler.traveler_id: lt.truth for lt in travelers}
+    return tmp / "roll.csv", tmp / "travelers.csv", truth
+
+
+def test_results_follow_the_contract(
+    files: tuple[Path, Path, dict[str, str | None]], tmp_path: Path
+) -> None:
+    roll, travelers, truth = files
+    out = tmp_path / "results.csv"
+    done = run(
+        "--roll", str(roll), "--travelers", str(travelers), "--out", str(out), "--workers", "2"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["traveler_id", "serial_number", "score", "verdict", "reasons"]
+    assert [r["traveler_id"] for r in rows] == [*truth, "ODD"]
+    for r in rows:
+        assert 0.0 <= float(r["score"]) <= 1.0
+        assert r["verdict"] in ("match", "possible", "no_match")
+        assert (r["serial_number"] == "") == (r["verdict"] == "no_match")
+        if r["verdict"] == "match":
+            assert r["serial_number"] == truth[r["traveler_id"]]
+    odd = rows[-1]["reasons"]
+    assert "birth date '31/31/1990' unreadable" in odd and "no letter" in odd
+
+
+def test_missing_column_fails_at_once(
+    files: tuple[Path, Path, dict[str, str | None]], tmp_path: Path
+) -> None:
+    roll, _, _ = files
+    bad = tmp_path / "t.csv"
+    bad.write_text("traveler_id,given_names,surnames\nT1,ANA,PEREZ\n", encoding="utf-8")
+    done = run("--roll", str(roll), "--travelers", str(bad), "--out", str(tmp_path / "o.csv"))
+    assert done.returncode == 1
+    assert "missing column(s) birth_date" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_not_utf8_fails_at_once(
+    files: tuple[Path, Path, dict[str, str | None]], tmp_path: Path
+) -> None:
+    roll, _, _ = files
+    bad = tmp_path / "t.csv"
+    bad.write_bytes((HEADER + "\nT1,JOSÉ,PÉREZ,,,,\n").encode("latin-1"))
+    done = run("--roll", str(roll), "--travelers", str(bad), "--out", str(tmp_path / "o.csv"))
+    assert done.returncode == 1 and "not UTF-8" in done.stderr
+
+
+def test_as_of_is_refused_clearly(
+    files: tuple[Path, Path, dict[str, str | None]], tmp_path: Path
+) -> None:
+    roll, travelers, _ = files
+    done = run("--roll", str(roll), "--travelers", str(travelers), "--out", str(tmp_path / "o.csv"),
+               "--as-of", "2019-01-01")  # fmt: skip
+    assert done.returncode == 1 and "--as-of is not supported yet" in done.stderr
+
+
+def test_usage_error_exits_2(tmp_path: Path) -> None:
+    assert run("--out", str(tmp_path / "o.csv")).returncode == 2

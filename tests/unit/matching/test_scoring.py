@@ -1,0 +1,157 @@
+"""Scoring and verdicts as a table of named cases (traveler, member, expected verdict)."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from muster.matching import Matcher, Member, Traveler, Verdict
+from muster.matching.normalize import fold
+from muster.matching.words import compare_words
+
+
+def member(serial: str, given: str, surnames: str, born: str = "1985-03-04",
+           nid: str = "", sex: str = "M") -> Member:  # fmt: skip
+    """One roll member in one line."""
+    return Member(
+        serial,
+        serial,
+        given,
+        surnames,
+        born,
+        nid or f"V-{zlib.crc32(serial.encode()) % 10**8}",
+        sex,
+    )
+
+
+FILLER = [
+    member(f"F-{i}", g, s, f"19{60 + i % 30}-0{1 + i % 9}-1{i % 9}")
+    for i, (g, s) in enumerate(
+        (g, s)
+        for g in ("JOSÉ", "LUIS", "CARLOS", "JUAN", "MARÍA", "ANA", "PEDRO", "JESÚS")
+        for s in ("GONZÁLEZ RODRÍGUEZ", "PÉREZ GONZÁLEZ", "RODRÍGUEZ PÉREZ", "HERNÁNDEZ GARCÍA",
+                  "GARCÍA LÓPEZ", "MARTÍNEZ DÍAZ", "LÓPEZ HERNÁNDEZ")
+    )
+]  # fmt: skip
+TARGET = member("EB-1", "JOSÉ GREGORIO", "DE LA CRUZ ÑÁÑEZ", "1985-03-04", "V-12345678")
+ARGUELLO = member("EB-2", "YUSMARY", "ARGÜELLO ZAMBRANO", "1990-11-07", "V-18000111", "F")
+MARRIED = member("EB-3", "CARMEN", "PÉREZ DE GONZÁLEZ", "1970-06-21", "V-7000111", "F")
+JOINT = member("EB-4", "WILMER", "GONZÁLEZ PÉREZ", "1992-08-30", "V-20000111")
+MATCHER = Matcher.from_members([*FILLER, TARGET, ARGUELLO, MARRIED, JOINT])
+
+JG, DC, D1 = "JOSE GREGORIO", "DE LA CRUZ NANEZ", "1985-03-04"
+CASES = [
+    # name, traveler, expected serial, expected verdict
+    ("exact", Traveler("JOSÉ GREGORIO", "DE LA CRUZ ÑÁÑEZ", D1), "EB-1", "match"),
+    ("accents and case", Traveler("jose gregorio", "de la cruz nanez", D1), "EB-1", "match"),
+    ("Ñ as NN", Traveler(JG, "DE LA CRUZ NANNEZ", D1), "EB-1", "match"),
+    ("Ü as UE", Traveler("YUSMARY", "ARGUEELLO ZAMBRANO", "1990-11-07"), "EB-2", "match"),
+    ("Ü as U", Traveler("YUSMARY", "ARGUELLO ZAMBRANO", "1990-11-07"), "EB-2", "match"),
+    ("MRZ with OCR 0", Traveler("J0SE<GREGORIO", "DE<LA<CRUZ<NANEZ", "850304"), "EB-1", "match"),
+    ("MRZ cut", Traveler("JOSE<GREG", "DE<LA<CRUZ<NANEZ", "850304"), "EB-1", "match"),
+    ("no name", Traveler("", "", D1), "EB-1", "possible"),
+    ("particle joined", Traveler(JG, "DELACRUZ NANEZ", D1), "EB-1", "match"),
+    ("particle half joined", Traveler(JG, "DELA CRUZ NANEZ", D1), "EB-1", "match"),
+    ("particle dropped", Traveler(JG, "CRUZ NANEZ", D1), "EB-1", "match"),
+    ("surnames hyphen", Traveler("WILMER", "GONZALEZ-PEREZ", "1992-08-30"), "EB-4", "match"),
+    ("surnames joined", Traveler("WILMER", "GONZALEZPEREZ", "1992-08-30"), "EB-4", "match"),
+    ("surnames swapped", Traveler("WILMER", "PEREZ GONZALEZ", "1992-08-30"), "EB-4", "match"),
+    ("second surname missing", Traveler(JG, "DE LA CRUZ", D1), "EB-1", "match"),
+    ("second given dropped", Traveler("JOSE", "DE LA CRUZ NANEZ", D1), "EB-1", "match"),
+    ("second given initial", Traveler("JOSE G.", "DE LA CRUZ NANEZ", D1), "EB-1", "match"),
+    ("married name added", Traveler("CARMEN", "PEREZ", "1970-06-21"), "EB-3", "match"),
+    ("married name other", Traveler("CARMEN", "PEREZ DE ROJAS", "1970-06-21"), "EB-3", "match"),
+    ("typo 1", Traveler(JG, "DE LA CRUZ NAÑES", D1), "EB-1", "match"),
+    ("typo 2", Traveler("JOSE GREGORO", "DE LA CURZ NAÑEZ", D1), "EB-1", "match"),
+    ("invented Y/I", Traveler("IUSMARY", "ARGÜELLO ZAMBRANO", "1990-11-07"), "EB-2", "match"),
+    ("invented W/GU", Traveler("GUILMER", "GONZALEZ PEREZ", "1992-08-30"), "EB-4", "match"),
+    ("doubled letter", Traveler("YUSMARYY", "ARGÜELLO ZAMBRANO", "1990-11-07"), "EB-2", "match"),
+    ("cédula dotted, no date", Traveler("JOSE", "CRUZ", "", "V-12.345.678"), "EB-1", "match"),
+    ("cédula bare digits", Traveler("JOSE", "CRUZ", "", "12345678"), "EB-1", "match"),
+    ("cédula as document number", Traveler("JOSE", "CRUZ", "", "", "12345678"), "EB-1", "match"),
+    ("birth day/month swapped", Traveler(JG, DC, "1985-04-03"), "EB-1", "match"),
+    ("birth one digit", Traveler(JG, DC, "1985-03-05"), "EB-1", "possible"),
+    ("name only, rare", Traveler(JG, DC), "EB-1", "possible"),
+    ("namesake, own date", Traveler(JG, DC, "1979-12-30"), "", "no_match"),
+    ("relative", Traveler("LUISA", "DE LA CRUZ NANEZ", "1988-01-01"), "", "no_match"),
+    ("twin", Traveler("LUISA", "DE LA CRUZ NANEZ", D1), "", "no_match"),
+    ("stranger", Traveler("PEDRO", "MARCANO SUCRE", "1960-01-01"), "", "no_match"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "traveler", "serial", "verdict"), CASES, ids=[c[0] for c in CASES]
+)
+def test_case(case: str, traveler: Traveler, serial: str, verdict: str) -> None:
+    result = MATCHER.match(traveler)
+    assert (result.serial_number, result.verdict.value) == (serial, verdict), result.reasons()
+    assert 0.0 <= result.score <= 1.0
+
+
+def test_explanation_names_how_each_field_agreed() -> None:
+    result = MATCHER.match(Traveler("JOSE G.", "CRUZ NANES", "1985-04-03"))
+    text = result.reasons()
+    for how in ("initial", "particle differs", "sound", "day and month swapped", "(+"):
+        assert how in text, text
+
+
+def test_namesake_with_name_only_is_possible_never_match() -> None:
+    roll = [member("A-1", "JOSÉ", "GONZÁLEZ RODRÍGUEZ", "1980-01-01"),
+            member("A-2", "JOSÉ", "GONZÁLEZ RODRÍGUEZ", "1990-05-05"), *FILLER]  # fmt: skip
+    result = Matcher.from_members(roll).match(Traveler("JOSE", "GONZALEZ RODRIGUEZ"))
+    assert result.verdict is Verdict.POSSIBLE
+    assert "runner-up" in result.reasons()
+
+
+def test_rare_full_name_alone_beats_common_full_name_alone() -> None:
+    roll = [
+        *FILLER,
+        member("R-1", "ANACLETO", "ZAKHOUR BRICEÑO"),
+        member("C-1", "JOSÉ", "GONZÁLEZ RODRÍGUEZ"),
+    ]
+    matcher = Matcher.from_members(roll)
+    rare = matcher.match(Traveler("ANACLETO", "ZAKHOUR BRICENO"))
+    common = matcher.match(Traveler("JOSE", "GONZALEZ RODRIGUEZ"))
+    assert rare.score > common.score
+    assert rare.verdict is not Verdict.MATCH and common.verdict is not Verdict.MATCH
+
+
+RENDERINGS: dict[str, Callable[[str], str]] = {
+    "fold": lambda w: fold(w),
+    "lower": lambda w: w.lower(),
+    "enye_nn": lambda w: fold(w.replace("Ñ", "NN")),
+    "mrz": lambda w: fold(w).replace(" ", "<"),
+}
+WORD = st.text(alphabet="ABCDEFGHIJLMNÑOPRSTUVYZÁÉÍÓÚ", min_size=3, max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(g=WORD, s1=WORD, s2=WORD, how=st.sampled_from(sorted(RENDERINGS)))
+def test_a_name_matches_itself_under_any_rendering(g: str, s1: str, s2: str, how: str) -> None:
+    render = RENDERINGS[how]
+    matcher = Matcher.from_members([*FILLER, member("X-1", g, f"{s1} {s2}", "1975-07-15")])
+    result = matcher.match(Traveler(render(g), render(f"{s1} {s2}"), "1975-07-15"))
+    assert result.serial_number == "X-1" and result.verdict is Verdict.MATCH, result.reasons()
+
+
+@settings(max_examples=50, deadline=None)
+@given(g=WORD, s=WORD)
+def test_matching_is_deterministic(g: str, s: str) -> None:
+    traveler = Traveler(g, f"{s} GONZALEZ")
+    first = MATCHER.match(traveler)
+    assert MATCHER.match(traveler) == first
+    assert (
+        Matcher.from_members([*FILLER, TARGET, ARGUELLO, MARRIED, JOINT]).match(traveler) == first
+    )
+
+
+def test_word_agreements() -> None:
+    assert compare_words("YUSMARY", "YUSMARI").how == "sound"
+    assert compare_words("WILMER", "GUILMER").how == "sound"
+    assert compare_words("NANNEZ", "NANEZ").how == "spelling"
+    assert compare_words("ALEJ", "ALEJANDRA", True).how == "cut"
+    assert compare_words("ALEJ", "ALEJANDRA").how == "none"
