@@ -82,12 +82,12 @@ def in_process(engine: Any, people: list[dict[str, Any]]) -> tuple[float, float]
     from datetime import date
 
     from muster.services.accounts import Account, Role
-    from muster.services.identify import ScoredLookup, Traveler
+    from muster.services.identify import RollMatcher, Traveler
     from muster.services.screening import ScreeningRequest, screen
 
     officer = Account("oficial", Role.OFFICER, ("SBOL",))
     with engine.connect() as conn:
-        matcher = ScoredLookup.from_roll(conn)
+        matcher = RollMatcher.from_registry(conn)
     samples = []
     for p in people:
         traveler = Traveler(

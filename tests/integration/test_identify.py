@@ -1,4 +1,5 @@
-"""Finding travelers on the roll: by cédula or birth date, scored by name frequency."""
+"""Finding travelers on the registry's roll: the matcher's index built from the roll and
+following the orders recorded after it was built (no rebuild)."""
 
 from __future__ import annotations
 
@@ -7,63 +8,142 @@ from datetime import date
 from sqlalchemy import Engine, select
 
 from muster.domain.kinds import OrderKind as K
-from muster.services.identify import ScoredLookup, Traveler
+from muster.services.identify import RollMatcher, Traveler, current_members, members_as_of
 from muster.store.tables import roll
-from tests.factories import enlist, new_authority, new_registry, roll_rows
+from tests.factories import Signer, enlist, issue, new_authority, new_registry, roll_rows
 
 
-def test_scored_lookup(engine: Engine) -> None:
+def _row(serial: str, cedula: str, given: str, surnames: str, born: str, sex: str) -> list[str]:
+    return [serial, cedula, given, surnames, born, sex, "GNB", "Distinguido", "active", "Unidad 1"]
+
+
+YUSMARY = _row("GNB-9000001", "V-30000001", "YUSMARY", "URDANETA ECHEVERRÍA", "1991-07-21", "F")
+TWIN = _row("GNB-9000002", "V-30000002", "LEOMARIS", "URDANETA ECHEVERRÍA", "1991-07-21", "F")
+
+
+def _registry(engine: Engine) -> tuple[Signer, Signer]:
     new_registry(engine)
     clerk = new_authority(engine, "REG-GNB", [K.ENLISTMENT], ["GNB"])
-    rows = roll_rows(40)
-    rows.append(
-        [
-            "GNB-9000001",
-            "V-30000001",
-            "YUSMARY",
-            "URDANETA ECHEVERRÍA",
-            "1991-07-21",
-            "F",
-            "GNB",
-            "Distinguido",
-            "active",
-            "Unidad 1",
-        ]
+    command = new_authority(
+        engine, "CG-GNB", [K.ABSENCE, K.STRIKE_OFF, K.AMENDMENT, K.REVOCATION], ["GNB"]
     )
-    rows.append(
-        [
-            "GNB-9000002",
-            "V-30000002",
-            "LEOMARIS",
-            "URDANETA ECHEVERRÍA",
-            "1991-07-21",
-            "F",
-            "GNB",
-            "Distinguido",
-            "active",
-            "Unidad 1",
-        ]
-    )  # her twin sister
-    enlist(engine, clerk, rows, "ENL-1")
+    enlist(engine, clerk, [*roll_rows(40), YUSMARY, TWIN], "ENL-1")
+    return clerk, command
+
+
+def _person(engine: Engine, cedula: str) -> int:
     with engine.connect() as conn:
-        lookup = ScoredLookup.from_roll(conn)
-        yusmary = lookup.identify(
-            conn, Traveler("YUSMARI", "URDANETA ECHEVERRIA", date(1991, 7, 21))
+        return int(
+            conn.execute(select(roll.c.person_id).where(roll.c.national_id == cedula)).scalar_one()
         )
-        twin = lookup.identify(conn, Traveler("MARIA", "URDANETA ECHEVERRIA", date(1991, 7, 21)))
-        by_cedula = lookup.identify(conn, Traveler("YUSMARY", "URDANETA", None, "30.000.001"))
-        swapped = lookup.identify(
+
+
+def test_travelers_found_with_reasons(engine: Engine) -> None:
+    _registry(engine)
+    first = _person(engine, "V-30000001")
+    with engine.connect() as conn:
+        matcher = RollMatcher.from_registry(conn)
+        typo = matcher.identify(conn, Traveler("YUSMARI", "URDANETA ECHEVERRIA", date(1991, 7, 21)))
+        twin = matcher.identify(conn, Traveler("MARIA", "URDANETA ECHEVERRIA", date(1991, 7, 21)))
+        by_cedula = matcher.identify(conn, Traveler("YUSMARY", "URDANETA", None, "30.000.001"))
+        swapped = matcher.identify(
             conn, Traveler("YUSMARY", "URDANETA ECHEVERRIA", date(1991, 7, 21).replace(month=7))
         )
-        nothing = lookup.identify(conn, Traveler("YUSMARY", "URDANETA ECHEVERRIA"))
-        first = conn.execute(
-            select(roll.c.person_id).where(roll.c.national_id == "V-30000001")
-        ).scalar_one()
-    assert (yusmary.verdict, yusmary.person_id) == ("match", first)
-    assert any("sound" in r for r in yusmary.reasons)  # YUSMARI / YUSMARY
-    assert twin.verdict != "match"
+        name_only = matcher.identify(conn, Traveler("YUSMARY", "URDANETA ECHEVERRIA"))
+        zone = matcher.identify(
+            conn,
+            Traveler("YUSMARY", "URDANETA ECHEVERR", date(1991, 7, 21), from_mrz=True, sex="F"),
+        )
+        stranger = matcher.identify(conn, Traveler("ANACLETO", "ZAMBRANO", date(1950, 2, 2)))
+    assert (typo.verdict, typo.person_id) == ("match", first)
+    assert any("birth date exact" in r for r in typo.reasons)
+    assert twin.verdict != "match"  # her twin sister's birth date and surnames, not her name
     assert (by_cedula.verdict, by_cedula.person_id) == ("match", first)
+    assert any(r.startswith("cédula exact") for r in by_cedula.reasons)
     assert swapped.person_id == first
-    assert (
-        nothing.verdict == "no_match" and "neither a cédula nor a birth date" in nothing.reasons[0]
+    # a rare full name with nothing else: refer, never enough to act on
+    assert (name_only.verdict, name_only.person_id) == ("possible", first)
+    assert (zone.verdict, zone.person_id) == ("match", first)
+    assert (stranger.verdict, stranger.person_id) == ("no_match", None)
+
+
+def test_index_follows_orders_without_rebuild(engine: Engine) -> None:
+    clerk, command = _registry(engine)
+    with engine.connect() as conn:
+        matcher = RollMatcher.from_registry(conn)
+        built = matcher.seq
+    index_before = matcher.matcher.index
+
+    # a new enlistment: found at once
+    enlist(
+        engine,
+        clerk,
+        [_row("GNB-9000003", "V-30000003", "WUILMER", "QUINTERO DE LA CRUZ", "1994-03-09", "M")],
+        "ENL-2",
     )
+    new = Traveler("WILMER", "QUINTERO DELACRUZ", date(1994, 3, 9))
+    with engine.connect() as conn:
+        found = matcher.identify(conn, new)
+    assert found.verdict == "match"
+    assert found.person_id == _person(engine, "V-30000003")
+
+    # a deserter struck off: still found, named by the serial number they last held
+    issue(engine, command, K.ABSENCE, "AUS-1", "2018-06-01", ["GNB-9000001"])
+    issue(engine, command, K.STRIKE_OFF, "BAJA-1", "2018-09-01", ["GNB-9000001"])
+    deserter = Traveler("YUSMARY", "URDANETA ECHEVERRIA", date(1991, 7, 21))
+    with engine.connect() as conn:
+        assert (
+            conn.execute(
+                select(roll.c.serial_number).where(roll.c.national_id == "V-30000001")
+            ).scalar_one()
+            is None
+        )
+        struck = matcher.identify(conn, deserter)
+        result = matcher.matcher.match(deserter.for_matching())
+    assert (struck.verdict, struck.person_id) == ("match", _person(engine, "V-30000001"))
+    assert result.serial_number == "GNB-9000001"
+
+    # an amendment: the corrected name is found, by its new spelling too
+    issue(
+        engine,
+        command,
+        K.AMENDMENT,
+        "AMD-1",
+        "2019-01-10",
+        ["V-30000002"],
+        changes={"given_names": "LEOMARYS DEL VALLE"},
+    )
+    with engine.connect() as conn:
+        amended = matcher.identify(
+            conn, Traveler("LEOMARYS DEL VALLE", "URDANETA ECHEVERRIA", date(1991, 7, 21))
+        )
+    assert (amended.verdict, amended.person_id) == ("match", _person(engine, "V-30000002"))
+    assert matcher.matcher.index is index_before  # followed, not rebuilt
+    assert matcher.seq > built
+    with engine.connect() as conn:
+        assert matcher.refresh(conn) == 0  # nothing new since
+
+
+def test_members_as_of(engine: Engine) -> None:
+    _clerk, command = _registry(engine)
+    issue(engine, command, K.ABSENCE, "AUS-1", "2018-06-01", ["GNB-9000001"])
+    issue(engine, command, K.STRIKE_OFF, "BAJA-1", "2018-09-01", ["GNB-9000001"])
+    issue(
+        engine,
+        command,
+        K.AMENDMENT,
+        "AMD-1",
+        "2019-01-10",
+        ["V-30000002"],
+        changes={"given_names": "LEOMARYS"},
+    )
+    with engine.connect() as conn:
+        now = {m.national_id: m for m in current_members(conn)}
+        before = {m.national_id: m for m in members_as_of(conn, date(2018, 12, 31))}
+        early = list(members_as_of(conn, date(2013, 12, 31)))
+    assert len(now) == len(before) == 42
+    assert early == []  # the roll was enlisted in 2014
+    assert before["V-30000002"].given_names == "LEOMARIS"
+    assert now["V-30000002"].given_names == "LEOMARYS"
+    # struck off either way: named by the serial number they last held
+    assert now["V-30000001"].serial_number == before["V-30000001"].serial_number == "GNB-9000001"

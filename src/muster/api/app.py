@@ -17,7 +17,7 @@ from muster.config import Settings
 from muster.services.context import Actor
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.crossings import seal_crossings
-from muster.services.identify import ScoredLookup
+from muster.services.identify import RollMatcher
 from muster.services.policy_inputs import DirectiveCache
 from muster.services.registry import writing
 from muster.store.dialects import make_engine, reading
@@ -28,10 +28,10 @@ PREFIX = "/api/v1"
 SEAL_EVERY_S = 2.0
 
 
-def load_matcher(app: FastAPI) -> ScoredLookup:
-    """Learn the roll's name frequencies; the service is ready to screen once done."""
+def load_matcher(app: FastAPI) -> RollMatcher:
+    """Index everyone ever on the roll; the service is ready to screen once done."""
     with reading(app.state.engine) as conn:
-        return ScoredLookup.from_roll(conn)
+        return RollMatcher.from_registry(conn)
 
 
 def seal_pending(app: FastAPI) -> int | None:

@@ -1,24 +1,31 @@
-"""Finding a traveler on the roll: candidates by cédula and birth date, scored by name.
+"""Finding a traveler on the registry's roll with Muster's matcher (`muster.matching`).
 
-The candidates are the people with the traveler's cédula or birth date (as written, or with
-day and month swapped); each is scored with `muster.names.score` and name frequencies learnt
-from the roll. Looking travelers up by name alone (no cédula, no birth date) needs the name
-index of the matching work, not here yet.
+Everyone ever on the roll is in the matcher's index, struck-off deserters included, each named
+by the serial number they last held and keyed by their person id. The index follows the roll:
+before each lookup it checks whether orders were recorded since it was built and re-files only
+the people those orders touched (an enlistment adds them, an amendment changes their identity,
+a strike-off moves their serial number to their history), without a rebuild.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
-from muster.names.normalize import parse_name
-from muster.names.score import Identity, NameFrequencies, hard_disagreement, score
+from muster.domain.kinds import OrderKind
+from muster.matching import Matcher, MatchResult, Member, Verdict
+from muster.matching import Traveler as MatchTraveler
+from muster.services.queries import fold_at
+from muster.services.recording import load_person_files, revoked_map
 from muster.store.roll_rows import as_date
-from muster.store.tables import roll
+from muster.store.tables import order_subjects, orders, roll
+
+CHUNK = 5_000
 
 
 @dataclass(frozen=True)
@@ -32,6 +39,23 @@ class Traveler:
     document_number: str | None = None
     nationality: str | None = None
     from_mrz: bool = False  # the name was read from a machine-readable zone
+    sex: str | None = None
+
+    def for_matching(self) -> MatchTraveler:
+        """The traveler as the matcher reads it (a zone's name keeps its `<` form, so the
+        matcher knows its last word may be cut at the field's end)."""
+        given, surnames = self.given_names, self.surnames
+        if self.from_mrz:
+            given = "<".join(given.split()) + "<"
+            surnames = "<".join(surnames.split()) + "<"
+        return MatchTraveler(
+            given,
+            surnames,
+            "" if self.birth_date is None else self.birth_date.isoformat(),
+            self.national_id or "",
+            self.document_number or "",
+            self.sex or "",
+        )
 
 
 @dataclass(frozen=True)
@@ -46,101 +70,162 @@ class Identification:
     def to_json(self) -> dict[str, object]:
         return {"verdict": self.verdict, "score": self.score, "reasons": list(self.reasons)}
 
+    @classmethod
+    def of(cls, result: MatchResult) -> Identification:
+        """The matcher's result as the screening service uses it: the best candidate's
+        evidence, any close runner-up and any ignored input."""
+        best = result.best
+        if best is None:
+            return cls(Verdict.NO_MATCH.value, 0.0, None, tuple(result.reasons().split(" | ")))
+        reasons = [str(e) for e in best.evidence]
+        reasons.extend(part for part in result.reasons().split(" | ")[1:] if part)
+        person = None if result.verdict is Verdict.NO_MATCH else int(best.key)
+        return cls(result.verdict.value, result.score, person, tuple(reasons))
 
-def cedula_of(traveler: Traveler) -> str | None:
-    """The traveler's cédula, from the typed field or a document number that is one."""
-    for text in (traveler.national_id, traveler.document_number):
-        if text:
-            try:
-                return normalize_national_id(text)
-            except InvalidNationalIdError:
+
+def _member(
+    person_id: int,
+    serial: str | None,
+    formers: str,
+    national_id: str,
+    given: str,
+    surnames: str,
+    born: date,
+    sex: str,
+) -> Member:
+    row = {
+        "serial_number": serial or "",
+        "national_id": national_id,
+        "given_names": given,
+        "surnames": surnames,
+        "birth_date": born.isoformat(),
+        "sex": sex,
+    }
+    return Member.from_roll_row(row, str(person_id), formers)
+
+
+def current_members(conn: Connection, person_ids: list[int] | None = None) -> Iterator[Member]:
+    """Everyone ever on the roll as it stands (or only `person_ids`), as matcher members."""
+    columns = (
+        roll.c.person_id,
+        roll.c.serial_number,
+        roll.c.former_serials,
+        roll.c.national_id,
+        roll.c.given_names,
+        roll.c.surnames,
+        roll.c.birth_date,
+        roll.c.sex,
+    )
+    if person_ids is None:
+        queries = [select(*columns).order_by(roll.c.person_id)]
+    else:
+        queries = [
+            select(*columns).where(roll.c.person_id.in_(person_ids[i : i + CHUNK]))
+            for i in range(0, len(person_ids), CHUNK)
+        ]
+    for query in queries:
+        for r in conn.execute(query):
+            yield _member(int(r[0]), r[1], r[2] or "", r[3], r[4], r[5], as_date(r[6]), r[7])
+
+
+def members_as_of(conn: Connection, as_of: date) -> Iterator[Member]:
+    """Everyone on the roll as of `as_of` (enlisted by an order effective by then), with the
+    identity and serial number the orders in effect by then give them."""
+    touched = {int(r[0]) for r in conn.execute(select(order_subjects.c.person_id).distinct())}
+    enlisted_by = orders.alias("e")
+    untouched = (
+        select(roll.c.person_id)
+        .join(enlisted_by, enlisted_by.c.seq == roll.c.enlisted_seq)
+        .where(enlisted_by.c.effective <= as_of)
+    )
+    plain = sorted(int(r[0]) for r in conn.execute(untouched) if int(r[0]) not in touched)
+    yield from current_members(conn, plain)
+    revoked = revoked_map(conn)
+    ordered = sorted(touched)
+    for i in range(0, len(ordered), CHUNK):
+        for pid, person in sorted(load_person_files(conn, ordered[i : i + CHUNK]).items()):
+            state = fold_at(person, revoked, as_of)
+            if state is None:
                 continue
-    return None
+            yield _member(
+                pid,
+                state.serial_number,
+                ";".join(state.former_serial_numbers),
+                state.national_id,
+                state.given_names,
+                state.surnames,
+                state.birth_date,
+                state.sex,
+            )
 
 
-class ScoredLookup:
-    """Candidates by cédula and by birth date (as written, or day and month swapped), each
-    scored with name frequencies learnt from the roll; the best one decides the verdict."""
+# Orders that change who is on the roll or how they are named.
+FOLLOWED = (
+    OrderKind.ENLISTMENT,
+    OrderKind.AMENDMENT,
+    OrderKind.STRIKE_OFF,
+    OrderKind.REINSTATEMENT,
+    OrderKind.REVOCATION,
+)
 
-    def __init__(self, frequencies: NameFrequencies) -> None:
-        self.frequencies = frequencies
+
+def last_order_seq(conn: Connection) -> int:
+    """The ledger position of the last order recorded (0 before any)."""
+    return int(conn.execute(select(func.coalesce(func.max(orders.c.seq), 0))).scalar_one())
+
+
+def touched_since(conn: Connection, seq: int) -> list[int]:
+    """People whose roll entry orders recorded after ledger position `seq` may have changed."""
+    kinds = [k.value for k in FOLLOWED]
+    recent = select(orders.c.seq).where(orders.c.seq > seq, orders.c.kind.in_(kinds))
+    revoked = select(orders.c.seq).where(
+        orders.c.number.in_(
+            select(orders.c.revokes).where(orders.c.seq > seq, orders.c.revokes.is_not(None))
+        )
+    )
+    people = {
+        int(r[0])
+        for r in conn.execute(
+            select(order_subjects.c.person_id).where(
+                order_subjects.c.order_seq.in_(recent.union(revoked))
+            )
+        )
+    }
+    people.update(
+        int(r[0]) for r in conn.execute(select(roll.c.person_id).where(roll.c.enlisted_seq > seq))
+    )
+    return sorted(people)
+
+
+class RollMatcher:
+    """The registry's roll in the matcher's index, following the orders recorded since."""
+
+    def __init__(self, matcher: Matcher, seq: int) -> None:
+        self.matcher = matcher
+        self.seq = seq  # the last order the index reflects
+        self._lock = threading.Lock()
 
     @classmethod
-    def from_roll(cls, conn: Connection) -> ScoredLookup:
-        """Learn name frequencies from everyone on the roll."""
-        table = NameFrequencies()
-        for given, surnames in conn.execute(select(roll.c.given_names, roll.c.surnames)):
-            table.add(parse_name(given, surnames))
-        return cls(table)
+    def from_registry(cls, conn: Connection) -> RollMatcher:
+        """An index of everyone ever on the roll (name frequencies learnt from them)."""
+        seq = last_order_seq(conn)
+        return cls(Matcher.from_members(current_members(conn)), seq)
+
+    def refresh(self, conn: Connection) -> int:
+        """File again the people touched by orders recorded since the last look; how many."""
+        latest = last_order_seq(conn)
+        if latest == self.seq:
+            return 0
+        with self._lock:
+            if latest <= self.seq:
+                return 0
+            people = touched_since(conn, self.seq)
+            for member in current_members(conn, people):
+                self.matcher.update(member)
+            self.seq = latest
+            return len(people)
 
     def identify(self, conn: Connection, traveler: Traveler) -> Identification:
-        cedula = cedula_of(traveler)
-        conditions = []
-        if cedula is not None:
-            conditions.append(roll.c.national_id == cedula)
-        born = traveler.birth_date
-        if born is not None:
-            days = {born}
-            if born.day <= 12 and born.day != born.month:
-                days.add(born.replace(month=born.day, day=born.month))
-            conditions.append(roll.c.birth_date.in_(days))
-        if not conditions:
-            return Identification(
-                "no_match",
-                0.0,
-                None,
-                ("neither a cédula nor a birth date to look the traveler up by",),
-            )
-        rows = conn.execute(
-            select(
-                roll.c.person_id,
-                roll.c.given_names,
-                roll.c.surnames,
-                roll.c.birth_date,
-                roll.c.national_id,
-                roll.c.sex,
-            ).where(or_(*conditions))
-        ).all()
-        me = Identity(
-            parse_name(traveler.given_names, traveler.surnames, mrz=traveler.from_mrz), born, cedula
-        )
-        ranked = sorted(
-            (
-                (
-                    score(
-                        me,
-                        Identity(
-                            parse_name(r.given_names, r.surnames),
-                            as_date(r.birth_date),
-                            r.national_id,
-                            r.sex,
-                        ),
-                        self.frequencies,
-                    ),
-                    int(r.person_id),
-                )
-                for r in rows
-            ),
-            key=lambda pair: (-pair[0].score, pair[1]),
-        )
-        if not ranked or ranked[0][0].verdict == "no_match":
-            return Identification(
-                "no_match",
-                ranked[0][0].score if ranked else 0.0,
-                None,
-                ("no one on the roll is close enough",),
-            )
-        best, pid = ranked[0]
-        reasons = [str(f) for f in best.features]
-        verdict = best.verdict
-        runner = ranked[1][0] if len(ranked) > 1 else None
-        # A runner-up who differs in cédula or first given name is another person, not a
-        # doubt about this one; only a genuine alternative makes the verdict uncertain.
-        if (
-            runner is not None
-            and runner.verdict != "no_match"
-            and not any(hard_disagreement(f) for f in runner.features)
-        ):
-            verdict = "possible"
-            reasons.append(f"runner-up person {ranked[1][1]} scores {runner.score:.2f}")
-        return Identification(verdict, best.score, pid, tuple(reasons))
+        """Who the traveler is on the roll as it stands now."""
+        self.refresh(conn)
+        return Identification.of(self.matcher.match(traveler.for_matching()))

@@ -36,7 +36,7 @@ class DocumentCheckError(InvalidInputError):
 
 
 class IdentityMatcher(Protocol):
-    """Finds a traveler on the roll (the name matcher, or the exact lookup)."""
+    """Finds a traveler on the roll (`identify.RollMatcher`)."""
 
     def identify(self, conn: Connection, traveler: Traveler) -> Identification: ...
 
@@ -91,6 +91,7 @@ def read_document(request: ScreeningRequest, today: date) -> tuple[Traveler, dic
         zone.optional_data or zone.document_number,
         zone.nationality,
         from_mrz=True,
+        sex=zone.sex,
     )
     return traveler, document
 
