@@ -7,6 +7,7 @@ import io
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -41,29 +42,19 @@ def read_csv(path: Path, what: str, required: tuple[str, ...]) -> list[dict[str,
     return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
 
 
-def roll_from_registry() -> list[Member]:
-    """Everyone ever on the registry's roll, each named by the serial number they last held."""
-    from sqlalchemy import select
-
-    from muster.store.tables import roll
+def roll_from_registry(as_of: date | None) -> list[Member]:
+    """Everyone ever on the registry's roll (as of a date: as the orders in effect then left
+    it), each named by the serial number they last held."""
+    from muster.services.identify import current_members, members_as_of
+    from muster.store.dialects import reading
 
     engine = common.engine()
-    members = []
-    with engine.connect() as conn:
-        for row in conn.execute(select(roll)).mappings():
-            fields = {
-                "serial_number": row["serial_number"] or "",
-                "national_id": row["national_id"],
-                "given_names": row["given_names"],
-                "surnames": row["surnames"],
-                "birth_date": row["birth_date"].isoformat() if row["birth_date"] else "",
-                "sex": row["sex"],
-            }
-            members.append(
-                Member.from_roll_row(fields, str(row["person_id"]), row["former_serials"] or "")
-            )
-    engine.dispose()
-    return members
+    try:
+        with reading(engine) as conn:
+            found = current_members(conn) if as_of is None else members_as_of(conn, as_of)
+            return list(found)
+    finally:
+        engine.dispose()
 
 
 def _init_worker(matcher: Matcher) -> None:
@@ -107,14 +98,17 @@ def match(
     save_index: Path | None = typer.Option(
         None, "--save-index", help="Also save the index built here (.npz + .json)."
     ),
-    as_of: str | None = typer.Option(None, "--as-of", help="Not supported yet."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="With the registry's roll: the roll as of this date (YYYY-MM-DD)."
+    ),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, help="Processes."),
 ) -> None:
     """Find each traveler on the roll; one row per traveler with the best candidate."""
+    as_of_date = None
     if as_of is not None:
-        raise InvalidInputError(
-            "--as-of is not supported yet: match against the current roll (omit --as-of)"
-        )
+        if roll_path is not None or index_path is not None:
+            raise InvalidInputError("--as-of applies to the registry's roll: omit --roll/--index")
+        as_of_date = common.parse_day(as_of, "--as-of")
     rows = read_csv(travelers_path, "travelers file", TRAVELER_COLUMNS)
     if index_path is not None:
         matcher = Matcher.load(index_path)
@@ -123,7 +117,7 @@ def match(
             roll_rows = read_csv(roll_path, "roll file", ROLL_COLUMNS)
             members = [Member.from_roll_row(r) for r in roll_rows]
         else:
-            members = roll_from_registry()
+            members = roll_from_registry(as_of_date)
         matcher = Matcher.from_members(members)
     if save_index is not None:
         matcher.save(save_index)
