@@ -147,3 +147,38 @@ def test_members_as_of(engine: Engine) -> None:
     assert now["V-30000002"].given_names == "LEOMARYS"
     # struck off either way: named by the serial number they last held
     assert now["V-30000001"].serial_number == before["V-30000001"].serial_number == "GNB-9000001"
+
+
+def test_a_running_service_decides_on_orders_recorded_after_it_started(engine: Engine) -> None:
+    """The index, the person cache and the directive cache all follow new orders."""
+    from datetime import UTC, datetime
+
+    from muster.services.accounts import Account, Role
+    from muster.services.policy_inputs import DirectiveCache, PersonCache
+    from muster.services.screening import ScreeningRequest, decide_crossing
+
+    _clerk, command = _registry(engine)
+    saime = new_authority(engine, "SAIME", [K.EXIT_CONTROL])
+    officer = Account("ofc", Role.OFFICER, ("SBOL",))
+    directives, people = DirectiveCache(), PersonCache()
+    with engine.connect() as conn:
+        matcher = RollMatcher.from_registry(conn)
+    yusmary = Traveler("YUSMARY", "URDANETA ECHEVERRIA", date(1991, 7, 21), "V-30000001")
+    moment = datetime(2019, 3, 15, 12, tzinfo=UTC)
+
+    def decide() -> str:
+        request = ScreeningRequest("SBOL", "exit", None, yusmary)
+        with engine.connect() as conn:
+            screened = decide_crossing(conn, officer, request, matcher, moment, directives, people)
+        return str(screened.answer["decision"])
+
+    assert decide() == "clear"  # no directive yet
+    rules = {
+        "version": 1,
+        "rules": [{"id": "absent", "when": {"status": ["absent"]}, "outcome": "deny"}],
+        "default": "clear",
+    }
+    issue(engine, saime, K.EXIT_CONTROL, "SAIME-1", "2018-11-13", rules=rules)
+    assert decide() == "clear"  # in force, but she is active
+    issue(engine, command, K.ABSENCE, "AUS-1", "2019-01-10", ["GNB-9000001"])
+    assert decide() == "deny"  # absent without leave since January

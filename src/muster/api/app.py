@@ -18,7 +18,7 @@ from muster.services.context import Actor
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.crossings import seal_crossings
 from muster.services.identify import RollMatcher
-from muster.services.policy_inputs import DirectiveCache
+from muster.services.policy_inputs import DirectiveCache, PersonCache
 from muster.services.registry import writing
 from muster.store.dialects import make_engine, reading
 
@@ -74,6 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.login_limiter = LoginLimiter()
     app.state.account_cache = AccountCache()
     app.state.directive_cache = DirectiveCache()
+    app.state.person_cache = PersonCache()
     errors.install(app)
     for router in (
         system.router,

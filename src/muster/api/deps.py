@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
@@ -21,12 +22,12 @@ SESSION_COOKIE = "muster_session"
 bearer = HTTPBearer(auto_error=False, description="A bearer token or a session from login.")
 
 
-def engine_of(request: Request) -> Engine:
+async def engine_of(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def settings_of(request: Request) -> Settings:
+async def settings_of(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -37,7 +38,7 @@ def read_conn(engine: Annotated[Engine, Depends(engine_of)]) -> Iterator[Connect
         yield conn
 
 
-def current_account(
+async def current_account(
     request: Request,
     engine: Annotated[Engine, Depends(engine_of)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -50,13 +51,17 @@ def current_account(
     cache: AccountCache = request.app.state.account_cache
     account = cache.get(token)
     if account is None:
-        with reading(engine) as conn:
-            account = accounts.authenticate(conn, token)
+        account = await run_in_threadpool(authenticate, engine, token)
         if account is not None:
             cache.put(token, account)
     if account is None:
         raise AuthError(401, "the token or session is invalid, expired or revoked")
     return account
+
+
+def authenticate(engine: Engine, token: str) -> Account | None:
+    with reading(engine) as conn:
+        return accounts.authenticate(conn, token)
 
 
 class AccountCache:
@@ -79,10 +84,10 @@ class AccountCache:
         self.entries[token] = (account, time.monotonic())
 
 
-def require(*roles: Role) -> Callable[[Account], Account]:
+def require(*roles: Role) -> Callable[[Account], Awaitable[Account]]:
     """A dependency admitting only accounts in one of `roles` (403 for others)."""
 
-    def check(account: Annotated[Account, Depends(current_account)]) -> Account:
+    async def check(account: Annotated[Account, Depends(current_account)]) -> Account:
         if account.role not in roles:
             allowed = ", ".join(r.value for r in roles)
             raise AuthError(403, f"role {account.role.value} may not do this (allowed: {allowed})")

@@ -49,11 +49,17 @@ class CrossingWriter:
 
     def submit(self, record: CrossingRecord, at: str, timeout_s: float = 30.0) -> str:
         """Store a crossing; returns its id once it is committed."""
+        crossing_id, done = self.enqueue(record, at)
+        done.result(timeout=timeout_s)
+        return crossing_id
+
+    def enqueue(self, record: CrossingRecord, at: str) -> tuple[str, Future[None]]:
+        """Queue a crossing: its id, and a future done once it is committed (an event loop
+        awaits it with `asyncio.wrap_future`)."""
         crossing_id = new_crossing_id()
         done: Future[None] = Future()
         self.queue.put((crossing_id, record, at, done))
-        done.result(timeout=timeout_s)
-        return crossing_id
+        return crossing_id, done
 
     def _run(self) -> None:
         stopping = False

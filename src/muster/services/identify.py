@@ -75,12 +75,17 @@ class Identification:
         """The matcher's result as the screening service uses it: the best candidate's
         evidence, any close runner-up and any ignored input."""
         best = result.best
-        if best is None:
-            return cls(Verdict.NO_MATCH.value, 0.0, None, tuple(result.reasons().split(" | ")))
+        if best is None or result.verdict is Verdict.NO_MATCH:
+            closest = () if best is None else (f"closest candidate scores {best.score:.2f}",)
+            return cls(
+                Verdict.NO_MATCH.value,
+                result.score,
+                None,
+                ("no one on the roll is close enough", *closest, *result.notes),
+            )
         reasons = [str(e) for e in best.evidence]
         reasons.extend(part for part in result.reasons().split(" | ")[1:] if part)
-        person = None if result.verdict is Verdict.NO_MATCH else int(best.key)
-        return cls(result.verdict.value, result.score, person, tuple(reasons))
+        return cls(result.verdict.value, result.score, int(best.key), tuple(reasons))
 
 
 def _member(
@@ -169,9 +174,12 @@ FOLLOWED = (
 )
 
 
+LAST_ORDER = select(func.coalesce(func.max(orders.c.seq), 0))  # built once: asked per screening
+
+
 def last_order_seq(conn: Connection) -> int:
     """The ledger position of the last order recorded (0 before any)."""
-    return int(conn.execute(select(func.coalesce(func.max(orders.c.seq), 0))).scalar_one())
+    return int(conn.execute(LAST_ORDER).scalar_one())
 
 
 def touched_since(conn: Connection, seq: int) -> list[int]:
@@ -211,9 +219,11 @@ class RollMatcher:
         seq = last_order_seq(conn)
         return cls(Matcher.from_members(current_members(conn)), seq)
 
-    def refresh(self, conn: Connection) -> int:
-        """File again the people touched by orders recorded since the last look; how many."""
-        latest = last_order_seq(conn)
+    def refresh(self, conn: Connection, latest: int | None = None) -> int:
+        """File again the people touched by orders recorded since the last look; how many.
+        `latest`: the last order's ledger position, when the caller has read it already."""
+        if latest is None:
+            latest = last_order_seq(conn)
         if latest == self.seq:
             return 0
         with self._lock:
@@ -225,7 +235,9 @@ class RollMatcher:
             self.seq = latest
             return len(people)
 
-    def identify(self, conn: Connection, traveler: Traveler) -> Identification:
+    def identify(
+        self, conn: Connection, traveler: Traveler, last_order: int | None = None
+    ) -> Identification:
         """Who the traveler is on the roll as it stands now."""
-        self.refresh(conn)
+        self.refresh(conn, last_order)
         return Identification.of(self.matcher.match(traveler.for_matching()))

@@ -132,13 +132,47 @@ class DirectiveCache:
         self._directives: list[DirectiveRecord] = []
         self._lock = threading.Lock()
 
-    def get(self, conn: Connection) -> list[DirectiveRecord]:
-        key = conn.execute(
-            select(func.max(orders.c.seq)).where(
-                orders.c.kind.in_((OrderKind.EXIT_CONTROL.value, OrderKind.REVOCATION.value))
-            )
-        ).scalar()
+    def get(self, conn: Connection, last_order: int | None = None) -> list[DirectiveRecord]:
+        """The directives; `last_order` (the last order's ledger position, when the caller
+        has read it already) replaces the query for the last directive or revocation."""
+        key: object = last_order
+        if key is None:
+            key = conn.execute(
+                select(func.max(orders.c.seq)).where(
+                    orders.c.kind.in_((OrderKind.EXIT_CONTROL.value, OrderKind.REVOCATION.value))
+                )
+            ).scalar()
         with self._lock:
             if key != self._key:
                 self._directives, self._key = load_directives(conn), key
             return self._directives
+
+
+class PersonCache:
+    """People's facts and travel authorizations, kept until the next order is recorded.
+
+    Only orders change a person's roll entry or authorizations, so an entry read after the
+    ledger's last order `n` holds while the last order is still `n`; a new order empties it.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._key = -1
+        self._people: dict[int, tuple[PersonFacts | None, list[AuthorizationRecord]]] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self, conn: Connection, person_id: int, last_order: int
+    ) -> tuple[PersonFacts | None, list[AuthorizationRecord]]:
+        with self._lock:
+            if last_order != self._key:
+                self._people, self._key = {}, last_order
+            found = self._people.get(person_id)
+        if found is None:
+            found = (load_person(conn, person_id), load_authorizations(conn, person_id))
+            with self._lock:
+                if last_order == self._key:
+                    if len(self._people) >= self.limit:
+                        self._people.clear()
+                    self._people[person_id] = found
+        return found

@@ -16,15 +16,21 @@ from muster.domain.errors import InvalidInputError
 from muster.errors import MusterError
 from muster.services.accounts import Account
 from muster.services.crossings import CrossingRecord, insert_crossings, new_crossing_id
-from muster.services.identify import Identification, Traveler
+from muster.services.identify import Identification, Traveler, last_order_seq
 from muster.services.policy_inputs import (
+    AuthorizationRecord,
     DirectiveCache,
+    PersonCache,
     PersonFacts,
     load_authorizations,
     load_directives,
     load_person,
 )
 from muster.store.tables import posts
+
+# Posts known to exist, by database: posts are reference data, loaded by `muster init` and
+# never removed, so a post seen once need not be looked up again.
+KNOWN_POSTS: dict[str, set[str]] = {}
 
 
 class PostNotAllowedError(MusterError):
@@ -38,7 +44,9 @@ class DocumentCheckError(InvalidInputError):
 class IdentityMatcher(Protocol):
     """Finds a traveler on the roll (`identify.RollMatcher`)."""
 
-    def identify(self, conn: Connection, traveler: Traveler) -> Identification: ...
+    def identify(
+        self, conn: Connection, traveler: Traveler, last_order: int | None = None
+    ) -> Identification: ...
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,7 @@ def decide_crossing(
     matcher: IdentityMatcher,
     now: datetime | None = None,
     directive_cache: DirectiveCache | None = None,
+    person_cache: PersonCache | None = None,
 ) -> Screened:
     """Everything up to the crossing: document, identity, policy (reads only)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
@@ -121,25 +130,32 @@ def decide_crossing(
     if request.direction not in ("exit", "entry"):
         raise InvalidInputError("direction: expected exit or entry")
     traveler, document = read_document(request, moment.date())
-    if conn.execute(select(posts.c.code).where(posts.c.code == post)).first() is None:
-        raise InvalidInputError(f"unknown post {post}")
-    found = matcher.identify(conn, traveler)
-    person = load_person(conn, found.person_id) if found.person_id is not None else None
+    known = KNOWN_POSTS.setdefault(str(conn.engine.url), set())
+    if post not in known:
+        if conn.execute(select(posts.c.code).where(posts.c.code == post)).first() is None:
+            raise InvalidInputError(f"unknown post {post}")
+        known.add(post)
+    last_order = last_order_seq(conn)
+    found = matcher.identify(conn, traveler, last_order)
+    person: PersonFacts | None = None
+    authorized: list[AuthorizationRecord] = []
+    if found.person_id is not None:
+        if person_cache is not None:
+            person, authorized = person_cache.get(conn, found.person_id, last_order)
+        else:
+            person = load_person(conn, found.person_id)
+            authorized = load_authorizations(conn, found.person_id)
     subject = (
         None
         if person is None
         else policy.Subject(person.category, person.status, person.reinstated, person.component)
     )
-    recorded = directive_cache.get(conn) if directive_cache else load_directives(conn)
+    recorded = directive_cache.get(conn, last_order) if directive_cache else load_directives(conn)
     directives = [policy.Directive(d.number, d.effective, d.rules, d.revoked_on) for d in recorded]
-    authorizations = (
-        []
-        if person is None
-        else [
-            policy.Authorization(a.number, a.valid_from, a.valid_until, a.revoked_on)
-            for a in load_authorizations(conn, person.person_id)
-        ]
-    )
+    authorizations = [
+        policy.Authorization(a.number, a.valid_from, a.valid_until, a.revoked_on)
+        for a in authorized
+    ]
     decision = policy.decide(
         found.verdict,
         subject,
