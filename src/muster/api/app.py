@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -23,6 +24,7 @@ from muster.services.registry import writing
 from muster.store.dialects import make_engine, reading
 
 PREFIX = "/api/v1"
+logger = logging.getLogger("muster.api")
 
 
 SEAL_EVERY_S = 2.0
@@ -32,6 +34,19 @@ def load_matcher(app: FastAPI) -> RollMatcher:
     """Index everyone ever on the roll; the service is ready to screen once done."""
     with reading(app.state.engine) as conn:
         return RollMatcher.from_registry(conn)
+
+
+def matcher_loaded(app: FastAPI, task: asyncio.Task[RollMatcher]) -> None:
+    """Make the service ready once the index is built (or say why it never will be)."""
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        app.state.not_ready_because = f"the roll could not be indexed: {error}"
+        logger.error("%s", app.state.not_ready_because)
+        return
+    app.state.matcher = task.result()
+    app.state.ready = True
 
 
 def seal_pending(app: FastAPI) -> int | None:
@@ -51,10 +66,14 @@ def create_app(settings: Settings) -> FastAPI:
         writer = CrossingWriter(app.state.engine, lambda: seal_pending(app), SEAL_EVERY_S)
         app.state.crossing_writer = writer
         writer.start()
-        app.state.matcher = await asyncio.to_thread(load_matcher, app)
-        app.state.ready = True
+        # The index is built in the background: health answers 503, and screenings are
+        # refused with 503, until it is ready; everything else is served at once.
+        loading = asyncio.create_task(asyncio.to_thread(load_matcher, app))
+        loading.add_done_callback(lambda task: matcher_loaded(app, task))
         yield
         app.state.ready = False
+        if not loading.done():
+            loading.cancel()
         await asyncio.to_thread(writer.stop)  # what was screened is written and sealed
         app.state.engine.dispose()
 
@@ -71,6 +90,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.ready = False
+    app.state.not_ready_because = "the roll is being indexed"
     app.state.login_limiter = LoginLimiter()
     app.state.account_cache = AccountCache()
     app.state.directive_cache = DirectiveCache()

@@ -37,6 +37,10 @@ class TooManyAttemptsError(MusterError):
     """Raised when login fails too often for one name or address in a short time (429)."""
 
 
+class NotReadyError(MusterError):
+    """Raised when a screening arrives before the service is ready to screen (503)."""
+
+
 class AuthError(MusterError):
     """Raised when a request carries no valid credentials (401) or lacks the role (403)."""
 
@@ -64,6 +68,8 @@ def status_of(err: MusterError) -> int:
         return err.status
     if isinstance(err, TooManyAttemptsError):
         return 429
+    if isinstance(err, NotReadyError):
+        return 503
     for cls, status in STATUS:
         if isinstance(err, cls):
             return status

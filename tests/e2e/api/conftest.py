@@ -71,6 +71,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
             )
     settings = Settings(database_url=url, registry_passphrase=PASSPHRASE)  # type: ignore[arg-type]
     with TestClient(create_app(settings)) as client:
+        wait_ready(client)
         yield Api(client, engine, command)
     engine.dispose()
 
@@ -123,3 +124,14 @@ def add_crossing(api: Api, decision: str, post: str = "SBOL") -> str:
                 person_id=None,
             ),
         )
+
+
+def wait_ready(client: TestClient, timeout_s: float = 60.0) -> TestClient:
+    """Wait until the service answers ready (it indexes the roll in the background)."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while client.get("/api/v1/health").status_code != 200:
+        assert time.monotonic() < deadline, "the service never became ready"
+        time.sleep(0.02)
+    return client

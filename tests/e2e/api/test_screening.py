@@ -23,6 +23,7 @@ from muster.services.recording import record_order
 from muster.services.registry import writing
 from muster.store.dialects import make_engine
 from muster.store.tables import order_subjects, orders, roll
+from tests.e2e.api.conftest import wait_ready
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +94,7 @@ def test_the_2018_directive_at_the_bridge(demo: tuple[Engine, Path]) -> None:
     deserter = person(engine, roll.c.status == "struck_off")
     absent = person(engine, roll.c.status == "absent")
     with client_on(engine, day) as client:
+        wait_ready(client)
         auth = login(client)
         by_mrz = make_td3(
             surnames=deserter.surnames,
@@ -142,6 +144,7 @@ def test_the_2018_directive_at_the_bridge(demo: tuple[Engine, Path]) -> None:
         assert elsewhere.status_code == 403
     revoke(engine, root, found.authority_code, found.number, day - timedelta(days=1))
     with client_on(engine, day) as client:
+        wait_ready(client)
         again = client.post("/api/v1/screenings", headers=login(client), json=typed(found))
         assert again.json()["decision"] == "deny"  # the authorization no longer counts
 
@@ -183,6 +186,7 @@ def test_a_failed_document_needs_the_typed_identity(demo: tuple[Engine, Path]) -
     )
     broken = [lines[0], lines[1][:19] + str((int(lines[1][19]) + 1) % 10) + lines[1][20:]]
     with client_on(engine, date(2019, 3, 1)) as client:
+        wait_ready(client)
         auth = login(client)
         refused = client.post(
             "/api/v1/screenings",

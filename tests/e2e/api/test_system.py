@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from muster.services.accounts import Role
-from tests.e2e.api.conftest import PASSWORD, Api
+from tests.e2e.api.conftest import PASSWORD, Api, wait_ready
 
 
 def test_errors_are_rfc9457_problems(api: Api) -> None:
@@ -47,6 +51,40 @@ def test_login_session_and_rate_limit(api: Api) -> None:
 
 def test_health_is_ready_once_started(api: Api) -> None:
     assert api.client.get("/api/v1/health").json() == {"status": "ready"}
+
+
+def test_503_until_the_roll_is_indexed(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Everything is served at once; health and screenings wait for the index."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from muster.api import app as app_module
+
+    release = threading.Event()
+    real = app_module.load_matcher
+
+    def slow(app: Any) -> Any:
+        release.wait(30)
+        return real(app)
+
+    monkeypatch.setattr(app_module, "load_matcher", slow)
+    settings = api.client.app.state.settings  # type: ignore[attr-defined]
+    with TestClient(app_module.create_app(settings)) as client:
+        starting = client.get("/api/v1/health")
+        assert starting.status_code == 503
+        assert starting.json() == {"status": "starting", "detail": "the roll is being indexed"}
+        headers = api.headers(Role.OFFICER)
+        identity = {"given_names": "ANA", "surnames": "PAZ"}
+        body = {"post": "SBOL", "direction": "exit", "identity": identity}
+        refused = client.post("/api/v1/screenings", json=body, headers=headers)
+        assert refused.status_code == 503
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert "not ready to screen" in refused.json()["detail"]
+        assert client.get("/api/v1/me", headers=headers).status_code == 200  # served at once
+        release.set()
+        wait_ready(client)
+        assert client.post("/api/v1/screenings", json=body, headers=headers).status_code == 200
 
 
 def test_the_server_seals_crossings_into_the_ledger(api: Api) -> None:

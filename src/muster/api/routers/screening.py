@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field, model_validator
 
 from muster.api.deps import OfficerUser
+from muster.api.errors import NotReadyError
 from muster.config import Settings
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.identify import Traveler
@@ -53,6 +54,8 @@ async def screen_traveler(
     match, a minimal summary of the person, and the id of the recorded crossing. A deny is a
     decision, not an error. The answer is sent once the crossing is durable."""
     state = http_request.app.state
+    if not state.ready:
+        raise NotReadyError(f"not ready to screen yet: {state.not_ready_because}")
     settings: Settings = state.settings
     identity = None if body.identity is None else Traveler(**body.identity.model_dump())
     now = None

@@ -48,11 +48,12 @@ class Credentials(BaseModel):
 
 
 @router.get("/health", tags=["system"])
-def health(request: Request, response: Response) -> dict[str, Any]:
-    """Whether the service is ready to screen (200) or still starting (503)."""
-    ready = bool(getattr(request.app.state, "ready", False))
-    response.status_code = 200 if ready else 503
-    return {"status": "ready" if ready else "starting"}
+async def health(request: Request, response: Response) -> dict[str, Any]:
+    """Whether the service is ready to screen (200) or still starting (503, with why)."""
+    if getattr(request.app.state, "ready", False):
+        return {"status": "ready"}
+    response.status_code = 503
+    return {"status": "starting", "detail": request.app.state.not_ready_because}
 
 
 @router.post("/auth/login", tags=["system"])
