@@ -147,9 +147,10 @@ def muster_source(ref: str) -> tuple[dict[str, str] | None, str]:
     so that edits in the working tree do not leak into the figures), or the working tree."""
     if ref == "worktree":
         return None, "the working tree"
-    sha = subprocess.run(
-        ["git", "rev-parse", ref], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout.strip()
+    sha = subprocess.run(  # the last commit that changed src/ up to `ref`
+        ["git", "log", "-1", "--format=%H", ref, "--", "src"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
     dest = OUT / f"muster-{sha[:12]}"
     if not (dest / "src" / "muster").exists():
         dest.mkdir(parents=True, exist_ok=True)
@@ -410,6 +411,13 @@ Tools, each as a process tree of its own, one after the other on the same files:
   candidates from nomenklatura's own blocking index (`nomenklatura.blocker.Index`, DuckDB,
   default options: up to 75 candidates), each scored with `LogicV1.compare`; best kept.
 
+Measured per tool: wall time of the whole process tree, from start to exit (reading the
+files, building or training, matching, writing the results); peak memory as the largest sum
+of resident set sizes over the tree, sampled every 50 ms from /proc (pages that forked
+workers share are counted in each of them, so Muster's two workers are overstated; the PSS
+row counts shared pages once, sampled every 0.5 s). A tree that passes the memory limit or
+the time limit is killed and reported as not finished.
+
 Every peer gets the same plain preprocessing a team would write: upper case, accents dropped,
 `<`, hyphens and punctuation as spaces, particles (DE, DEL, LA, LOS, LAS, Y) dropped, first
 given name, first and second surname; birth dates read as ISO, DD/MM/YYYY or YYYYMMDD;
@@ -640,6 +648,7 @@ def main() -> None:
     parser.add_argument("--mem-limit-gib", type=float, default=8.0)
     parser.add_argument("--time-limit", type=float, default=1200.0, help="seconds per tool")
     parser.add_argument("--no-doc", action="store_true", help="print only")
+    parser.add_argument("--render-only", action="store_true", help="rewrite the doc's header")
     parser.add_argument(
         "--muster-ref", default="HEAD", help="the commit of Muster to measure, or 'worktree'"
     )
@@ -651,6 +660,9 @@ def main() -> None:
             sys.exit(
                 f"{needed.relative_to(ROOT)} is missing: make .venv, then run bench/setup-peers"
             )
+    if args.render_only:
+        write_doc({})
+        return
     args.muster_env, args.muster_what = muster_source(args.muster_ref)
     print(f"Muster: {args.muster_what}")
     command = "python -m bench.matching_compare " + " ".join(sys.argv[1:])
