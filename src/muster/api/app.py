@@ -106,3 +106,8 @@ def create_app(settings: Settings) -> FastAPI:
     ):
         app.include_router(router, prefix=PREFIX)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for the `MUSTER_*` environment (each process of `muster serve --workers N`)."""
+    return create_app(Settings())

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
+from pydantic import SecretStr
 
 from muster.cli import common
 from muster.config import Settings
@@ -11,20 +14,50 @@ from muster.config import Settings
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="Server processes sharing the port; each holds its own index of the roll.",
+    ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
-    run_server(common.settings(), host, port)
+    run_server(common.settings(), host, port, workers)
 
 
-def run_server(s: Settings, host: str, port: int) -> None:
+def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
     """Serve the API for these settings until interrupted."""
     import uvicorn
 
     from muster.api.app import create_app
 
-    app = create_app(s)
     common.say(
         f"serving {s.database_url} on http://{host}:{port}/api/v1 "
         f"(docs: http://{host}:{port}/api/v1/docs)"
+        + (f" with {workers} processes" if workers > 1 else "")
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(s), host=host, port=port, log_level="warning")
+        return
+    # Worker processes build their app from the environment: hand them these settings.
+    os.environ.update(settings_environment(s))
+    uvicorn.run(
+        "muster.api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+def settings_environment(s: Settings) -> dict[str, str]:
+    """The `MUSTER_*` variables that give these settings."""
+    env = {}
+    for name, value in s.model_dump().items():
+        if value is None:
+            continue
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        env[f"MUSTER_{name.upper()}"] = str(value)
+    return env

@@ -1,0 +1,82 @@
+"""`muster serve` as a process: ready after indexing, several processes on one port, every
+crossing durable and sealed into the ledger when the server stops."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from muster.services.demo import demo_password
+from tests.e2e.cli_helpers import Cli
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def call(url: str, body: dict[str, Any] | None = None, token: str | None = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)
+
+
+def wait_ready(base: str, timeout_s: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if call(f"{base}/health") == {"status": "ready"}:
+                return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        assert time.monotonic() < deadline, "the server never became ready"
+        time.sleep(0.1)
+
+
+def test_two_server_processes_screen_and_seal_on_stop(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    built = cli.json("demo", "--size", "2000", "--seed", "5", "--no-serve")
+    deserter = built["examples"]["deserter (struck off 2018-12-21)"]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/api/v1"
+    cli.env["MUSTER_SCREENING_DATE"] = "2019-03-15"  # the demo is set in early 2019
+    server = cli.popen("serve", "--port", str(port), "--workers", "2")
+    try:
+        wait_ready(base)
+        token = call(
+            f"{base}/auth/login", {"name": "oficial", "password": demo_password("oficial")}
+        )["token"]
+        person = cli.json("person", "show", deserter["national_id"])
+        identity = {
+            "given_names": person["given_names"],
+            "surnames": person["surnames"],
+            "birth_date": person["birth_date"],
+            "national_id": person["national_id"],
+        }
+        answers = [
+            call(
+                f"{base}/screenings",
+                {"post": "SBOL", "direction": "exit", "identity": identity},
+                token,
+            )
+            for _ in range(30)  # new connections each: the kernel spreads them over both
+        ]
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(60)
+    assert {a["decision"] for a in answers} == {"refer"}  # struck off: military justice
+    assert len({a["crossing_id"] for a in answers}) == 30
+    report = cli.json("verify")  # every crossing in the ledger, as recorded
+    assert report["ok"] is True
+    assert report["pending_crossings"] == 0  # both processes sealed what they wrote
