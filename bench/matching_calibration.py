@@ -1,0 +1,108 @@
+"""Calibration of the matcher's score: does a score of 0.9 mean right nine times in ten?
+
+    python -m bench.matching_calibration [--roll 100000] [--travelers 20000] [--seeds 2018,2019]
+
+For every traveler the best candidate's score is the matcher's probability that the traveler
+is that member. Travelers are grouped by that score; in each group the observed share of
+travelers who really are that member is set beside the mean score (a reliability table).
+A calibrated score keeps the two close, so the `match` threshold (0.95) means "wrong at most
+about one time in twenty among travelers scored there" — and less, since `match` also needs
+a cédula or birth date. Travelers are synthetic with ground truth (`muster.matching.synthetic`),
+half not on the roll. Results go to docs/benchmarks.md (section "matching-calibration").
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import time
+from pathlib import Path
+
+from bench.machine import describe, replace_section
+from muster.demo.population import generate_roll
+from muster.matching import Matcher, Member, Verdict
+from muster.matching.synthetic import generate_travelers
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+BINS = (0.0, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99, 1.0001)
+
+
+def measure(roll_size: int, traveler_count: int, seed: int) -> list[tuple[float, bool, str]]:
+    """(best score, whether the best candidate is the traveler, verdict) per traveler."""
+    roll = generate_roll(roll_size, seed)
+    travelers = generate_travelers(roll, traveler_count, seed + 1)
+    matcher = Matcher.from_members(
+        Member(
+            p.serial_number, p.serial_number, p.given_names, p.surnames,
+            p.birth_date.isoformat(), p.national_id, p.sex,
+        )
+        for p in roll
+    )  # fmt: skip
+    out = []
+    for lt in travelers:
+        result = matcher.match(lt.traveler)
+        best = result.best
+        right = best is not None and lt.truth is not None and best.serial_number == lt.truth
+        out.append((result.score, right, result.verdict.value))
+    return out
+
+
+def table(samples: list[tuple[float, bool, str]]) -> list[str]:
+    lines = [
+        "| score of the best candidate | travelers | mean score | observed share right | "
+        "verdicts (match / possible / no_match) |",
+        "|---|---|---|---|---|",
+    ]
+    for lo, hi in itertools.pairwise(BINS):
+        group = [s for s in samples if lo <= s[0] < hi]
+        if not group:
+            continue
+        mean = sum(s[0] for s in group) / len(group)
+        right = sum(s[1] for s in group) / len(group)
+        counts = [sum(s[2] == v.value for s in group) for v in Verdict]
+        label = f"[{lo:.2f}, {min(hi, 1.0):.2f}{']' if hi > 1 else ')'}"
+        lines.append(
+            f"| {label} | {len(group):,} | {mean:.3f} | {right:.3f} | "
+            f"{counts[0]:,} / {counts[1]:,} / {counts[2]:,} |"
+        )
+    matched = [s for s in samples if s[2] == Verdict.MATCH.value]
+    if matched:
+        wrong = sum(not s[1] for s in matched)
+        lines += [
+            "",
+            f"Among the {len(matched):,} `match` verdicts, {wrong} were not the traveler "
+            f"(observed {wrong / len(matched):.4f}; the scores promised at most "
+            f"{sum(1 - s[0] for s in matched) / len(matched):.4f} on average).",
+        ]
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--roll", type=int, default=100_000)
+    parser.add_argument("--travelers", type=int, default=20_000)
+    parser.add_argument("--seeds", default="2018,2019")
+    args = parser.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    started = time.perf_counter()
+    samples = [s for seed in seeds for s in measure(args.roll, args.travelers, seed)]
+    command = "python -m bench.matching_calibration"
+    if (args.roll, args.travelers, args.seeds) != (100_000, 20_000, "2018,2019"):
+        command += f" --roll {args.roll} --travelers {args.travelers} --seeds {args.seeds}"
+    body = "\n".join(
+        [
+            "## Matching: calibration of the score",
+            "",
+            f"Rolls of {args.roll:,} synthetic members, {args.travelers:,} travelers each (half "
+            f"not on the roll), seeds {', '.join(map(str, seeds))}; `{command}` "
+            f"({time.perf_counter() - started:.0f} s). Machine: {describe()}.",
+            "",
+            *table(samples),
+        ]
+    )
+    print(body)
+    replace_section(DOC, "matching-calibration", body)
+
+
+if __name__ == "__main__":
+    main()
