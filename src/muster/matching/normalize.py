@@ -34,9 +34,13 @@ def fold(text: str) -> str:
     return " ".join(_NOT_LETTER.sub(" ", bare.replace("'", "")).split())
 
 
+_OCR_DIGIT_IN_WORD = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
+
+
 def looks_like_mrz(text: str) -> bool:
-    """True for a name field copied from a machine-readable zone (`<` separators)."""
-    return "<" in text
+    """True for a name field copied from a machine-readable zone: `<` separators, or a digit
+    inside a word (OCR's 0 for O in `ALBERT0`; no typed name holds a digit)."""
+    return "<" in text or _OCR_DIGIT_IN_WORD.search(text) is not None
 
 
 def fold_mrz(text: str) -> str:
@@ -44,9 +48,15 @@ def fold_mrz(text: str) -> str:
     return fold(text.upper().replace("<", " ").translate(_OCR_IN_NAMES))
 
 
+_N_RUN = re.compile(r"N{2,}")
+
+
 def spelling_key(word: str) -> str:
     """The same word however Ñ and Ü were written: Ñ as N, NN or NXX; GÜE/GÜI as GUEE/GUEI."""
-    return word.replace("NXX", "N").replace("NN", "N").replace("GUEE", "GUE").replace("GUEI", "GUI")
+    word = word.replace("NXX", "N")
+    if "NN" in word:
+        word = _N_RUN.sub("N", word)  # a run of N, however long (NNN: an N beside an Ñ as NN)
+    return word.replace("GUEE", "GUE").replace("GUEI", "GUI")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +115,18 @@ def split_particles(words: list[str]) -> list[Surname]:
 
 
 def parse_name(given_names: str, surnames: str) -> PersonName:
-    """A person's name from its two fields, as typed or as copied from a zone."""
+    """A person's name from its two fields, as typed or as copied from a zone (a whole zone name
+    field or line 1 pasted into one field, the other left blank, is split at its `<<`)."""
+    if not given_names.strip() and _is_whole_mrz_field(surnames):
+        return parse_mrz_name(surnames)
+    if not surnames.strip() and _is_whole_mrz_field(given_names):
+        return parse_mrz_name(given_names)
     mrz = looks_like_mrz(given_names) or looks_like_mrz(surnames)
     clean = fold_mrz if mrz else fold
+    words = [w for w in clean(given_names).split() if w not in ("DE", "DEL", "LA")]
+    # A zone's last given name may be cut (`MA` of MARCOS): only a typed `MA` is MARÍA.
     given = tuple(
-        _ALIASES.get(w, w) for w in clean(given_names).split() if w not in ("DE", "DEL", "LA")
+        w if mrz and i == len(words) - 1 else _ALIASES.get(w, w) for i, w in enumerate(words)
     )
     groups = split_particles(clean(surnames).split())
     married = None
@@ -119,11 +136,29 @@ def parse_name(given_names: str, surnames: str) -> PersonName:
     return PersonName(given, tuple(groups), married, mrz, mrz)
 
 
+def _is_whole_mrz_field(text: str) -> bool:
+    """A zone name field with both parts (`PENA<DE<LA<CRUZ<<MARIA<JOSE<<<`), or a line 1."""
+    text = text.strip().upper()
+    return "<<" in text.strip("<") or _strip_document_code(text) != text
+
+
+_DOCUMENT_CODE = re.compile(r"^[PIACV][A-Z<][A-Z<]{3}")
+
+
+def _strip_document_code(text: str) -> str:
+    """Line 1 without its document code and issuing state (`P<VEN`); a name field as it is.
+
+    A full line 1 is 44 (TD3) or 36 (TD2) characters; one whose trailing fillers were dropped is
+    recognised by the `<` in second place (`P<`, `I<`, `V<`), which no name field has.
+    """
+    if _DOCUMENT_CODE.match(text) and (len(text) in (36, 44) or text[1] == "<"):
+        return text[5:]
+    return text
+
+
 def parse_mrz_name(field: str) -> PersonName:
     """A name from a TD3/TD2 name field or line 1 (`P<VENSURNAMES<<GIVEN<NAMES<<<`)."""
-    text = field.strip()
-    if len(text) >= 5 and text[0] in "PIAC" and text[1] in "<ABCDEFGHIJKLMNOPQRSTUVWXYZ":
-        text = text[5:]  # document code and issuing state
+    text = _strip_document_code(field.strip().upper())
     surnames, _, given = text.partition("<<")
     name = parse_name(given.strip("<") or "<", surnames or "<")
     return PersonName(name.given, name.surnames, name.married, True, True)
@@ -173,7 +208,8 @@ _DATE_FORMS = (
 
 def parse_birth_date(text: str, pivot_year: int = 2019) -> Parsed[date]:
     """A birth date as ISO, DD/MM/YYYY, YYYYMMDD or a zone's YYMMDD (two-digit years in the past
-    of `pivot_year`); anything else is missing, with a note."""
+    of `pivot_year`); one whose month is over 12 and day is not is read with day and month
+    swapped (`05/14/1987`, written month first), with a note; anything else is missing."""
     raw = text.strip()
     if not raw:
         return Parsed(None)
@@ -187,8 +223,13 @@ def parse_birth_date(text: str, pivot_year: int = 2019) -> Parsed[date]:
             year = 2000 + yy if 2000 + yy <= pivot_year else 1900 + yy
         else:
             year = int(parts["y"])
+        month, day = int(parts["m"]), int(parts["d"])
+        note = ""
+        if month > 12 >= day:
+            month, day = day, month
+            note = f"birth date {raw!r} read with day and month swapped"
         try:
-            return Parsed(date(year, int(parts["m"]), int(parts["d"])))
+            return Parsed(date(year, month, day), note)
         except ValueError:
             break
     return Parsed(None, f"birth date {raw!r} unreadable, ignored")

@@ -2,8 +2,10 @@
 
 `sound_key` folds spellings that sound alike in Venezuelan Spanish, so invented given names
 written several ways meet: Y/I/LL, W/GU, B/V, Z/S/C before E and I, K/QU/C, J/G before E and
-I, silent H, doubled letters. `edit_distance` is Damerau-Levenshtein (optimal string
-alignment), for typos of one or two characters.
+I, silent H, doubled letters. Word comparisons also use `spoken_key`, which folds a few more
+spellings of invented names (JORMAN/YORMAN, DAIANA/DAYANA, MARYELIS/MARIELIS, WILLMER/WILMER).
+`edit_distance` is Damerau-Levenshtein (optimal string alignment), for typos of one or two
+characters.
 """
 
 from __future__ import annotations
@@ -23,11 +25,32 @@ _RULES: tuple[tuple[str, str], ...] = (
 _COMPILED = tuple((re.compile(p), r) for p, r in _RULES)
 
 
+# Spellings of invented names that sound alike but `sound_key` keeps apart: a Y sound before a
+# vowel written J or I (JORMAN/YORMAN with an English J, IUSMARY/YUSMARY, DAIANA/DAYANA), a glide
+# after a consonant (MARYELIS/MARIELIS), a doubled L that is no LL sound (WILLMER/WILMER,
+# NELLY/NELY). Used in comparisons only, not in blocking keys, so saved indexes keep their keys.
+_LL_CLOSED = re.compile(r"LL(?=[^AEIOU]|$)")
+_YOD = (
+    (re.compile(r"^[JI](?=[AEIOU])"), "Y"),
+    (re.compile(r"(?<=[AEIOU])I(?=[AEIOU])"), "Y"),
+    (re.compile(r"(?<=[B-DF-HJ-NP-TV-Z])Y(?=[AEIOU])"), "I"),
+)
+
+
 @lru_cache(maxsize=65536)
 def sound_key(word: str) -> str:
     """The word as it sounds (folded text in, upper-case letters out)."""
     key = spelling_key(word)
     for pattern, replacement in _COMPILED:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+@lru_cache(maxsize=65536)
+def spoken_key(word: str) -> str:
+    """`sound_key`, also folding the invented-name spellings above (JORMAN ~ YORMAN)."""
+    key = sound_key(_LL_CLOSED.sub("L", word))
+    for pattern, replacement in _YOD:
         key = pattern.sub(replacement, key)
     return key
 
@@ -70,6 +93,14 @@ M_EXACT, M_SPELLING, M_SOUND, M_TYPO1, M_TYPO2, M_INITIAL, M_CUT = (
 )  # fmt: skip
 
 
+def _cut_spelling(a: str, b: str) -> bool:
+    """`a` is `b` cut short, with Ñ or Ü spelt another way (`BRICENN` of BRICEÑO, `BRICENX`)."""
+    key = spelling_key(a)
+    if key.endswith("NX"):
+        key = key[:-1]  # cut inside an Ñ written NXX
+    return spelling_key(b).startswith(key)
+
+
 @lru_cache(maxsize=262144)
 def compare_words(a: str, b: str, cut_allowed: bool = False) -> WordAgreement:
     """The strongest way traveler word `a` agrees with roll word `b`."""
@@ -81,9 +112,9 @@ def compare_words(a: str, b: str, cut_allowed: bool = False) -> WordAgreement:
         return WordAgreement("spelling", M_SPELLING)
     if len(a) == 1 or len(b) == 1:
         return WordAgreement("initial", M_INITIAL) if a[0] == b[0] else NONE
-    if cut_allowed and len(a) >= 2 and b.startswith(a):
+    if cut_allowed and len(a) >= 2 and (b.startswith(a) or _cut_spelling(a, b)):
         return WordAgreement("cut", M_CUT)
-    if sound_key(a) == sound_key(b):
+    if sound_key(a) == sound_key(b) or spoken_key(a) == spoken_key(b):
         return WordAgreement("sound", M_SOUND)
     shortest = min(len(a), len(b))
     allowed = 1 if shortest <= 5 else 2
