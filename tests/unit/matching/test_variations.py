@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 
 from muster.demo.population import generate_roll
-from muster.matching import Matcher, Member, Traveler, Verdict
+from muster.matching import Candidate, Matcher, Member, Traveler, Verdict
 from muster.matching.normalize import fold, parse_birth_date, parse_mrz_name, parse_name
 
 
@@ -405,3 +405,46 @@ def test_birth_date_written_month_first(text: str, value: str | None, noted: boo
     parsed = parse_birth_date(text)
     assert (parsed.value.isoformat() if parsed.value else None) == value
     assert bool(parsed.note) is noted
+
+
+def _name_weights(best: Candidate | None) -> dict[str, float]:
+    """What each name word of the best candidate added to the log-odds."""
+    assert best is not None
+    return {e.field: e.weight for e in best.evidence if not e.kind}
+
+
+def test_rare_full_name_alone_is_stronger_than_jose_gonzalez_alone() -> None:
+    """Each name word weighs by its share of the roll, learnt from the roll: agreeing on a rare
+    given name and surname is much more evidence than agreeing on JOSÉ and GONZÁLEZ."""
+    rare = person("ZK", "ANACLETO", "ZAKHOUR BRICEÑO", "1966-01-02", "V-5123456", "M")
+    matcher = Matcher.from_members([*ROLL, rare])
+    counts = [fold(m.given_names).split()[0] == "JOSE" for m in ROLL]
+    assert sum(counts) > 30  # realistic: JOSÉ is the commonest given name on the roll
+    rare_alone = matcher.match(Traveler("ANACLETO", "ZAKHOUR"))
+    common_alone = matcher.match(Traveler("JOSÉ", "GONZÁLEZ"))
+    assert rare_alone.serial_number == "ZK"
+    assert rare_alone.score > 0.9 > 0.2 > common_alone.score
+    # A name alone never identifies anyone, however rare: both are referred, neither matched.
+    assert rare_alone.verdict is common_alone.verdict is Verdict.POSSIBLE
+    rare_w = _name_weights(rare_alone.best)
+    common_w = _name_weights(common_alone.best)
+    assert rare_w["surname ZAKHOUR"] > common_w["surname GONZALEZ"] + 2
+    assert rare_w["given name ANACLETO"] > common_w["given name JOSE"] + 2
+    assert sum(rare_w.values()) > sum(common_w.values()) + 5
+
+
+def test_name_weights_are_learnt_from_the_roll() -> None:
+    """The same surname says less on a roll where many bear it."""
+    rare = person("ZK", "ANACLETO", "ZAKHOUR BRICEÑO", "1966-01-02", "V-5123456", "M")
+    kin = [
+        person(f"Z-{i}", "PEDRO", "ZAKHOUR GONZÁLEZ", f"19{50 + i % 40}-03-0{1 + i % 9}",
+               f"V-{6_000_000 + i}", "M")
+        for i in range(150)
+    ]  # fmt: skip
+    alone = Matcher.from_members([*ROLL, rare]).match(Traveler("ANACLETO", "ZAKHOUR"))
+    among = Matcher.from_members([*ROLL, rare, *kin]).match(Traveler("ANACLETO", "ZAKHOUR"))
+    assert alone.serial_number == among.serial_number == "ZK"
+    assert (
+        _name_weights(among.best)["surname ZAKHOUR"]
+        < _name_weights(alone.best)["surname ZAKHOUR"] - 2
+    )
