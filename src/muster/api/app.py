@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -46,6 +47,9 @@ def matcher_loaded(app: FastAPI, task: asyncio.Task[RollMatcher]) -> None:
         logger.error("%s", app.state.not_ready_because)
         return
     app.state.matcher = task.result()
+    # The index is millions of long-lived objects: leave them out of every later garbage
+    # collection, whose pauses would otherwise grow with the roll.
+    gc.freeze()
     app.state.ready = True
 
 
