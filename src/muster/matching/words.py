@@ -17,6 +17,7 @@ from functools import lru_cache
 from muster.matching.normalize import spelling_key
 
 _RULES: tuple[tuple[str, str], ...] = (
+    (r"([CG])Y(?=[^AEIOU]|$)", r"\1I"),  # CYNTHIA, FRANCYSCO, GYSELA: a vowel Y softens C and G
     (r"^H", ""), (r"([^C])H", r"\1"), (r"^WU?", "GU"), (r"W", "GU"), (r"GU([EI])", r"G\1"),
     (r"QU([EI])", r"K\1"), (r"C([EI])", r"S\1"), (r"C", "K"), (r"Q", "K"), (r"Z", "S"),
     (r"G([EI])", r"J\1"), (r"V", "B"), (r"LL", "Y"), (r"Y$", "I"), (r"Y([^AEIOU]|$)", r"I\1"),

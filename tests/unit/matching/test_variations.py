@@ -248,6 +248,10 @@ CASES: dict[str, Case] = {
         Traveler("WILLMER ANTONIO", "CHACON GUILLEN", "1983-12-07"), "WI", M,
         ("given name WILLMER sound",),
     ),
+    "invented: Y for I after C (FRANCYSCO), a typo, name only": Case(
+        Traveler("FRANCYSCO", "ECHEVERRIA BUSTAMNATE"), "FJ", P,
+        ("given name FRANCYSCO sound", "surname BUSTAMNATE typo", "name only"),
+    ),
     # cédulas in any common form, with nothing else but the name
     "cédula V-12.345.678": Case(
         Traveler(*MJ, "", "V-16.789.012"), "MJ", M, ("cédula exact",)
