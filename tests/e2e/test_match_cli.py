@@ -82,13 +82,13 @@ def test_not_utf8_fails_at_once(
     assert done.returncode == 1 and "not UTF-8" in done.stderr
 
 
-def test_as_of_is_refused_clearly(
+def test_as_of_with_a_roll_file_is_refused_clearly(
     files: tuple[Path, Path, dict[str, str | None]], tmp_path: Path
 ) -> None:
     roll, travelers, _ = files
     done = run("--roll", str(roll), "--travelers", str(travelers), "--out", str(tmp_path / "o.csv"),
                "--as-of", "2019-01-01")  # fmt: skip
-    assert done.returncode == 1 and "--as-of is not supported yet" in done.stderr
+    assert done.returncode == 1 and "--as-of applies to the registry's roll" in done.stderr
 
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import os
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import typer
 from muster.cli import common
 from muster.domain.errors import InvalidInputError
 from muster.matching import Matcher, MatchResult, Member, Traveler
+from muster.matching.index import RollColumns
 
 ROLL_COLUMNS = ("serial_number", "national_id", "given_names", "surnames", "birth_date", "sex")
 TRAVELER_COLUMNS = (
@@ -42,6 +44,41 @@ def read_csv(path: Path, what: str, required: tuple[str, ...]) -> list[dict[str,
     return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
 
 
+def read_roll(path: Path) -> RollColumns:
+    """A roll file as columns (a 2,000,000-row roll is read without a dict per row)."""
+    text = common.read_text_file(path, "roll file").removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    del text
+    header = next(reader, [])
+    missing = [c for c in ROLL_COLUMNS if c not in header]
+    if missing:
+        raise InvalidInputError(
+            f"roll file {path}: missing column(s) {', '.join(missing)}; "
+            f"the header must include {','.join(ROLL_COLUMNS)}"
+        )
+    at = [header.index(c) for c in ROLL_COLUMNS]
+    width = max(at) + 1
+    s, n, g, f, b, x = at
+    serials: list[str] = []
+    nids: list[str] = []
+    given: list[str] = []
+    surnames: list[str] = []
+    born: list[str] = []
+    sex: list[str] = []
+    for row in reader:
+        if len(row) < width:
+            if not any(row):
+                continue
+            row = row + [""] * (width - len(row))
+        serials.append(row[s].strip())
+        nids.append(row[n].strip())
+        given.append(row[g])
+        surnames.append(row[f])
+        born.append(row[b].strip())
+        sex.append(row[x].strip())
+    return RollColumns.of(serials, serials, given, surnames, born, nids, sex)
+
+
 def roll_from_registry(as_of: date | None) -> list[Member]:
     """Everyone ever on the registry's roll (as of a date: as the orders in effect then left
     it), each named by the serial number they last held."""
@@ -62,22 +99,33 @@ def _init_worker(matcher: Matcher) -> None:
     _worker_matcher = matcher
 
 
-def _match_chunk(travelers: list[Traveler]) -> list[MatchResult]:
+def result_row(traveler: Traveler, result: MatchResult) -> list[str]:
+    """A traveler's row of RESULTS.csv."""
+    return [traveler.traveler_id, result.serial_number, f"{result.score:.4f}",
+            result.verdict.value, result.reasons()]  # fmt: skip
+
+
+def _match_chunk(travelers: list[Traveler]) -> list[list[str]]:
     assert _worker_matcher is not None
-    return [_worker_matcher.match(t) for t in travelers]
+    return [result_row(t, _worker_matcher.match(t)) for t in travelers]
 
 
-def match_all(matcher: Matcher, travelers: list[Traveler], workers: int) -> Iterator[MatchResult]:
-    """Results in the travelers' order; forked workers share the index copy-on-write."""
+def match_all(matcher: Matcher, travelers: list[Traveler], workers: int) -> Iterator[list[str]]:
+    """Result rows in the travelers' order; forked workers share the index copy-on-write."""
     chunks = [travelers[i : i + CHUNK] for i in range(0, len(travelers), CHUNK)]
     if workers <= 1 or len(chunks) <= 1 or "fork" not in _start_methods():
         for chunk in chunks:
-            yield from (matcher.match(t) for t in chunk)
+            yield from (result_row(t, matcher.match(t)) for t in chunk)
         return
     _init_worker(matcher)  # forked children inherit it
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
-        for results in pool.map(_match_chunk, chunks):
-            yield from results
+    gc.collect()
+    gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            for rows in pool.map(_match_chunk, chunks):
+                yield from rows
+    finally:
+        gc.unfreeze()
 
 
 def _start_methods() -> list[str]:
@@ -114,11 +162,9 @@ def match(
         matcher = Matcher.load(index_path)
     else:
         if roll_path is not None:
-            roll_rows = read_csv(roll_path, "roll file", ROLL_COLUMNS)
-            members = [Member.from_roll_row(r) for r in roll_rows]
+            matcher = Matcher.from_columns(read_roll(roll_path))
         else:
-            members = roll_from_registry(as_of_date)
-        matcher = Matcher.from_members(members)
+            matcher = Matcher.from_members(roll_from_registry(as_of_date))
     if save_index is not None:
         matcher.save(save_index)
     travelers = [
@@ -140,12 +186,9 @@ def match(
     ):
         writer = csv.writer(handle)
         writer.writerow(RESULT_COLUMNS)
-        for traveler, result in zip(travelers, match_all(matcher, travelers, workers), strict=True):
-            counts[result.verdict.value] += 1
-            writer.writerow(
-                [traveler.traveler_id, result.serial_number, f"{result.score:.4f}",
-                 result.verdict.value, result.reasons()]
-            )  # fmt: skip
+        for row in match_all(matcher, travelers, workers):
+            counts[row[3]] += 1
+            writer.writerow(row)
             advance(1)
     common.say(
         f"{len(travelers)} travelers: {counts['match']} match, {counts['possible']} possible, "

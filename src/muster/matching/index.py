@@ -1,183 +1,808 @@
 """The candidate index: every member ever on the roll, filed under a few exact blocking keys.
 
-Keys are 64-bit hashes held in sorted numpy arrays (about 12 bytes per key instead of a Python
-object per key, which is what lets a 2,000,000-member roll fit in memory and load in seconds);
-members added or amended later go to a small in-memory overlay, so the roll's orders are
-followed without a rebuild. Saved as `.npz` (loaded with `allow_pickle=False`: nothing in it
-can run code) beside a `.json` manifest holding its SHA-256 digest, checked on load.
+The roll is held in columns, not as a Python object per member: serial numbers and cédulas as
+UTF-8 bytes with offsets; given names, surnames, birth dates and sexes as ids into tables of
+their distinct values (a 2,000,000-member roll has about 25,000 distinct given names and
+700,000 distinct surname pairs); birth date, cédula number and sex also as numbers, so the
+candidates of a traveler are pre-scored on them in one vectorised step. A name is parsed once
+per distinct given names and once per distinct surnames, and a member's keys are computed from
+those parts with numpy.
+
+Keys are 64-bit hashes (`keys.py` says which keys); the index keeps the distinct keys sorted
+with the start of each key's members (compressed rows, members sorted within a key), so a
+lookup of all of a traveler's keys is one `searchsorted`. Members added or amended later go to
+a small overlay dict, so the roll's orders are followed without a rebuild. Saved as `.npz`
+(loaded with `allow_pickle=False`: nothing in it can run code) beside a `.json` manifest
+holding its SHA-256 digest, checked on load.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import math
-from array import array
+import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast, overload
 
 import numpy as np
 import numpy.typing as npt
 import orjson
 
 from muster.errors import MusterError
-from muster.matching.keys import member_keys, traveler_keys
+from muster.matching.keys import Key, given_tokens, member_keys, surname_tokens, traveler_keys
+from muster.matching.normalize import (
+    PersonName,
+    Surname,
+    parse_birth_date,
+    parse_name,
+    parse_national_id,
+    parse_sex,
+    spelling_key,
+)
 from muster.matching.records import Member
-from muster.matching.scoring import Identity, NameFrequencies
+from muster.matching.scoring import LLR, Identity, NameFrequencies
+from muster.matching.words import sound_key
 
 FORMAT = "muster-match-index"
-VERSION = 1
+VERSION = 2
 MAX_BUCKET = 50_000  # a key shared by more members than this says nothing useful
+ENUMERATE = 6_000  # members read from a traveler's smallest keys; larger keys are only probed
+SURNAME_LETTERS, GIVEN_LETTERS = 6.0, 3.0  # pre-score weight of the letter-pair overlap
+ROW_BITS = 24  # a key is filed as (hash >> ROW_BITS, row): up to 16,777,216 members
+MAX_ROWS = 1 << ROW_BITS
+_KINDS = {"c": 1, "d": 2, "p": 3, "g": 4}
+_LETTERS = ("", "V", "E", "?")
+_SEXES = ("", "M", "F")
+_CEDULA = re.compile(r"[VE]-[1-9][0-9]{0,8}")
+
+Array = npt.NDArray[Any]
+U64 = npt.NDArray[np.uint64]
+I32 = npt.NDArray[np.int32]
 
 
 class IndexFileError(MusterError):
     """Raised when a saved index is missing, altered or of another format."""
 
     def __init__(self, path: Path, why: str) -> None:
-        super().__init__(f"match index {path}: {why}; build it again with `muster match --save`")
+        super().__init__(
+            f"match index {path}: {why}; build it again with `muster match --save-index`"
+        )
 
 
-def key_hash(key: str) -> int:
-    """A stable 64-bit hash of a blocking key (the same in every process and version)."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+@lru_cache(maxsize=1 << 18)
+def _token(text: str) -> int:
+    """A stable 64-bit hash of one word of a key (the same in every process and version)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
+def _splitmix(x: U64) -> U64:
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _mix(kind: int, first: U64, second: U64) -> U64:
+    """The hash of keys of one kind from the numbers or word hashes of their two parts."""
+    with np.errstate(over="ignore"):
+        x = _splitmix(first ^ np.uint64(kind * 0x100000001B3))
+        return _splitmix(x ^ second)
+
+
+def key_hashes(keys: Iterable[Key]) -> U64:
+    """The 64-bit hashes of blocking keys, in the order given."""
+    by_kind: dict[str, tuple[list[int], list[int]]] = {}
+    for kind, first, second in keys:
+        a, b = by_kind.setdefault(kind, ([], []))
+        if kind in ("c", "d"):
+            a.append(int(first))
+            b.append(0)
+        else:
+            a.append(_token(first))
+            b.append(_token(second))
+    parts = [
+        _mix(_KINDS[kind], np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64))
+        for kind, (a, b) in by_kind.items()
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+
+
+def key_hash(key: Key) -> int:
+    """The 64-bit hash of one blocking key."""
+    return int(key_hashes([key])[0])
+
+
+class _Strings:
+    """Strings as one UTF-8 blob with offsets; appended and replaced ones kept aside."""
+
+    def __init__(self, blob: bytes, offsets: npt.NDArray[np.int64]) -> None:
+        self._blob = blob
+        self._offsets = offsets
+        self._base = len(offsets) - 1
+        self._extra: list[str] = []
+        self._changed: dict[int, str] = {}
+
+    @classmethod
+    def of(cls, values: Sequence[str]) -> _Strings:
+        text = "".join(values)
+        blob = text.encode()
+        if len(blob) == len(text):
+            lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        else:
+            lengths = np.fromiter((len(v.encode()) for v in values), np.int64, len(values))
+        offsets = np.zeros(len(values) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return cls(blob, offsets)
+
+    def __len__(self) -> int:
+        return self._base + len(self._extra)
+
+    def __getitem__(self, i: int) -> str:
+        if i >= self._base:
+            return self._extra[i - self._base]
+        if self._changed and i in self._changed:
+            return self._changed[i]
+        return self._blob[self._offsets[i] : self._offsets[i + 1]].decode()
+
+    def append(self, value: str) -> int:
+        self._extra.append(value)
+        return len(self) - 1
+
+    def set(self, i: int, value: str) -> None:
+        if i >= self._base:
+            self._extra[i - self._base] = value
+        else:
+            self._changed[i] = value
+
+    def values(self) -> list[str]:
+        """Every string, in order."""
+        text = self._blob.decode()
+        if len(text) == len(self._blob):
+            o = self._offsets.tolist()
+            out = [text[o[i] : o[i + 1]] for i in range(self._base)]
+        else:
+            out = [self[i] for i in range(self._base)]
+        for i, v in self._changed.items():
+            out[i] = v
+        return out + self._extra
+
+    def arrays(self) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
+        merged = self if not (self._extra or self._changed) else _Strings.of(self.values())
+        return np.frombuffer(merged._blob, dtype=np.uint8), merged._offsets
+
+    @classmethod
+    def from_arrays(cls, blob: Array, offsets: Array) -> _Strings:
+        return cls(blob.tobytes(), offsets.astype(np.int64))
+
+
+class _Parts:
+    """The distinct values of a text column (ids into them are kept by the index)."""
+
+    def __init__(self, strings: _Strings) -> None:
+        self.strings = strings
+        self._ids: dict[str, int] | None = None
+
+    def intern(self, value: str) -> int:
+        if self._ids is None:
+            self._ids = {v: i for i, v in enumerate(self.strings.values())}
+        found = self._ids.get(value)
+        if found is None:
+            found = self._ids[value] = self.strings.append(value)
+        return found
+
+
+class RollColumns:
+    """A roll gathered as columns, for `CandidateIndex.from_columns`.
+
+    A later row with the same key replaces an earlier one.
+    """
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.serials: list[str] = []
+        self.national_ids: list[str] = []
+        self.values: tuple[dict[str, int], ...] = ({}, {}, {}, {})  # given, surnames, born, sex
+        self.ids: tuple[list[int], ...] = ([], [], [], [])
+        self._rows: dict[str, int] | None = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @classmethod
+    def of(
+        cls,
+        keys: list[str],
+        serials: list[str],
+        given: list[str],
+        surnames: list[str],
+        born: list[str],
+        national_ids: list[str],
+        sex: list[str],
+    ) -> RollColumns:
+        """Columns of equal length, row by row (the usual case, keys all different, is read a
+        column at a time)."""
+        if len(set(keys)) != len(keys):
+            columns = cls()
+            for row in zip(keys, serials, given, surnames, born, national_ids, sex, strict=True):
+                columns.add(*row)
+            return columns
+        columns = cls()
+        columns.keys, columns.serials, columns.national_ids = keys, serials, national_ids
+        columns._rows = None
+        for values, ids, column in zip(
+            columns.values, columns.ids, (given, surnames, born, sex), strict=True
+        ):
+            ids.extend([values.setdefault(v, len(values)) for v in column])
+        return columns
+
+    def add(
+        self, key: str, serial: str, given: str, surnames: str, born: str, nid: str, sex: str
+    ) -> None:
+        if self._rows is None:
+            self._rows = {k: i for i, k in enumerate(self.keys)}
+        row = self._rows.setdefault(key, len(self.keys))
+        codes = [
+            d.setdefault(v, len(d))
+            for d, v in zip(self.values, (given, surnames, born, sex), strict=True)
+        ]
+        if row == len(self.keys):
+            self.keys.append(key)
+            self.serials.append(serial)
+            self.national_ids.append(nid)
+            for ids, code in zip(self.ids, codes, strict=True):
+                ids.append(code)
+        else:
+            self.serials[row] = serial
+            self.national_ids[row] = nid
+            for ids, code in zip(self.ids, codes, strict=True):
+                ids[row] = code
+
+    def add_member(self, m: Member) -> None:
+        self.add(m.key, m.serial_number, m.given_names, m.surnames, m.birth_date,
+                 m.national_id, m.sex)  # fmt: skip
+
+
+def _parse_cedula(text: str) -> tuple[int, int]:
+    """(letter code, number) of a member's cédula; (0, 0) when missing or unreadable."""
+    raw = text.strip()
+    if _CEDULA.fullmatch(raw):
+        return (1 if raw[0] == "V" else 2), int(raw[2:])
+    value = parse_national_id(raw).value
+    if value is None:
+        return 0, 0
+    letter, _, digits = value.partition("-")
+    return _LETTERS.index(letter), int(digits)
+
+
+def bloom(words: Iterable[str]) -> int:
+    """The pairs of adjacent letters of the words by sound (and their first and last letters)
+    as 64 bits: two renderings of one name share most of them despite a typo, a swap of the
+    surnames or surnames written as one word."""
+    bits = 0
+    for word in words:
+        bits |= _word_bloom(word)
+    return bits
+
+
+@lru_cache(maxsize=1 << 17)
+def _word_bloom(word: str) -> int:
+    key = f"^{sound_key(word)}$"
+    bits = 0
+    for a, b in itertools.pairwise(key):
+        bits |= 1 << ((ord(a) * 37 + ord(b)) % 64)
+    return bits
+
+
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int8)
+
+
+def _dice(mine: int, theirs: U64) -> Array:
+    """2|a∧b| / (|a| + |b|) of bit sets: how much two names' letter pairs overlap."""
+    both = theirs & np.uint64(mine)
+    shared = _POPCOUNT[both.view(np.uint8)].reshape(-1, 8).sum(axis=1)
+    sizes = _POPCOUNT[theirs.view(np.uint8)].reshape(-1, 8).sum(axis=1) + int(mine).bit_count()
+    dice: Array = 2.0 * shared / np.maximum(sizes, 1)
+    return dice
+
+
+def _yyyymmdd(born: date | None) -> int:
+    return 0 if born is None else born.year * 10_000 + born.month * 100 + born.day
+
+
+def _digits_differing(a: Array, b: int, places: int) -> Array:
+    """How many of the last `places` decimal digits of each of `a` differ from those of `b`."""
+    count = np.zeros(len(a), dtype=np.int8)
+    x, y = a.astype(np.int64), b
+    for _ in range(places):
+        count += (x % 10) != (y % 10)
+        x, y = x // 10, y // 10
+    return count
+
+
+def _given_bloom(text: str) -> int:
+    mrz = "<" if "<" in text else ""
+    return bloom(parse_name(text, mrz).given[:2])
+
+
+def _surname_bloom(text: str) -> int:
+    mrz = "<" if "<" in text else ""
+    return bloom(s.core for s in parse_name(mrz, text).all_surnames)
 
 
 class CandidateIndex:
     """Members by blocking key, with the name frequencies learnt from them."""
 
+    _NUMERIC = (
+        ("given_id", np.int32), ("surname_id", np.int32), ("birth_id", np.int32),
+        ("sex_id", np.int32), ("born", np.int32), ("cedula", np.int64),
+        ("letter", np.int8), ("sex", np.int8),
+    )  # fmt: skip
+
     def __init__(self) -> None:
-        self.members: list[Member] = []
-        self.rows: dict[str, int] = {}
         self.freq = NameFrequencies()
-        self._hashes: npt.NDArray[np.uint64] = np.zeros(0, dtype=np.uint64)
-        self._ids: npt.NDArray[np.int32] = np.zeros(0, dtype=np.int32)
+        self._n = 0
+        self._serials = _Strings.of([])
+        self._keys: _Strings | None = None  # None: every member's key is their serial number
+        self._national_ids = _Strings.of([])
+        self._given = _Parts(_Strings.of([]))
+        self._surnames = _Parts(_Strings.of([]))
+        self._births = _Parts(_Strings.of([]))
+        self._sexes = _Parts(_Strings.of([]))
+        self._cols: dict[str, Array] = {n: np.zeros(0, dtype=t) for n, t in self._NUMERIC}
+        self._bucket_keys: U64 = np.zeros(0, dtype=np.uint64)
+        self._starts: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+        self._ids: I32 = np.zeros(0, dtype=np.int32)
+        self._given_bloom: U64 = np.zeros(0, dtype=np.uint64)
+        self._surname_bloom: U64 = np.zeros(0, dtype=np.uint64)
         self._overlay: dict[int, list[int]] = {}
-        self._identities: dict[int, Identity] = {}
+        self._odd: dict[int, PersonName] = {}  # rows whose name is in a zone's form
+        self._given_parsed: dict[int, tuple[str, ...]] = {}
+        self._surnames_parsed: dict[int, tuple[tuple[Surname, ...], Surname | None]] = {}
+        self._rows: dict[str, int] | None = None
 
     def __len__(self) -> int:
-        return len(self.members)
+        return self._n
+
+    # -- building ------------------------------------------------------------------------
 
     @classmethod
     def build(cls, members: Iterable[Member]) -> CandidateIndex:
         """An index of all `members` (a later row with the same key replaces an earlier one)."""
-        index = cls()
-        hashes, ids = array("Q"), array("i")
+        columns = RollColumns()
         for member in members:
-            row = index._store(member)
-            identity = member.identity()
-            index.freq.add(identity.name)
-            for key in member_keys(identity):
-                hashes.append(key_hash(key))
-                ids.append(row)
-        index._set_arrays(np.frombuffer(hashes, dtype=np.uint64), np.frombuffer(ids, np.int32))
+            columns.add_member(member)
+        return cls.from_columns(columns)
+
+    @classmethod
+    def from_columns(cls, columns: RollColumns) -> CandidateIndex:
+        """An index of a roll gathered as columns."""
+        index = cls()
+        n = index._n = len(columns)
+        if n >= MAX_ROWS:
+            raise MusterError(f"a match index holds at most {MAX_ROWS - 1:,} members")
+        index._serials = _Strings.of(columns.serials)
+        if columns.keys != columns.serials:
+            index._keys = _Strings.of(columns.keys)
+        index._national_ids = _Strings.of(columns.national_ids)
+        given, surnames, births, sexes = (list(d) for d in columns.values)
+        index._given, index._surnames = _Parts(_Strings.of(given)), _Parts(_Strings.of(surnames))
+        index._births, index._sexes = _Parts(_Strings.of(births)), _Parts(_Strings.of(sexes))
+        cols = index._cols
+        for name, ids in zip(
+            ("given_id", "surname_id", "birth_id", "sex_id"), columns.ids, strict=True
+        ):
+            cols[name] = np.array(ids, dtype=np.int32)
+        born = np.array([_yyyymmdd(parse_birth_date(b).value) for b in births], dtype=np.int32)
+        cols["born"] = born[cols["birth_id"]]
+        sex = np.array([_SEXES.index(parse_sex(s).value or "") for s in sexes], dtype=np.int8)
+        cols["sex"] = sex[cols["sex_id"]]
+        cedulas = [_parse_cedula(t) for t in columns.national_ids]
+        cols["letter"] = np.fromiter((c[0] for c in cedulas), dtype=np.int8, count=n)
+        cols["cedula"] = np.fromiter((c[1] for c in cedulas), dtype=np.int64, count=n)
+        del cedulas
+        index._set_keys(index._file_all(given, surnames))
         return index
 
-    def _set_arrays(self, hashes: npt.NDArray[np.uint64], ids: npt.NDArray[np.int32]) -> None:
-        order = np.argsort(hashes, kind="stable")
-        self._hashes, self._ids = hashes[order], ids[order]
+    def _file_all(self, given: list[str], surnames: list[str]) -> Array:
+        """Every member's keys as packed `(hash >> ROW_BITS) << ROW_BITS | row`, and the name
+        frequencies; names parsed once per distinct given names and distinct surnames."""
+        cols, n = self._cols, self._n
+        gid, sid = cols["given_id"], cols["surname_id"]
+        odd_given = np.array(["<" in g for g in given], dtype=bool)
+        odd_surnames = np.array(["<" in s for s in surnames], dtype=bool)
+        odd = odd_given[gid] | odd_surnames[sid]
+        normal = ~odd
+        g_count = np.bincount(gid[normal], minlength=len(given))
+        s_count = np.bincount(sid[normal], minlength=len(surnames))
+        freq = self.freq
+        freq.people = int(normal.sum())
+        g_tokens = np.zeros((len(given), 2), dtype=np.uint64)
+        g_bloom = self._given_bloom = np.zeros(len(given), dtype=np.uint64)
+        s_bloom = self._surname_bloom = np.zeros(len(surnames), dtype=np.uint64)
+        for i, text in enumerate(given):
+            if odd_given[i]:
+                g_bloom[i] = _given_bloom(text)
+                continue
+            words = self._given_parsed[i] = parse_name(text, "").given
+            g_bloom[i] = bloom(words[:2])
+            count = int(g_count[i])
+            for w in set(words):
+                freq.given[spelling_key(w)] += count
+            if words:
+                freq.initials[words[0][0]] += count
+            for j, t in enumerate(given_tokens(PersonName(words, ()))):
+                g_tokens[i, j] = _token(t)
+        interned: dict[Surname, Surname] = {}
+        variants: list[list[int]] = []
+        pairs = np.zeros(len(surnames), dtype=np.uint64)
+        pair_b = np.zeros(len(surnames), dtype=np.uint64)
+        joined = np.zeros(len(surnames), dtype=np.uint64)
+        for i, text in enumerate(surnames):
+            if odd_surnames[i]:
+                s_bloom[i] = _surname_bloom(text)
+                variants.append([])
+                continue
+            name = parse_name("", text)
+            s_bloom[i] = bloom(s.core for s in name.all_surnames)
+            groups = tuple(interned.setdefault(s, s) for s in name.surnames)
+            married = name.married
+            if married is not None:
+                married = interned.setdefault(married, married)
+            self._surnames_parsed[i] = (groups, married)
+            count = int(s_count[i])
+            for s in name.all_surnames:
+                freq.surnames[spelling_key(s.core)] += count
+            found, pair, one_word = surname_tokens(name)
+            variants.append([_token(v) for v in found])
+            if pair is not None:
+                pairs[i], pair_b[i] = _token(pair[0]), _token(pair[1])
+            if one_word:
+                joined[i] = _token(one_word)
+        rows = np.arange(n, dtype=np.uint64)
+        packed: list[U64] = []
 
-    def _store(self, member: Member) -> int:
-        row = self.rows.get(member.key)
-        if row is None:
-            row = len(self.members)
-            self.members.append(member)
-            self.rows[member.key] = row
-        else:
-            self.members[row] = member
-            self._identities.pop(row, None)
-        return row
+        def file(hashes: U64, where: Array) -> None:
+            packed.append(((hashes >> np.uint64(ROW_BITS)) << np.uint64(ROW_BITS)) | rows[where])
+
+        has = cols["cedula"] > 0
+        file(_mix(1, cols["cedula"][has].astype(np.uint64), np.zeros(1, np.uint64)), has)
+        has = cols["born"] > 0
+        file(_mix(2, cols["born"][has].astype(np.uint64), np.zeros(1, np.uint64)), has)
+        pa, pb = pairs[sid], pair_b[sid]
+        has = normal & (pa != 0)
+        file(_mix(3, pa[has], pb[has]), has)
+        width = max((len(v) for v in variants), default=0)
+        table = np.zeros((len(surnames), width + 1), dtype=np.uint64)
+        for i, v in enumerate(variants):
+            table[i, : len(v)] = v
+        table[:, width] = joined
+        for g in range(2):
+            first = g_tokens[gid, g]
+            for j in range(width + 1):
+                second = table[sid, j]
+                has = normal & (first != 0) & (second != 0)
+                if has.any():
+                    file(_mix(4, first[has], second[has]), has)
+        for row in np.flatnonzero(odd).tolist():
+            self._file_odd(row, packed)
+        return np.concatenate(packed) if packed else np.zeros(0, dtype=np.uint64)
+
+    def _file_odd(self, row: int, packed: list[U64]) -> None:
+        """A member whose name is written in a zone's form: parsed and filed on its own."""
+        identity = self.identity(row)
+        self.freq.add(identity.name)
+        hashes = key_hashes(sorted(member_keys(identity)))
+        packed.append(((hashes >> np.uint64(ROW_BITS)) << np.uint64(ROW_BITS)) | np.uint64(row))
+
+    def _set_keys(self, packed: U64) -> None:
+        """Compressed rows from packed keys: distinct keys, where each starts, member rows."""
+        packed = np.sort(packed)
+        if len(packed) > 1:  # each (key, member) once
+            packed = packed[np.concatenate([[True], packed[1:] != packed[:-1]])]
+        keys = packed >> np.uint64(ROW_BITS)
+        self._ids = (packed & np.uint64(MAX_ROWS - 1)).astype(np.int32)
+        del packed
+        if not len(keys):
+            self._bucket_keys, self._starts = keys, np.zeros(1, dtype=np.int64)
+            return
+        first = np.flatnonzero(np.diff(keys)) + 1
+        self._bucket_keys = keys[np.concatenate([[0], first])]
+        self._starts = np.concatenate([[0], first, [len(keys)]]).astype(np.int64)
+
+    # -- members ------------------------------------------------------------------------
+
+    @property
+    def members(self) -> Sequence[Member]:
+        """Every member ever filed, by row (read from the columns on access)."""
+        return _MemberView(self)
+
+    def member(self, row: int) -> Member:
+        cols = self._cols
+        return Member(
+            self.key(row),
+            self._serials[row],
+            self._given.strings[int(cols["given_id"][row])],
+            self._surnames.strings[int(cols["surname_id"][row])],
+            self._births.strings[int(cols["birth_id"][row])],
+            self._national_ids[row],
+            self._sexes.strings[int(cols["sex_id"][row])],
+        )
+
+    def serial(self, row: int) -> str:
+        return self._serials[row]
+
+    def key(self, row: int) -> str:
+        return self._serials[row] if self._keys is None else self._keys[row]
+
+    def identity(self, row: int) -> Identity:
+        """The member in `row` as an identity (each distinct name part parsed once)."""
+        cols = self._cols
+        name = self._odd.get(row)
+        if name is None:
+            gid, sid = int(cols["given_id"][row]), int(cols["surname_id"][row])
+            given = self._given_parsed.get(gid)
+            if given is None:
+                text = self._given.strings[gid]
+                if "<" in text or "<" in self._surnames.strings[sid]:
+                    return self._odd_identity(row)
+                given = self._given_parsed[gid] = parse_name(text, "").given
+            found = self._surnames_parsed.get(sid)
+            if found is None:
+                text = self._surnames.strings[sid]
+                if "<" in text:
+                    return self._odd_identity(row)
+                if len(self._surnames_parsed) > 1_000_000:
+                    self._surnames_parsed.clear()
+                parsed = parse_name("", text)
+                found = self._surnames_parsed[sid] = (parsed.surnames, parsed.married)
+            name = PersonName(given, *found)
+        born = int(cols["born"][row])
+        letter = int(cols["letter"][row])
+        sex = int(cols["sex"][row])
+        return Identity(
+            name,
+            date(born // 10_000, born // 100 % 100, born % 100) if born else None,
+            f"{_LETTERS[letter]}-{int(cols['cedula'][row])}" if letter else None,
+            _SEXES[sex] or None,
+        )
+
+    def _odd_identity(self, row: int) -> Identity:
+        member = self.member(row)
+        self._odd[row] = parse_name(member.given_names, member.surnames)
+        return self.identity(row)
+
+    # -- following the roll ----------------------------------------------------------------
 
     def add(self, member: Member) -> None:
         """File a member (an enlistment), or replace the one with the same key (an amendment)."""
-        old = self.rows.get(member.key)
-        if old is not None:
-            self.freq.add(self.identity(old).name, sign=-1)
-        row = self._store(member)
+        if self._rows is None:
+            self._rows = {self.key(i): i for i in range(self._n)}
+        row = self._rows.get(member.key)
+        if row is not None:
+            self.freq.add(self.identity(row).name, sign=-1)
+            self._serials.set(row, member.serial_number)
+            self._national_ids.set(row, member.national_id)
+        else:
+            row = self._n
+            if row >= MAX_ROWS - 1:
+                raise MusterError(f"a match index holds at most {MAX_ROWS - 1:,} members")
+            self._grow(row + 1)
+            self._rows[member.key] = row
+            self._serials.append(member.serial_number)
+            self._national_ids.append(member.national_id)
+            if self._keys is not None:
+                self._keys.append(member.key)
+        if self._keys is None and member.key != member.serial_number:
+            self._keys = _Strings.of([self._serials[i] for i in range(self._n)])
+            self._keys.set(row, member.key)
+        self._set_columns(row, member)
         identity = self.identity(row)
         self.freq.add(identity.name)
         for key in member_keys(identity):  # keys of the old version stay: only extra candidates
-            self._overlay.setdefault(key_hash(key), []).append(row)
+            trimmed = key_hash(key) >> ROW_BITS
+            self._overlay.setdefault(trimmed, []).append(row)
 
     update = add
 
-    def identity(self, row: int) -> Identity:
-        """The member in `row` as an identity (parsed once, then remembered)."""
-        found = self._identities.get(row)
-        if found is None:
-            if len(self._identities) > 1_000_000:
-                self._identities.clear()
-            found = self._identities[row] = self.members[row].identity()
-        return found
+    def _grow(self, n: int) -> None:
+        cols = self._cols
+        if n > len(cols["born"]):
+            size = max(n, len(cols["born"]) * 3 // 2 + 16)
+            for name, array in cols.items():
+                grown = np.zeros(size, dtype=array.dtype)
+                grown[: len(array)] = array
+                cols[name] = grown
+        self._n = max(self._n, n)
+
+    def _set_columns(self, row: int, m: Member) -> None:
+        cols = self._cols
+        gid = cols["given_id"][row] = self._given.intern(m.given_names)
+        sid = cols["surname_id"][row] = self._surnames.intern(m.surnames)
+        if gid >= len(self._given_bloom):
+            self._given_bloom = np.append(self._given_bloom, np.uint64(_given_bloom(m.given_names)))
+        if sid >= len(self._surname_bloom):
+            self._surname_bloom = np.append(
+                self._surname_bloom, np.uint64(_surname_bloom(m.surnames))
+            )
+        cols["birth_id"][row] = self._births.intern(m.birth_date)
+        cols["sex_id"][row] = self._sexes.intern(m.sex)
+        cols["born"][row] = _yyyymmdd(parse_birth_date(m.birth_date).value)
+        cols["sex"][row] = _SEXES.index(parse_sex(m.sex).value or "")
+        cols["letter"][row], cols["cedula"][row] = _parse_cedula(m.national_id)
+        self._odd.pop(row, None)
+
+    # -- looking up ---------------------------------------------------------------------
 
     def candidates(self, traveler: Identity, limit: int) -> list[int]:
-        """Rows of the members sharing the most telling keys with the traveler, best first."""
-        people = max(len(self.members), 1)
-        parts: list[npt.NDArray[np.int32]] = []
-        weights: list[float] = []
-        for key in sorted(traveler_keys(traveler)):
-            h = key_hash(key)
-            needle = np.uint64(h)
-            lo = int(np.searchsorted(self._hashes, needle, side="left"))
-            hi = int(np.searchsorted(self._hashes, needle, side="right"))
-            extra = self._overlay.get(h, ())
-            size = hi - lo + len(extra)
-            if size == 0 or size > MAX_BUCKET:
-                continue
-            found = self._ids[lo:hi]
-            if extra:
-                found = np.concatenate([found, np.asarray(extra, dtype=np.int32)])
-            found = np.unique(found)
-            parts.append(found)
-            weights.append(math.log((people + 1) / len(found)))
-        if not parts:
+        """Rows of the `limit` members likeliest to be the traveler, best first.
+
+        Each shared key weighs log(N / members under it); the traveler's smallest keys are
+        read in full (at least one, about `ENUMERATE` members in all) and the larger ones only
+        probed for the members found. Their sum is then corrected by the birth date, cédula and
+        sex of each member against the traveler's (`scoring.LLR`), in one vectorised step.
+        """
+        keys = sorted(traveler_keys(traveler))
+        if not keys or self._n == 0:
             return []
-        rows = np.concatenate(parts)
-        score = np.repeat(np.asarray(weights), [len(p) for p in parts])
-        unique, inverse = np.unique(rows, return_inverse=True)
-        totals = np.bincount(inverse, weights=score)
-        if len(unique) > limit:
-            keep = np.argpartition(-totals, limit)[:limit]
-            unique, totals = unique[keep], totals[keep]
-        order = np.lexsort((unique, -totals))
-        return [int(r) for r in unique[order]]
+        wanted = key_hashes(keys) >> np.uint64(ROW_BITS)
+        if len(self._bucket_keys):
+            pos = np.searchsorted(self._bucket_keys, wanted)
+            pos[pos >= len(self._bucket_keys)] = 0
+            hit = self._bucket_keys[pos] == wanted
+            lo = np.where(hit, self._starts[pos], 0)
+            hi = np.where(hit, self._starts[pos + 1], 0)
+        else:
+            lo = hi = np.zeros(len(keys), dtype=np.int64)
+        people = self._n + 1
+        buckets: list[tuple[int, int, int, list[int]]] = []
+        for k in range(len(keys)):
+            extra = self._overlay.get(int(wanted[k]), []) if self._overlay else []
+            size = int(hi[k] - lo[k]) + len(extra)
+            if 0 < size <= MAX_BUCKET:
+                buckets.append((size, int(lo[k]), int(hi[k]), extra))
+        if not buckets:
+            return []
+        buckets.sort(key=lambda b: b[0])
+        read: list[I32] = []
+        read_weights: list[float] = []
+        probe: list[tuple[int, int, int, list[int]]] = []
+        total = 0
+        for bucket in buckets:
+            size, start, end, extra = bucket
+            if not read or total + size <= ENUMERATE:
+                found = self._ids[start:end]
+                if extra:
+                    found = np.unique(np.concatenate([found, np.array(extra, dtype=np.int32)]))
+                read.append(found)
+                read_weights.append(math.log(people / size))
+                total += size
+            else:
+                probe.append(bucket)
+        if len(read) == 1:
+            rows = read[0]
+            score = np.full(len(rows), read_weights[0])
+        else:
+            rows, inverse = np.unique(np.concatenate(read), return_inverse=True)
+            weights = np.repeat(np.array(read_weights), [len(r) for r in read])
+            score = np.bincount(inverse, weights=weights, minlength=len(rows))
+        for size, start, end, extra in probe:
+            members = self._ids[start:end]
+            at = np.searchsorted(members, rows)
+            at[at >= len(members)] = 0
+            shares = members[at] == rows if len(members) else rows != rows
+            if extra:
+                shares |= np.isin(rows, np.array(extra, dtype=np.int32))
+            score += shares * math.log(people / size)
+        score = score + self._fact_weights(traveler, rows)
+        name = traveler.name
+        if name.surnames or name.married:
+            theirs = self._surname_bloom[self._cols["surname_id"][rows]]
+            score += SURNAME_LETTERS * _dice(bloom(s.core for s in name.all_surnames), theirs)
+        if name.given:
+            theirs = self._given_bloom[self._cols["given_id"][rows]]
+            score += GIVEN_LETTERS * _dice(bloom(name.given[:2]), theirs)
+        if len(rows) > limit:
+            keep = np.argpartition(-score, limit - 1)[:limit]
+            rows, score = rows[keep], score[keep]
+        order = np.lexsort((rows, -score))
+        return [int(r) for r in rows[order]]
+
+    def _fact_weights(self, traveler: Identity, rows: I32) -> Array:
+        """Birth date, cédula and sex of each member against the traveler's (exact agreements
+        are already counted by their keys; here the near misses and the contradictions)."""
+        cols = self._cols
+        weights = np.zeros(len(rows))
+        if traveler.birth_date is not None:
+            mine = _yyyymmdd(traveler.birth_date)
+            b = traveler.birth_date
+            swapped = b.year * 10_000 + b.day * 100 + b.month
+            theirs = cols["born"][rows]
+            other = (theirs > 0) & (theirs != mine) & (theirs != swapped)
+            if other.any():
+                near = _digits_differing(theirs, mine, 8) == 1
+                weights += np.where(
+                    other, np.where(near, LLR["birth_near"], LLR["birth_differs"]), 0.0
+                )
+        if traveler.national_id and traveler.national_id[0] != "#":
+            digits = traveler.national_id.partition("-")[2]
+            if digits.isdigit():
+                mine = int(digits)
+                theirs = cols["cedula"][rows]
+                other = (theirs > 0) & (theirs != mine)
+                if other.any():
+                    near = (_digits_differing(theirs, mine, 9) == 1) & (
+                        np.floor(np.log10(np.maximum(theirs, 1))) == math.floor(math.log10(mine))
+                    )
+                    weights += np.where(
+                        other, np.where(near, LLR["cedula_near"], LLR["cedula_differs"]), 0.0
+                    )
+        if traveler.sex:
+            theirs = cols["sex"][rows]
+            weights += ((theirs > 0) & (theirs != _SEXES.index(traveler.sex))) * LLR["sex_differs"]
+        return weights
+
+    # -- saving and loading ---------------------------------------------------------------
 
     def save(self, path: Path) -> None:
         """Write `path` (.npz) and its manifest `path.with_suffix('.json')` with the digest."""
-        hashes, ids = self._hashes, self._ids
         if self._overlay:
-            extra_h = np.fromiter(
-                (h for h, rows in self._overlay.items() for _ in rows), dtype=np.uint64
+            sizes = np.diff(self._starts)
+            main = (np.repeat(self._bucket_keys, sizes) << np.uint64(ROW_BITS)) | self._ids.astype(
+                np.uint64
             )
-            extra_i = np.fromiter(
-                (r for rows in self._overlay.values() for r in rows), dtype=np.int32
+            extra = np.fromiter(
+                ((k << ROW_BITS) | r for k, rows in self._overlay.items() for r in rows),
+                dtype=np.uint64,
             )
-            hashes, ids = np.concatenate([hashes, extra_h]), np.concatenate([ids, extra_i])
-        order = np.argsort(hashes, kind="stable")
-        table = [
-            [m.key, m.serial_number, m.given_names, m.surnames, m.birth_date, m.national_id, m.sex]
-            for m in self.members
-        ]
-        freq = {
-            "surnames": self.freq.surnames,
-            "given": self.freq.given,
-            "initials": self.freq.initials,
-            "people": self.freq.people,
+            self._set_keys(np.concatenate([main, extra]))
+            self._overlay = {}
+        arrays: dict[str, Array] = {
+            "bucket_keys": self._bucket_keys,
+            "starts": self._starts,
+            "ids": self._ids,
+            "odd": np.array(sorted(self._odd), dtype=np.int64),
+            "given_bloom": self._given_bloom,
+            "surname_bloom": self._surname_bloom,
+            "frequencies": np.frombuffer(
+                orjson.dumps(
+                    {
+                        "surnames": self.freq.surnames,
+                        "given": self.freq.given,
+                        "initials": self.freq.initials,
+                        "people": self.freq.people,
+                    }
+                ),
+                dtype=np.uint8,
+            ),
         }
+        for name, array in self._cols.items():
+            arrays[name] = array[: self._n]
+        tables: dict[str, _Strings | None] = {
+            "serials": self._serials,
+            "keys": self._keys,
+            "national_ids": self._national_ids,
+            "given": self._given.strings,
+            "surnames": self._surnames.strings,
+            "births": self._births.strings,
+            "sexes": self._sexes.strings,
+        }
+        for name, table in tables.items():
+            if table is not None:
+                arrays[f"{name}_blob"], arrays[f"{name}_offsets"] = table.arrays()
         buffer = io.BytesIO()
-        np.savez(
-            buffer,
-            hashes=hashes[order],
-            ids=ids[order],
-            members=np.frombuffer(orjson.dumps(table), dtype=np.uint8),
-            frequencies=np.frombuffer(orjson.dumps(freq), dtype=np.uint8),
-        )
-        data = buffer.getvalue()
+        np.savez(buffer, allow_pickle=False, **cast(dict[str, Any], arrays))
+        data = buffer.getbuffer()
         path.write_bytes(data)
         manifest = {
             "format": FORMAT,
             "version": VERSION,
-            "members": len(self.members),
+            "members": self._n,
             "sha256": hashlib.sha256(data).hexdigest(),
         }
         path.with_suffix(".json").write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
@@ -190,20 +815,66 @@ class CandidateIndex:
             data = path.read_bytes()
         except (OSError, orjson.JSONDecodeError) as err:
             raise IndexFileError(path, f"cannot read it ({err})") from None
-        if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        if (
+            not isinstance(manifest, dict)
+            or manifest.get("format") != FORMAT
+            or manifest.get("version") != VERSION
+        ):
             raise IndexFileError(path, "not a Muster match index of this version")
         if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
             raise IndexFileError(path, "SHA-256 digest does not match its manifest")
+        index = cls()
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
-            index = cls()
-            index._hashes = arrays["hashes"].astype(np.uint64)
+            del data
+            index._bucket_keys = arrays["bucket_keys"].astype(np.uint64)
+            index._starts = arrays["starts"].astype(np.int64)
             index._ids = arrays["ids"].astype(np.int32)
-            table = orjson.loads(arrays["members"].tobytes())
+            index._given_bloom = arrays["given_bloom"].astype(np.uint64)
+            index._surname_bloom = arrays["surname_bloom"].astype(np.uint64)
+            for name, dtype in cls._NUMERIC:
+                index._cols[name] = arrays[name].astype(dtype)
+            index._n = len(index._cols["born"])
+
+            def strings(name: str) -> _Strings:
+                return _Strings.from_arrays(arrays[f"{name}_blob"], arrays[f"{name}_offsets"])
+
+            index._serials = strings("serials")
+            index._keys = strings("keys") if "keys_blob" in arrays.files else None
+            index._national_ids = strings("national_ids")
+            index._given = _Parts(strings("given"))
+            index._surnames = _Parts(strings("surnames"))
+            index._births = _Parts(strings("births"))
+            index._sexes = _Parts(strings("sexes"))
+            odd = arrays["odd"].tolist()
             freq = orjson.loads(arrays["frequencies"].tobytes())
-        index.members = [Member(*row) for row in table]
-        index.rows = {m.key: i for i, m in enumerate(index.members)}
         index.freq = NameFrequencies(
             Counter(freq["surnames"]), Counter(freq["given"]), Counter(freq["initials"]),
             int(freq["people"]),
         )  # fmt: skip
+        for row in odd:
+            index._odd_identity(int(row))
         return index
+
+
+class _MemberView(Sequence[Member]):
+    """The index's members as a read-only sequence."""
+
+    def __init__(self, index: CandidateIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    @overload
+    def __getitem__(self, i: int) -> Member: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Member]: ...
+    def __getitem__(self, i: int | slice) -> Member | Sequence[Member]:
+        if isinstance(i, slice):
+            return [self._index.member(r) for r in range(len(self))[i]]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._index.member(i % len(self))
+
+    def __iter__(self) -> Iterator[Member]:
+        return (self._index.member(r) for r in range(len(self)))

@@ -2,58 +2,79 @@
 
 Chosen so that every variation the normaliser handles still shares at least one key with the
 member: the cédula number; the birth date (a traveler also looks up the day/month swap); the
-pair of surnames by sound, in either order; and the first given name by sound with each
-surname (so one surname may be missing, misspelt, swapped or joined to the other).
+pair of surnames by sound, in either order; and the first and second given name by sound with
+each surname (so one surname may be missing, misspelt, swapped or joined to the other).
+
+A key is `(kind, first, second)`: `("c", digits, "")`, `("d", "YYYYMMDD", "")`, `("p", surname,
+surname)` (the pair, sorted) or `("g", given name, surname)`, each word by sound. The key of a
+name depends on the given names and the surnames separately (`given_tokens`,
+`surname_tokens`), which lets the index file a whole roll by its distinct given names and
+distinct surnames instead of member by member.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from muster.matching.normalize import PersonName
 from muster.matching.scoring import Identity
 from muster.matching.words import sound_key
 
+Key = tuple[str, str, str]
 
-def _surname_variants(name: PersonName) -> set[str]:
-    found: set[str] = set()
+
+def given_tokens(name: PersonName) -> tuple[str, ...]:
+    """The first two given names by sound, each once."""
+    return tuple(dict.fromkeys(sound_key(g) for g in name.given[:2]))
+
+
+def surname_tokens(name: PersonName) -> tuple[tuple[str, ...], tuple[str, str] | None, str]:
+    """Every surname by sound (core, and joined with its particle); the sorted pair of the two
+    surnames by sound; the two surnames as one word by sound ("" without two surnames)."""
+    found: dict[str, None] = {}
     for s in name.all_surnames:
-        found.add(sound_key(s.core))
+        found[sound_key(s.core)] = None
         if s.particle:
-            found.add(sound_key(s.joined))
-    return found
+            found[sound_key(s.joined)] = None
+    if len(name.surnames) < 2:
+        return tuple(sorted(found)), None, ""
+    first, second = name.surnames[0].core, name.surnames[1].core
+    a, b = sorted((sound_key(first), sound_key(second)))
+    return tuple(sorted(found)), (a, b), sound_key(first + second)
 
 
-def member_keys(identity: Identity) -> set[str]:
+def date_token(born: date) -> str:
+    return f"{born.year:04d}{born.month:02d}{born.day:02d}"
+
+
+def member_keys(identity: Identity) -> set[Key]:
     """The keys a member is filed under."""
-    name = identity.name
     keys = _common_keys(identity)
-    if len(name.surnames) >= 2:
-        joined = sound_key(name.surnames[0].core + name.surnames[1].core)
-        keys.update(f"g{sound_key(g)}|{joined}" for g in name.given[:2])
+    _, _, joined = surname_tokens(identity.name)
+    if joined:
+        keys.update(("g", g, joined) for g in given_tokens(identity.name))
     return keys
 
 
-def traveler_keys(identity: Identity) -> set[str]:
+def traveler_keys(identity: Identity) -> set[Key]:
     """The keys a traveler is looked up by (a superset: a swapped birth date too)."""
     keys = _common_keys(identity)
     born = identity.birth_date
     if born is not None and born.day <= 12 and born.day != born.month:
-        keys.add(f"d{born.year:04d}-{born.day:02d}-{born.month:02d}")
+        keys.add(("d", f"{born.year:04d}{born.day:02d}{born.month:02d}", ""))
     return keys
 
 
-def _common_keys(identity: Identity) -> set[str]:
-    keys: set[str] = set()
+def _common_keys(identity: Identity) -> set[Key]:
+    keys: set[Key] = set()
     if identity.national_id:
-        keys.add("c" + identity.national_id.partition("-")[2])
+        digits = identity.national_id.partition("-")[2]
+        if digits.isdigit():
+            keys.add(("c", digits, ""))
     if identity.birth_date is not None:
-        keys.add("d" + identity.birth_date.isoformat())
-    name = identity.name
-    primary = [s for s in name.surnames[:2]]
-    if len(primary) == 2:
-        a, b = sorted((sound_key(primary[0].core), sound_key(primary[1].core)))
-        keys.add(f"p{a}|{b}")
-    variants = _surname_variants(name)
-    for g in name.given[:2]:
-        gk = sound_key(g)
-        keys.update(f"g{gk}|{v}" for v in variants)
+        keys.add(("d", date_token(identity.birth_date), ""))
+    variants, pair, _ = surname_tokens(identity.name)
+    if pair is not None:
+        keys.add(("p", *pair))
+    keys.update(("g", g, v) for g in given_tokens(identity.name) for v in variants)
     return keys

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from muster.matching.index import CandidateIndex
+from muster.matching.index import CandidateIndex, RollColumns
 from muster.matching.records import Member, Traveler
 from muster.matching.scoring import Comparison, Identity, compare
 from muster.matching.verdict import MatchResult, Thresholds, decide
 
-CANDIDATES = 40  # members fully compared per traveler
+CANDIDATES = 12  # members fully compared per traveler (the likeliest by the index's pre-score)
 
 
 class Matcher:
@@ -26,6 +26,11 @@ class Matcher:
     ) -> Matcher:
         """A matcher over these members (name frequencies learnt from them)."""
         return cls(CandidateIndex.build(members), thresholds)
+
+    @classmethod
+    def from_columns(cls, columns: RollColumns, thresholds: Thresholds | None = None) -> Matcher:
+        """A matcher over a roll gathered as columns (`muster match --roll`)."""
+        return cls(CandidateIndex.from_columns(columns), thresholds)
 
     @classmethod
     def load(cls, path: Path, thresholds: Thresholds | None = None) -> Matcher:
@@ -50,8 +55,8 @@ class Matcher:
     def match_identity(self, identity: Identity, notes: tuple[str, ...] = ()) -> MatchResult:
         """The verdict on an identity already parsed."""
         compared: list[tuple[str, str, Comparison]] = []
-        for row in self.index.candidates(identity, CANDIDATES):
-            member = self.index.members[row]
-            comparison = compare(identity, self.index.identity(row), self.index.freq)
-            compared.append((member.serial_number, member.key, comparison))
+        index = self.index
+        for row in index.candidates(identity, CANDIDATES):
+            comparison = compare(identity, index.identity(row), index.freq)
+            compared.append((index.serial(row), index.key(row), comparison))
         return decide(compared, self.thresholds, notes)

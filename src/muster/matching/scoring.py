@@ -98,6 +98,9 @@ class Evidence:
         return f"{self.field} {self.how} ({self.weight:+.1f})"
 
 
+_NO_AGREEMENT = WordAgreement("none", 0.0)
+
+
 def name_weight(agreement: WordAgreement, share: float) -> float:
     """log(m/u): the rendering's likelihood for the same person over the word's share; an
     agreement never counts against."""
@@ -107,17 +110,23 @@ def name_weight(agreement: WordAgreement, share: float) -> float:
 def _best_surname(
     t: Surname, theirs: list[Surname], used: set[int], cut: bool
 ) -> tuple[int, WordAgreement, str]:
-    best: tuple[int, WordAgreement, str] = (-1, WordAgreement("none", 0.0), "")
+    """The member's surname that traveler surname `t` agrees with best (the first of equals),
+    as core words or joined with their particles; "particle" when the particles differ."""
+    best_j, best = -1, _NO_AGREEMENT
+    core, particle = t.core, t.particle
+    joined = t.joined if particle else core
     for j, c in enumerate(theirs):
         if j in used:
             continue
-        for mine, other, note in ((t.core, c.core, ""), (t.joined, c.joined, "")):
-            agreement = compare_words(mine, other, cut)
-            if agreement.m > best[1].m:
-                best = (j, agreement, note)
-        if t.particle != c.particle and best[0] == j:
-            best = (j, best[1], "particle")
-    return best
+        agreement = compare_words(core, c.core, cut)
+        if agreement.m > best.m:
+            best_j, best = j, agreement
+        if particle or c.particle:  # without particles the joined words are the cores
+            agreement = compare_words(joined, c.joined, cut)
+            if agreement.m > best.m:
+                best_j, best = j, agreement
+    note = "particle" if best_j >= 0 and theirs[best_j].particle != particle else ""
+    return best_j, best, note
 
 
 def surname_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evidence]:

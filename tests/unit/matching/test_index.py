@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from muster.errors import MusterError
-from muster.matching import Matcher, Member, Traveler, Verdict
+from muster.matching import Matcher, Member, NameFrequencies, Traveler, Verdict
+from muster.matching.index import ROW_BITS, CandidateIndex, IndexFileError, key_hash
+from muster.matching.keys import member_keys
 from muster.matching.records import Member as M
 
 ROLL = [
@@ -77,3 +80,115 @@ def test_pure_modules_import_only_stdlib_and_domain() -> None:
                 ), f"{module} imports {node.module}"
             if isinstance(node, ast.Import):
                 assert all(a.name.split(".")[0] in sys.stdlib_module_names for a in node.names)
+
+
+ODD_ROLL = [
+    *ROLL,
+    M("4", "AB-0000004", "MARÍA DEL CARMEN", "DE LA CRUZ DE LOS SANTOS DE PÉREZ", "1975-05-06",
+      "V-7000004", "F"),
+    M("5", "AB-0000005", "JOSÉ", "GONZÁLEZ", "", "12345", ""),
+    M("6", "AB-0000006", "ANA<MARIA", "PEREZ<GOMEZ", "19850304", "E-8000006", "F"),
+    M("7", "AB-0000007", "WUILMER", "QUINTERO-DELACRUZ", "07/05/1966", "V 20.000.007", "M"),
+    M("8", "AB-0000008", "", "", "", "", "X"),
+]  # fmt: skip
+
+
+def _filed_under(index: CandidateIndex, row: int) -> set[int]:
+    sizes = np.diff(index._starts)
+    keys = np.repeat(index._bucket_keys, sizes)
+    return {int(k) for k in keys[index._ids == row]}
+
+
+def test_members_are_filed_under_exactly_their_keys() -> None:
+    index = CandidateIndex.build(ODD_ROLL)
+    for row in range(len(ODD_ROLL)):
+        wanted = {key_hash(k) >> ROW_BITS for k in member_keys(index.identity(row))}
+        assert _filed_under(index, row) == wanted, ODD_ROLL[row]
+
+
+def test_members_read_from_columns_are_parsed_as_their_rows() -> None:
+    members = [*ODD_ROLL, *_synthetic_members(300)]
+    index = CandidateIndex.build(members)
+    assert list(index.members) == members
+    for row, m in enumerate(members):
+        assert index.identity(row) == m.identity(), m
+
+
+def _synthetic_members(size: int) -> list[Member]:
+    from muster.demo.population import generate_roll
+
+    return [
+        M(p.serial_number, p.serial_number, p.given_names, p.surnames, p.birth_date.isoformat(),
+          p.national_id, p.sex)
+        for p in generate_roll(size, 5)
+    ]  # fmt: skip
+
+
+def test_a_later_row_with_the_same_key_replaces_the_earlier() -> None:
+    older = M("1", "EB-0000001", "PEDRO", "MARCANO", "1980-01-02", "V-9000001", "M")
+    index = CandidateIndex.build([older, *ROLL])
+    assert len(index) == 2 and index.member(0) == ROLL[0]
+    assert index.freq.people == 2
+
+
+def test_frequencies_learnt_from_columns_equal_those_counted_member_by_member() -> None:
+    members = [*ODD_ROLL, *_synthetic_members(300)]
+    index = CandidateIndex.build(members)
+    counted = NameFrequencies.of(m.identity().name for m in members)
+    assert index.freq == counted
+
+
+def test_saved_index_round_trip_with_overlay_and_later_additions(tmp_path: Path) -> None:
+    matcher = Matcher.from_members(ODD_ROLL)
+    matcher.add(M("9", "MB-0000009", "YORMAN", "RIVAS TOVAR", "2000-02-02", "V-30000009", "M"))
+    matcher.update(M("6", "AB-0000066", "ANA MARÍA", "PÉREZ GÓMEZ", "1985-03-04", "E-8000006", "F"))
+    path = tmp_path / "roll.npz"
+    matcher.save(path)
+    loaded = Matcher.load(path)
+    assert list(loaded.index.members) == list(matcher.index.members)
+    assert loaded.index.freq == matcher.index.freq
+    travelers = [
+        Traveler("YORMAN", "RIVAS", "2000-02-02"),
+        Traveler("ANA", "PEREZ GOMEZ", "04/03/1985"),
+        Traveler("WILMER", "QUINTERO DE LA CRUZ", "1966-05-07"),
+        Traveler("MARIA", "DE LA CRUZ", "1975-05-06"),
+    ]
+    for t in travelers:
+        assert loaded.match(t) == matcher.match(t)
+    assert loaded.match(travelers[1]).serial_number == "AB-0000066"
+    loaded.add(M("10", "MB-0000010", "DAYANA", "SUCRE", "2001-01-01", "V-30000010", "F"))
+    loaded.save(path)
+    again = Matcher.load(path)
+    assert again.match(Traveler("DAIANA", "SUCRE", "2001-01-01")).serial_number == "MB-0000010"
+    assert len(again.index) == len(ODD_ROLL) + 2
+
+
+def test_index_of_another_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "roll.npz"
+    Matcher.from_members(ROLL).save(path)
+    manifest = path.with_suffix(".json")
+    manifest.write_text(manifest.read_text().replace('"version": 2', '"version": 1'))
+    with pytest.raises(IndexFileError, match="not a Muster match index of this version"):
+        Matcher.load(path)
+    manifest.unlink()
+    with pytest.raises(IndexFileError, match="cannot read it"):
+        Matcher.load(path)
+
+
+def test_a_member_among_many_born_the_same_day_is_ranked_first_despite_typos() -> None:
+    born = "1966-05-07"
+    others = [
+        M(f"N{i}", f"N-{i}", g, s, born, f"V-{4000000 + i}", "M")
+        for i, (g, s) in enumerate(
+            (g, s)
+            for g in ("JUAN", "JUAN CARLOS", "PEDRO", "LUIS", "JOSÉ", "CARLOS", "JESÚS", "ANDRÉS")
+            for s in ("GONZÁLEZ PÉREZ", "RODRÍGUEZ GARCÍA", "HERNÁNDEZ LÓPEZ", "DÍAZ SUÁREZ",
+                      "MORALES ROJAS", "TORRES FLORES", "RAMÍREZ CASTILLO", "ARZOLA MÁRQUEZ")
+        )
+    ]  # fmt: skip
+    member = M("T", "EB-0000077", "JUAN", "ARZAL MARTÍNEZ", born, "V-4999999", "M")
+    index = CandidateIndex.build([*others, member])
+    traveler, _ = Traveler("JUAN", "AZAL MATÍNEZ", "07/05/1966").identity()
+    assert index.serial(index.candidates(traveler, 3)[0]) == "EB-0000077"
+    swapped, _ = Traveler("JUAN", "MARTINEZARZAL", "1966-05-07").identity()
+    assert index.serial(index.candidates(swapped, 3)[0]) == "EB-0000077"
