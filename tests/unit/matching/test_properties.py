@@ -35,7 +35,11 @@ INVENTED = sorted(
     {h + t for h in nd.INVENTED_HEADS for t in (*nd.INVENTED_TAILS_F, *nd.INVENTED_TAILS_M)}
 )
 # One-word surnames; particles (`DE LA CRUZ`) are drawn apart, as the roll structures them.
-SURNAMES = sorted({s for s in (*nd.TOP_SURNAMES, *nd.TAIL_SURNAMES) if " " not in s})
+# Surnames with Ü (GÜE, GÜI: the only places Spanish writes it) are added; the tables have none.
+SURNAMES = sorted(
+    {s for s in (*nd.TOP_SURNAMES, *nd.TAIL_SURNAMES) if " " not in s}
+    | {"ARGÜELLO", "AGÜERO", "GÜERE", "SIGÜENZA"}
+)
 PARTICLES = ("", "", "", "DE LA", "DEL", "DE LOS")
 NOT_A_WORD = {"DE", "DEL", "LA", "LAS", "LOS", "Y", "MA"}
 BORN = "1984-06-17"
