@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from muster.domain.kinds import OrderKind
 from muster.matching import Matcher, MatchResult, Member, Verdict
 from muster.matching import Traveler as MatchTraveler
+from muster.matching.index import RollColumns
 from muster.services.queries import fold_at
 from muster.services.recording import load_person_files, revoked_map
 from muster.store.roll_rows import as_date
@@ -133,6 +134,32 @@ def current_members(conn: Connection, person_ids: list[int] | None = None) -> It
             yield _member(int(r[0]), r[1], r[2] or "", r[3], r[4], r[5], as_date(r[6]), r[7])
 
 
+def roll_columns(conn: Connection) -> RollColumns:
+    """Everyone ever on the roll as it stands, read as columns (the fast way to index 2M)."""
+    keys: list[str] = []
+    serials: list[str] = []
+    given: list[str] = []
+    surnames: list[str] = []
+    born: list[str] = []
+    national_ids: list[str] = []
+    sexes: list[str] = []
+    rows = conn.exec_driver_sql(
+        "SELECT person_id, serial_number, former_serials, national_id, given_names, surnames,"
+        " birth_date, sex FROM roll ORDER BY person_id"
+    )
+    for pid, serial, formers, nid, g, s, b, sex in rows:
+        if not serial:  # struck off: named by the serial number they last held
+            serial = (formers or "").rstrip(";").rpartition(";")[2]
+        keys.append(str(pid))
+        serials.append(serial)
+        given.append(g)
+        surnames.append(s)
+        born.append(b if isinstance(b, str) else b.isoformat())
+        national_ids.append(nid)
+        sexes.append(sex)
+    return RollColumns.of(keys, serials, given, surnames, born, national_ids, sexes)
+
+
 def members_as_of(conn: Connection, as_of: date) -> Iterator[Member]:
     """Everyone on the roll as of `as_of` (enlisted by an order effective by then), with the
     identity and serial number the orders in effect by then give them."""
@@ -217,7 +244,7 @@ class RollMatcher:
     def from_registry(cls, conn: Connection) -> RollMatcher:
         """An index of everyone ever on the roll (name frequencies learnt from them)."""
         seq = last_order_seq(conn)
-        return cls(Matcher.from_members(current_members(conn)), seq)
+        return cls(Matcher.from_columns(roll_columns(conn)), seq)
 
     def refresh(self, conn: Connection, latest: int | None = None) -> int:
         """File again the people touched by orders recorded since the last look; how many.
