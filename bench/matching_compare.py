@@ -9,7 +9,8 @@ nomenklatura) run as subprocesses of `.venv-bench/bin/python` (made by `bench/se
 Muster as its own `muster match` command. Every tool is a process tree of its own: wall time
 is the tree's, memory the largest sum of resident set sizes over the tree (sampled every
 50 ms from /proc; PSS, which counts pages shared by forked workers once, every 0.5 s). A tree
-that passes the memory limit or the time limit is killed and reported as not finished.
+whose PSS passes the memory limit, or that passes the time limit, is killed and reported as
+not finished.
 
 Data: `generate_roll` and `generate_travelers` (seed 2018 and 2019), written with the truth to
 a temporary directory under bench/out/. Results go into docs/benchmarks.md between the
@@ -95,6 +96,8 @@ class Run:
     wall_s: float = 0.0
     peak_rss: int = 0
     peak_pss: int = 0
+    cpu_s: float = 0.0
+    load: float = 0.0
     finished: bool = True
     why: str = ""
     log: Path | None = None
@@ -110,32 +113,43 @@ def watch(
         proc = subprocess.Popen(
             cmd, cwd=ROOT, stdout=err, stderr=subprocess.STDOUT, start_new_session=True, env=env
         )
-        last_pss = 0.0
-        while proc.poll() is None:
+        last_pss, pss, loads, status = 0.0, 0, [], None
+        while status is None:
+            pid, code, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:  # exited; usage covers the tree's processes that were waited for
+                status = os.waitstatus_to_exitcode(code)
+                run.cpu_s = usage.ru_utime + usage.ru_stime
+                break
             pids = _tree(proc.pid)
             rss = sum(_rss(p) for p in pids)
             run.peak_rss = max(run.peak_rss, rss)
             now = time.perf_counter()
-            if now - last_pss >= 0.5:
-                run.peak_pss = max(run.peak_pss, sum(_pss(p) for p in pids))
+            if now - last_pss >= 0.5 or rss > mem_limit:
+                pss = sum(_pss(p) for p in pids)
+                run.peak_pss = max(run.peak_pss, pss)
+                loads.append(os.getloadavg()[0])
                 last_pss = now
             elapsed = now - started
-            if rss > mem_limit or elapsed > time_limit:
+            # The limit is on PSS: what the tree really takes from the machine (forked
+            # workers' shared pages would otherwise count once per worker).
+            if pss > mem_limit or elapsed > time_limit:
                 run.finished = False
                 run.why = (
                     f"its processes passed {mem_limit / GIB:.0f} GiB after {elapsed:.0f} s"
-                    if rss > mem_limit
+                    if pss > mem_limit
                     else f"still running at the {time_limit / 60:.0f}-minute limit"
                 )
                 os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+                os.waitpid(proc.pid, 0)
                 break
             time.sleep(0.05)
+        proc.returncode = status
         run.wall_s = time.perf_counter() - started
-    if run.finished and proc.returncode != 0:
+        run.load = sum(loads) / len(loads) if loads else os.getloadavg()[0]
+    if run.finished and status != 0:
         run.finished = False
         tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["?"]
-        run.why = f"exit {proc.returncode}: {tail[0][:160]}"
+        run.why = f"exit {status}: {tail[0][:160]}"
     return run
 
 
@@ -318,7 +332,8 @@ def run_synthetic(args: argparse.Namespace, roll_size: int, count: int) -> tuple
 def summary_line(o: Outcome) -> str:
     r = o.run
     head = (
-        f"{r.wall_s:.0f} s, peak RSS {r.peak_rss / 2**20:,.0f} MB, PSS {r.peak_pss / 2**20:,.0f} MB"
+        f"{r.wall_s:.0f} s (CPU {r.cpu_s:.0f} s, load {r.load:.1f}), "
+        f"peak RSS {r.peak_rss / 2**20:,.0f} MB, PSS {r.peak_pss / 2**20:,.0f} MB"
     )
     if not r.finished:
         return f"did not finish ({r.why}); {head}"
@@ -415,8 +430,8 @@ Measured per tool: wall time of the whole process tree, from start to exit (read
 files, building or training, matching, writing the results); peak memory as the largest sum
 of resident set sizes over the tree, sampled every 50 ms from /proc (pages that forked
 workers share are counted in each of them, so Muster's two workers are overstated; the PSS
-row counts shared pages once, sampled every 0.5 s). A tree that passes the memory limit or
-the time limit is killed and reported as not finished.
+row counts shared pages once, sampled every 0.5 s). A tree whose PSS passes the memory
+limit, or that passes the time limit, is killed and reported as not finished.
 
 Every peer gets the same plain preprocessing a team would write: upper case, accents dropped,
 `<`, hyphens and punctuation as spaces, particles (DE, DEL, LA, LOS, LAS, Y) dropped, first
@@ -479,6 +494,16 @@ def synthetic_block(info: dict, outcomes: list[Outcome], command: str) -> str:
     lines.append(
         "| wall time (s) | "
         + " | ".join(f"{o.run.wall_s:,.0f}" if o.run.finished else "—" for o in outcomes)
+        + " |"
+    )
+    lines.append(
+        "| CPU time, user + system, whole tree (s) | "
+        + " | ".join(f"{o.run.cpu_s:,.0f}" if o.run.finished else "—" for o in outcomes)
+        + " |"
+    )
+    lines.append(
+        "| machine load during the run (1-min load average, mean; 2 cores) | "
+        + " | ".join(f"{o.run.load:.1f}" for o in outcomes)
         + " |"
     )
     lines.append(
@@ -585,6 +610,11 @@ def febrl_block(outcomes: list[Outcome], command: str) -> str:
     lines.append(
         "| wall time (s) | "
         + " | ".join(f"{by[t].run.wall_s:.1f}" if t in by else "—" for t in ("splink", "muster"))
+        + " |"
+    )
+    lines.append(
+        "| CPU time, whole tree (s) | "
+        + " | ".join(f"{by[t].run.cpu_s:.1f}" if t in by else "—" for t in ("splink", "muster"))
         + " |"
     )
     lines.append(
