@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -20,3 +21,4 @@ class Settings(BaseSettings):
     key_passphrase: SecretStr | None = None
     origin: str | None = None  # the ledger's name in its checkpoints; chosen at init
     screening_date: date | None = None  # screen as on this date (a registry set in the past)
+    index_path: Path | None = None  # the server's saved match index (`muster serve --index`)

@@ -80,3 +80,22 @@ def test_two_server_processes_screen_and_seal_on_stop(tmp_path: Path) -> None:
     report = cli.json("verify")  # every crossing in the ledger, as recorded
     assert report["ok"] is True
     assert report["pending_crossings"] == 0  # both processes sealed what they wrote
+
+
+def test_a_saved_index_lets_the_server_start_from_it(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    cli.json("demo", "--size", "1500", "--seed", "9", "--no-serve")
+    index = tmp_path / "index" / "roll.npz"
+    messages = []
+    for _ in range(2):
+        port = free_port()
+        server = cli.popen("serve", "--port", str(port), "--index", str(index))
+        try:
+            wait_ready(f"http://127.0.0.1:{port}/api/v1")
+        finally:
+            server.send_signal(signal.SIGINT)
+            _out, err = server.communicate(timeout=60)
+        messages.append(err)
+    assert "built from the roll and saved" in messages[0]
+    assert f"loaded {index}" in messages[1]
+    assert index.exists() and index.with_suffix(".registry.json").exists()

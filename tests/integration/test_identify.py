@@ -4,11 +4,13 @@ following the orders recorded after it was built (no rebuild)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 
 from muster.domain.kinds import OrderKind as K
 from muster.services.identify import RollMatcher, Traveler, current_members, members_as_of
+from muster.store.dialects import make_engine
 from muster.store.tables import roll
 from tests.factories import Signer, enlist, issue, new_authority, new_registry, roll_rows
 
@@ -182,3 +184,45 @@ def test_a_running_service_decides_on_orders_recorded_after_it_started(engine: E
     assert decide() == "clear"  # in force, but she is active
     issue(engine, command, K.ABSENCE, "AUS-1", "2019-01-10", ["GNB-9000001"])
     assert decide() == "deny"  # absent without leave since January
+
+
+def test_saved_index_is_loaded_brought_up_to_date_or_rebuilt(
+    engine: Engine, tmp_path: Path
+) -> None:
+    clerk, command = _registry(engine)
+    path = tmp_path / "index" / "roll.npz"
+    with engine.connect() as conn:
+        first, how = RollMatcher.open(conn, path)
+    assert how.startswith("built from the roll and saved")
+    assert first.saved_seq == first.seq and path.exists()
+
+    # orders recorded while the server was down are followed after loading
+    enlist(
+        engine,
+        clerk,
+        [_row("GNB-9000003", "V-30000003", "WUILMER", "QUINTERO DE LA CRUZ", "1994-03-09", "M")],
+        "ENL-2",
+    )
+    issue(engine, command, K.ABSENCE, "AUS-1", "2018-06-01", ["GNB-9000001"])
+    with engine.connect() as conn:
+        second, how = RollMatcher.open(conn, path)
+        found = second.identify(conn, Traveler("WILMER", "QUINTERO DELACRUZ", date(1994, 3, 9)))
+    assert how.startswith("loaded") and "re-filed 1 " in how  # the absence changes no identity
+    assert (found.verdict, found.person_id) == ("match", _person(engine, "V-30000003"))
+    assert second.saved_seq == first.seq < second.seq
+
+    # an altered file fails its digest: built again, never trusted
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with engine.connect() as conn:
+        _third, how = RollMatcher.open(conn, path)
+    assert how.startswith("built from the roll and saved")
+
+    # another registry's index is not used
+    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
+    _registry(other)
+    with other.connect() as conn:
+        _fourth, how = RollMatcher.open(conn, path)
+    assert how.startswith("built from the roll and saved")
+    other.dispose()

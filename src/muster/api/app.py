@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -33,8 +34,23 @@ SEAL_EVERY_S = 2.0
 
 def load_matcher(app: FastAPI) -> RollMatcher:
     """Index everyone ever on the roll; the service is ready to screen once done."""
+    started = time.perf_counter()
     with reading(app.state.engine) as conn:
-        return RollMatcher.from_registry(conn)
+        matcher, how = RollMatcher.open(conn, app.state.settings.index_path)
+    logger.info(
+        "ready to screen: index of the roll %s in %.1f s", how, time.perf_counter() - started
+    )
+    return matcher
+
+
+def save_matcher(app: FastAPI) -> None:
+    """Save the index when the server stops, if orders changed it since it was saved."""
+    path = app.state.settings.index_path
+    matcher: RollMatcher | None = getattr(app.state, "matcher", None)
+    if path is None or matcher is None or matcher.saved_seq == matcher.seq:
+        return
+    with reading(app.state.engine) as conn:
+        matcher.save(conn, path)
 
 
 def matcher_loaded(app: FastAPI, task: asyncio.Task[RollMatcher]) -> None:
@@ -79,6 +95,7 @@ def create_app(settings: Settings) -> FastAPI:
         if not loading.done():
             loading.cancel()
         await asyncio.to_thread(writer.stop)  # what was screened is written and sealed
+        await asyncio.to_thread(save_matcher, app)
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -114,4 +131,15 @@ def create_app(settings: Settings) -> FastAPI:
 
 def app_from_environment() -> FastAPI:
     """The app for the `MUSTER_*` environment (each process of `muster serve --workers N`)."""
+    log_to_stderr()
     return create_app(Settings())
+
+
+def log_to_stderr() -> None:
+    """The server's own messages (readiness, sealing failures) on stderr, once."""
+    muster = logging.getLogger("muster")
+    if not muster.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("muster: %(message)s"))
+        muster.addHandler(handler)
+        muster.setLevel(logging.INFO)

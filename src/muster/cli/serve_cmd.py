@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import typer
 from pydantic import SecretStr
@@ -14,6 +15,12 @@ from muster.config import Settings
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    index: Path | None = typer.Option(
+        None,
+        "--index",
+        help="Keep the match index in this file: loaded at start (then brought up to date "
+        "with the orders recorded since), built and saved when missing or not this registry's.",
+    ),
     workers: int = typer.Option(
         1,
         "--workers",
@@ -22,14 +29,19 @@ def serve(
     ),
 ) -> None:
     """Serve the HTTP API (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
-    run_server(common.settings(), host, port, workers)
+    settings = common.settings()
+    if index is not None:
+        settings = settings.model_copy(update={"index_path": index.resolve()})
+    run_server(settings, host, port, workers)
 
 
 def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
     """Serve the API for these settings until interrupted."""
     import uvicorn
 
-    from muster.api.app import create_app
+    from muster.api.app import create_app, log_to_stderr
+
+    log_to_stderr()
 
     common.say(
         f"serving {s.database_url} on http://{host}:{port}/api/v1 "

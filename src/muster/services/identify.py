@@ -9,24 +9,32 @@ a strike-off moves their serial number to their history), without a rebuild.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import logging
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+import orjson
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import OrderKind
+from muster.errors import MusterError
 from muster.matching import Matcher, MatchResult, Member, Verdict
 from muster.matching import Traveler as MatchTraveler
-from muster.matching.index import RollColumns
+from muster.matching.index import IndexFileError, RollColumns
 from muster.services.queries import fold_at
 from muster.services.recording import load_person_files, revoked_map
 from muster.store.roll_rows import as_date
-from muster.store.tables import order_subjects, orders, roll
+from muster.store.tables import order_subjects, orders, registry, roll
 
 CHUNK = 5_000
+logger = logging.getLogger("muster.identify")
 
 
 @dataclass(frozen=True)
@@ -232,13 +240,86 @@ def touched_since(conn: Connection, seq: int) -> list[int]:
     return sorted(people)
 
 
+class StaleIndexError(MusterError):
+    """Raised when a saved index does not belong to this registry or its ledger."""
+
+
+@contextmanager
+def file_lock(path: Path, how: int) -> Iterator[None]:
+    """An advisory lock on a saved index, between the processes of one server."""
+    with path.with_suffix(".lock").open("a") as handle:
+        fcntl.flock(handle, how)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def registry_file(path: Path) -> Path:
+    """The note beside a saved index naming its registry and last order."""
+    return path.with_suffix(".registry.json")
+
+
+def registry_fingerprint(conn: Connection) -> str:
+    """The registry's identity: the SHA-256 of its public key."""
+    key = conn.execute(select(registry.c.public_key)).scalar_one()
+    return hashlib.sha256(bytes(key)).hexdigest()
+
+
 class RollMatcher:
     """The registry's roll in the matcher's index, following the orders recorded since."""
 
     def __init__(self, matcher: Matcher, seq: int) -> None:
         self.matcher = matcher
         self.seq = seq  # the last order the index reflects
+        self.saved_seq: int | None = None  # the last order of the index file, if any
         self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, conn: Connection, path: Path | None) -> tuple[RollMatcher, str]:
+        """The index saved in `path` brought up to date with the orders recorded since, or,
+        when there is none fit for this registry, one built from the roll and saved there.
+        Returns the matcher and what was done, in words."""
+        if path is not None and path.exists():
+            try:
+                matcher, how = cls.load(conn, path), "loaded"
+            except (IndexFileError, StaleIndexError) as err:
+                logger.warning("%s; building the index again", err)
+            else:
+                touched = matcher.refresh(conn)
+                return matcher, f"{how} {path} (then re-filed {touched} touched by later orders)"
+        matcher = cls.from_registry(conn)
+        if path is None:
+            return matcher, "built from the roll"
+        matcher.save(conn, path)
+        return matcher, f"built from the roll and saved to {path}"
+
+    @classmethod
+    def load(cls, conn: Connection, path: Path) -> RollMatcher:
+        """An index saved by `save` for this registry (digest checked)."""
+        try:
+            about = orjson.loads(registry_file(path).read_bytes())
+        except (OSError, orjson.JSONDecodeError) as err:
+            raise StaleIndexError(f"match index {path}: no registry note ({err})") from None
+        if about.get("registry") != registry_fingerprint(conn):
+            raise StaleIndexError(f"match index {path} belongs to another registry")
+        seq = int(about.get("last_order", -1))
+        if not 0 <= seq <= last_order_seq(conn):
+            raise StaleIndexError(f"match index {path} is ahead of this registry's ledger")
+        with file_lock(path, fcntl.LOCK_SH):  # not while another process writes it
+            matcher = cls(Matcher.load(path), seq)
+        matcher.saved_seq = seq
+        return matcher
+
+    def save(self, conn: Connection, path: Path) -> None:
+        """Save the index (with a note of the registry and the last order it reflects), while
+        nothing else uses it: at start, before screening, or when the server stops."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock, file_lock(path, fcntl.LOCK_EX):  # one writer, no reader meanwhile
+            self.matcher.save(path)
+            note = {"registry": registry_fingerprint(conn), "last_order": self.seq}
+            registry_file(path).write_bytes(orjson.dumps(note))
+            self.saved_seq = self.seq
 
     @classmethod
     def from_registry(cls, conn: Connection) -> RollMatcher:
