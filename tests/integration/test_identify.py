@@ -226,3 +226,21 @@ def test_saved_index_is_loaded_brought_up_to_date_or_rebuilt(
         _fourth, how = RollMatcher.open(conn, path)
     assert how.startswith("built from the roll and saved")
     other.dispose()
+
+
+def test_order_watch_reads_the_ledger_again_when_told_or_when_old(engine: Engine) -> None:
+    from muster.services.identify import OrderWatch, last_order_seq
+
+    _clerk, command = _registry(engine)
+    lazy, eager = OrderWatch(max_age_s=3600), OrderWatch(max_age_s=0)
+    with engine.connect() as conn:
+        before = lazy.last_order(conn)
+        assert eager.last_order(conn) == before == last_order_seq(conn)
+    issue(engine, command, K.ABSENCE, "AUS-1", "2018-06-01", ["GNB-9000001"])
+    with engine.connect() as conn:
+        after = last_order_seq(conn)
+        assert after > before
+        assert lazy.last_order(conn) == before  # recorded elsewhere: seen within max_age_s
+        assert eager.last_order(conn) == after
+        lazy.recorded()  # recorded by this process: seen at once
+        assert lazy.last_order(conn) == after

@@ -20,7 +20,7 @@ from muster.config import Settings
 from muster.services.context import Actor
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.crossings import seal_crossings
-from muster.services.identify import RollMatcher
+from muster.services.identify import OrderWatch, RollMatcher
 from muster.services.policy_inputs import DirectiveCache, PersonCache
 from muster.services.registry import writing
 from muster.store.dialects import make_engine, reading
@@ -116,6 +116,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.account_cache = AccountCache()
     app.state.directive_cache = DirectiveCache()
     app.state.person_cache = PersonCache()
+    app.state.order_watch = OrderWatch()
     errors.install(app)
     for router in (
         system.router,

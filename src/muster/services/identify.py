@@ -13,6 +13,7 @@ import fcntl
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -215,6 +216,33 @@ LAST_ORDER = select(func.coalesce(func.max(orders.c.seq), 0))  # built once: ask
 def last_order_seq(conn: Connection) -> int:
     """The ledger position of the last order recorded (0 before any)."""
     return int(conn.execute(LAST_ORDER).scalar_one())
+
+
+class OrderWatch:
+    """The ledger's last order as a screening server sees it: read again when `max_age_s` has
+    passed since the last read, and at once after this process records an order itself.
+
+    Most screenings then need no database read at all (people, directives and the index are
+    kept until the next order). Orders recorded by another process (the CLI, another server
+    process) are taken into account within `max_age_s`.
+    """
+
+    def __init__(self, max_age_s: float = 0.1) -> None:
+        self.max_age_s = max_age_s
+        self._seq: int | None = None
+        self._read_at = 0.0
+
+    def last_order(self, conn: Connection) -> int:
+        now = time.monotonic()
+        seq = self._seq
+        if seq is None or now - self._read_at > self.max_age_s:
+            seq = self._seq = last_order_seq(conn)
+            self._read_at = now
+        return seq
+
+    def recorded(self) -> None:
+        """An order was recorded here: read the ledger again before the next screening."""
+        self._seq = None
 
 
 def touched_since(conn: Connection, seq: int) -> list[int]:

@@ -16,7 +16,7 @@ from muster.domain.errors import InvalidInputError
 from muster.errors import MusterError
 from muster.services.accounts import Account
 from muster.services.crossings import CrossingRecord, insert_crossings, new_crossing_id
-from muster.services.identify import Identification, Traveler, last_order_seq
+from muster.services.identify import Identification, OrderWatch, Traveler, last_order_seq
 from muster.services.policy_inputs import (
     AuthorizationRecord,
     DirectiveCache,
@@ -121,6 +121,7 @@ def decide_crossing(
     now: datetime | None = None,
     directive_cache: DirectiveCache | None = None,
     person_cache: PersonCache | None = None,
+    order_watch: OrderWatch | None = None,
 ) -> Screened:
     """Everything up to the crossing: document, identity, policy (reads only)."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
@@ -135,7 +136,7 @@ def decide_crossing(
         if conn.execute(select(posts.c.code).where(posts.c.code == post)).first() is None:
             raise InvalidInputError(f"unknown post {post}")
         known.add(post)
-    last_order = last_order_seq(conn)
+    last_order = last_order_seq(conn) if order_watch is None else order_watch.last_order(conn)
     found = matcher.identify(conn, traveler, last_order)
     person: PersonFacts | None = None
     authorized: list[AuthorizationRecord] = []

@@ -42,7 +42,11 @@ def make_engine(url: str) -> Engine:
 
 def reading(engine: Engine) -> Connection:
     """A connection for reading only: on SQLite it never takes the write lock."""
-    return engine.execution_options(muster_read_only=True).connect()
+    reader: Engine | None = getattr(engine, "_muster_reader", None)
+    if reader is None:  # made once per engine: a screening server asks for one per request
+        reader = engine.execution_options(muster_read_only=True)
+        engine._muster_reader = reader  # type: ignore[attr-defined]
+    return reader.connect()
 
 
 def is_postgres(conn: Connection) -> bool:

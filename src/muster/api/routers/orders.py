@@ -7,7 +7,7 @@ import binascii
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
@@ -95,6 +95,7 @@ def sign(
     account: AuthorityUser,
     engine: Annotated[Engine, Depends(engine_of)],
     settings: Annotated[Settings, Depends(settings_of)],
+    http_request: Request,
 ) -> dict[str, Any]:
     """Record a drafted order with its signature; every rule is checked again now."""
     try:
@@ -106,6 +107,7 @@ def sign(
         if load_draft(conn, body.draft_id).content.authority != account.authority:
             raise AuthError(403, f"{account.name} signs only for {account.authority}")
         result = submit_signature(conn, reg, actor_of(account), body.draft_id, signature, body.key)
+    http_request.app.state.order_watch.recorded()  # the next screening sees it
     return {
         "number": result.number,
         "kind": result.kind,
