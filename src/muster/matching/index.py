@@ -52,7 +52,7 @@ from muster.matching.words import sound_key
 FORMAT = "muster-match-index"
 VERSION = 2
 MAX_BUCKET = 50_000  # a key shared by more members than this says nothing useful
-ENUMERATE = 6_000  # members read from a traveler's smallest keys; larger keys are only probed
+ENUMERATE = 3_000  # members read from a traveler's smallest keys; larger keys are only probed
 SURNAME_LETTERS, GIVEN_LETTERS = 6.0, 3.0  # pre-score weight of the letter-pair overlap
 ROW_BITS = 24  # a key is filed as (hash >> ROW_BITS, row): up to 16,777,216 members
 MAX_ROWS = 1 << ROW_BITS
@@ -95,27 +95,30 @@ def _mix(kind: int, first: U64, second: U64) -> U64:
         return _splitmix(x ^ second)
 
 
+_M64 = (1 << 64) - 1
+
+
+def _splitmix_int(x: int) -> int:
+    x = (x + 0x9E3779B97F4A7C15) & _M64
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _M64
+    return x ^ (x >> 31)
+
+
+@lru_cache(maxsize=1 << 18)
+def key_hash(key: Key) -> int:
+    """The 64-bit hash of one blocking key (`_mix`, in Python integers)."""
+    kind, first, second = key
+    if kind in ("c", "d"):
+        a, b = int(first), 0
+    else:
+        a, b = _token(first), _token(second)
+    return _splitmix_int(_splitmix_int(a ^ (_KINDS[kind] * 0x100000001B3)) ^ b)
+
+
 def key_hashes(keys: Iterable[Key]) -> U64:
     """The 64-bit hashes of blocking keys, in the order given."""
-    by_kind: dict[str, tuple[list[int], list[int]]] = {}
-    for kind, first, second in keys:
-        a, b = by_kind.setdefault(kind, ([], []))
-        if kind in ("c", "d"):
-            a.append(int(first))
-            b.append(0)
-        else:
-            a.append(_token(first))
-            b.append(_token(second))
-    parts = [
-        _mix(_KINDS[kind], np.array(a, dtype=np.uint64), np.array(b, dtype=np.uint64))
-        for kind, (a, b) in by_kind.items()
-    ]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
-
-
-def key_hash(key: Key) -> int:
-    """The 64-bit hash of one blocking key."""
-    return int(key_hashes([key])[0])
+    return np.array([key_hash(k) for k in keys], dtype=np.uint64)
 
 
 class _Strings:
@@ -302,11 +305,19 @@ def _word_bloom(word: str) -> int:
 _POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int8)
 
 
+def _popcount(x: U64) -> Array:
+    count = getattr(np, "bitwise_count", None)  # numpy 2
+    if count is not None:
+        found: Array = count(x)
+        return found
+    counted: Array = _POPCOUNT[x.view(np.uint8)].reshape(-1, 8).sum(axis=1)
+    return counted
+
+
 def _dice(mine: int, theirs: U64) -> Array:
     """2|a∧b| / (|a| + |b|) of bit sets: how much two names' letter pairs overlap."""
-    both = theirs & np.uint64(mine)
-    shared = _POPCOUNT[both.view(np.uint8)].reshape(-1, 8).sum(axis=1)
-    sizes = _POPCOUNT[theirs.view(np.uint8)].reshape(-1, 8).sum(axis=1) + int(mine).bit_count()
+    shared = _popcount(theirs & np.uint64(mine))
+    sizes = _popcount(theirs) + int(mine).bit_count()
     dice: Array = 2.0 * shared / np.maximum(sizes, 1)
     return dice
 
@@ -315,14 +326,25 @@ def _yyyymmdd(born: date | None) -> int:
     return 0 if born is None else born.year * 10_000 + born.month * 100 + born.day
 
 
-def _digits_differing(a: Array, b: int, places: int) -> Array:
-    """How many of the last `places` decimal digits of each of `a` differ from those of `b`."""
-    count = np.zeros(len(a), dtype=np.int8)
-    x, y = a.astype(np.int64), b
-    for _ in range(places):
-        count += (x % 10) != (y % 10)
-        x, y = x // 10, y // 10
-    return count
+def _bcd(numbers: Array) -> U64:
+    """Numbers of up to 16 decimal digits with one digit per 4 bits."""
+    out = np.zeros(len(numbers), dtype=np.uint64)
+    rest = numbers.astype(np.int64)
+    for place in range(16):
+        if not rest.any():
+            break
+        out |= (rest % 10).astype(np.uint64) << np.uint64(4 * place)
+        rest = rest // 10
+    return out
+
+
+def _digits_differing(theirs: U64, mine: int) -> Array:
+    """How many decimal digits differ between numbers held as `_bcd` and another number."""
+    x = theirs ^ _bcd(np.array([mine], dtype=np.int64))[0]
+    nibbles = (x | (x >> np.uint64(1)) | (x >> np.uint64(2)) | (x >> np.uint64(3))) & np.uint64(
+        0x1111111111111111
+    )
+    return _popcount(nibbles)
 
 
 def _given_bloom(text: str) -> int:
@@ -344,6 +366,9 @@ class CandidateIndex:
         ("letter", np.int8), ("sex", np.int8),
     )  # fmt: skip
 
+    # birth date and cédula number one decimal digit per 4 bits, to count differing digits
+    _DERIVED = (("born_bcd", np.uint64), ("cedula_bcd", np.uint64))
+
     def __init__(self) -> None:
         self.freq = NameFrequencies()
         self._n = 0
@@ -354,7 +379,9 @@ class CandidateIndex:
         self._surnames = _Parts(_Strings.of([]))
         self._births = _Parts(_Strings.of([]))
         self._sexes = _Parts(_Strings.of([]))
-        self._cols: dict[str, Array] = {n: np.zeros(0, dtype=t) for n, t in self._NUMERIC}
+        self._cols: dict[str, Array] = {
+            n: np.zeros(0, dtype=t) for n, t in (*self._NUMERIC, *self._DERIVED)
+        }
         self._bucket_keys: U64 = np.zeros(0, dtype=np.uint64)
         self._starts: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
         self._ids: I32 = np.zeros(0, dtype=np.int32)
@@ -406,8 +433,13 @@ class CandidateIndex:
         cols["letter"] = np.fromiter((c[0] for c in cedulas), dtype=np.int8, count=n)
         cols["cedula"] = np.fromiter((c[1] for c in cedulas), dtype=np.int64, count=n)
         del cedulas
+        index._derive()
         index._set_keys(index._file_all(given, surnames))
         return index
+
+    def _derive(self) -> None:
+        cols = self._cols
+        cols["born_bcd"], cols["cedula_bcd"] = _bcd(cols["born"]), _bcd(cols["cedula"])
 
     def _file_all(self, given: list[str], surnames: list[str]) -> Array:
         """Every member's keys as packed `(hash >> ROW_BITS) << ROW_BITS | row`, and the name
@@ -542,40 +574,58 @@ class CandidateIndex:
 
     def identity(self, row: int) -> Identity:
         """The member in `row` as an identity (each distinct name part parsed once)."""
-        cols = self._cols
-        name = self._odd.get(row)
-        if name is None:
-            gid, sid = int(cols["given_id"][row]), int(cols["surname_id"][row])
-            given = self._given_parsed.get(gid)
-            if given is None:
-                text = self._given.strings[gid]
-                if "<" in text or "<" in self._surnames.strings[sid]:
-                    return self._odd_identity(row)
-                given = self._given_parsed[gid] = parse_name(text, "").given
-            found = self._surnames_parsed.get(sid)
-            if found is None:
-                text = self._surnames.strings[sid]
-                if "<" in text:
-                    return self._odd_identity(row)
-                if len(self._surnames_parsed) > 1_000_000:
-                    self._surnames_parsed.clear()
-                parsed = parse_name("", text)
-                found = self._surnames_parsed[sid] = (parsed.surnames, parsed.married)
-            name = PersonName(given, *found)
-        born = int(cols["born"][row])
-        letter = int(cols["letter"][row])
-        sex = int(cols["sex"][row])
-        return Identity(
-            name,
-            date(born // 10_000, born // 100 % 100, born % 100) if born else None,
-            f"{_LETTERS[letter]}-{int(cols['cedula'][row])}" if letter else None,
-            _SEXES[sex] or None,
-        )
+        return self.identities([row])[0]
 
-    def _odd_identity(self, row: int) -> Identity:
+    def identities(self, rows: Sequence[int]) -> list[Identity]:
+        """The members in `rows` as identities (their columns read in one step)."""
+        cols = self._cols
+        at = np.asarray(rows, dtype=np.int64)
+        columns = zip(
+            rows,
+            cols["given_id"][at].tolist(),
+            cols["surname_id"][at].tolist(),
+            cols["born"][at].tolist(),
+            cols["letter"][at].tolist(),
+            cols["cedula"][at].tolist(),
+            cols["sex"][at].tolist(),
+            strict=True,
+        )
+        return [
+            Identity(
+                self._name(row, gid, sid),
+                date(born // 10_000, born // 100 % 100, born % 100) if born else None,
+                f"{_LETTERS[letter]}-{cedula}" if letter else None,
+                _SEXES[sex] or None,
+            )
+            for row, gid, sid, born, letter, cedula, sex in columns
+        ]
+
+    def _name(self, row: int, gid: int, sid: int) -> PersonName:
+        name = self._odd.get(row)
+        if name is not None:
+            return name
+        given = self._given_parsed.get(gid)
+        if given is None:
+            text = self._given.strings[gid]
+            if "<" in text or "<" in self._surnames.strings[sid]:
+                return self._odd_name(row)
+            given = self._given_parsed[gid] = parse_name(text, "").given
+        found = self._surnames_parsed.get(sid)
+        if found is None:
+            text = self._surnames.strings[sid]
+            if "<" in text:
+                return self._odd_name(row)
+            if len(self._surnames_parsed) > 1_000_000:
+                self._surnames_parsed.clear()
+            parsed = parse_name("", text)
+            found = self._surnames_parsed[sid] = (parsed.surnames, parsed.married)
+        return PersonName(given, *found)
+
+    def _odd_name(self, row: int) -> PersonName:
+        """A member whose name is written in a zone's form, parsed whole and remembered."""
         member = self.member(row)
-        self._odd[row] = parse_name(member.given_names, member.surnames)
-        return self.identity(row)
+        name = self._odd[row] = parse_name(member.given_names, member.surnames)
+        return name
 
     # -- following the roll ----------------------------------------------------------------
 
@@ -635,6 +685,8 @@ class CandidateIndex:
         cols["born"][row] = _yyyymmdd(parse_birth_date(m.birth_date).value)
         cols["sex"][row] = _SEXES.index(parse_sex(m.sex).value or "")
         cols["letter"][row], cols["cedula"][row] = _parse_cedula(m.national_id)
+        cols["born_bcd"][row] = _bcd(cols["born"][row : row + 1])[0]
+        cols["cedula_bcd"][row] = _bcd(cols["cedula"][row : row + 1])[0]
         self._odd.pop(row, None)
 
     # -- looking up ---------------------------------------------------------------------
@@ -650,55 +702,54 @@ class CandidateIndex:
         keys = sorted(traveler_keys(traveler))
         if not keys or self._n == 0:
             return []
-        wanted = key_hashes(keys) >> np.uint64(ROW_BITS)
+        wanted = np.array([key_hash(k) >> ROW_BITS for k in keys], dtype=np.uint64)
         if len(self._bucket_keys):
             pos = np.searchsorted(self._bucket_keys, wanted)
             pos[pos >= len(self._bucket_keys)] = 0
             hit = self._bucket_keys[pos] == wanted
-            lo = np.where(hit, self._starts[pos], 0)
-            hi = np.where(hit, self._starts[pos + 1], 0)
+            lo = np.where(hit, self._starts[pos], 0).tolist()
+            hi = np.where(hit, self._starts[pos + 1], 0).tolist()
         else:
-            lo = hi = np.zeros(len(keys), dtype=np.int64)
+            lo = hi = [0] * len(keys)
         people = self._n + 1
-        buckets: list[tuple[int, int, int, list[int]]] = []
-        for k in range(len(keys)):
-            extra = self._overlay.get(int(wanted[k]), []) if self._overlay else []
-            size = int(hi[k] - lo[k]) + len(extra)
+        buckets: list[tuple[int, I32, list[int]]] = []
+        for k, trimmed in enumerate(wanted.tolist()):
+            extra = self._overlay.get(trimmed, []) if self._overlay else []
+            size = hi[k] - lo[k] + len(extra)
             if 0 < size <= MAX_BUCKET:
-                buckets.append((size, int(lo[k]), int(hi[k]), extra))
+                buckets.append((size, self._ids[lo[k] : hi[k]], extra))
         if not buckets:
             return []
         buckets.sort(key=lambda b: b[0])
         read: list[I32] = []
-        read_weights: list[float] = []
-        probe: list[tuple[int, int, int, list[int]]] = []
         total = 0
-        for bucket in buckets:
-            size, start, end, extra = bucket
-            if not read or total + size <= ENUMERATE:
-                found = self._ids[start:end]
-                if extra:
-                    found = np.unique(np.concatenate([found, np.array(extra, dtype=np.int32)]))
-                read.append(found)
-                read_weights.append(math.log(people / size))
-                total += size
-            else:
-                probe.append(bucket)
+        for size, members, extra in buckets:
+            if read and total + size > ENUMERATE:
+                break
+            read.append(members)
+            if extra:
+                read.append(np.array(extra, dtype=np.int32))
+            total += size
         if len(read) == 1:
             rows = read[0]
-            score = np.full(len(rows), read_weights[0])
         else:
-            rows, inverse = np.unique(np.concatenate(read), return_inverse=True)
-            weights = np.repeat(np.array(read_weights), [len(r) for r in read])
-            score = np.bincount(inverse, weights=weights, minlength=len(rows))
-        for size, start, end, extra in probe:
-            members = self._ids[start:end]
-            at = np.searchsorted(members, rows)
-            at[at >= len(members)] = 0
-            shares = members[at] == rows if len(members) else rows != rows
+            rows = np.sort(np.concatenate(read))
+            rows = rows[np.concatenate([[True], rows[1:] != rows[:-1]])]
+        score = np.zeros(len(rows))
+        for size, members, extra in buckets:  # each key counts for the members under it
+            weight = math.log(people / size)
+            if len(members) == len(rows) and not extra and members is rows:
+                score += weight
+                continue
+            if len(members):
+                at = np.searchsorted(members, rows)
+                at[at >= len(members)] = 0
+                shares = members[at] == rows
+            else:
+                shares = np.zeros(len(rows), dtype=bool)
             if extra:
                 shares |= np.isin(rows, np.array(extra, dtype=np.int32))
-            score += shares * math.log(people / size)
+            score += shares * weight
         score = score + self._fact_weights(traveler, rows)
         name = traveler.name
         if name.surnames or name.married:
@@ -725,7 +776,7 @@ class CandidateIndex:
             theirs = cols["born"][rows]
             other = (theirs > 0) & (theirs != mine) & (theirs != swapped)
             if other.any():
-                near = _digits_differing(theirs, mine, 8) == 1
+                near = _digits_differing(cols["born_bcd"][rows], mine) == 1
                 weights += np.where(
                     other, np.where(near, LLR["birth_near"], LLR["birth_differs"]), 0.0
                 )
@@ -736,8 +787,9 @@ class CandidateIndex:
                 theirs = cols["cedula"][rows]
                 other = (theirs > 0) & (theirs != mine)
                 if other.any():
-                    near = (_digits_differing(theirs, mine, 9) == 1) & (
-                        np.floor(np.log10(np.maximum(theirs, 1))) == math.floor(math.log10(mine))
+                    width = 10 ** (len(str(mine)) - 1)  # a near miss keeps the number of digits
+                    near = (_digits_differing(cols["cedula_bcd"][rows], mine) == 1) & (
+                        (theirs >= width) & (theirs < 10 * width)
                     )
                     weights += np.where(
                         other, np.where(near, LLR["cedula_near"], LLR["cedula_differs"]), 0.0
@@ -781,8 +833,8 @@ class CandidateIndex:
                 dtype=np.uint8,
             ),
         }
-        for name, array in self._cols.items():
-            arrays[name] = array[: self._n]
+        for name, _ in self._NUMERIC:
+            arrays[name] = self._cols[name][: self._n]
         tables: dict[str, _Strings | None] = {
             "serials": self._serials,
             "keys": self._keys,
@@ -834,6 +886,7 @@ class CandidateIndex:
             for name, dtype in cls._NUMERIC:
                 index._cols[name] = arrays[name].astype(dtype)
             index._n = len(index._cols["born"])
+            index._derive()
 
             def strings(name: str) -> _Strings:
                 return _Strings.from_arrays(arrays[f"{name}_blob"], arrays[f"{name}_offsets"])
@@ -852,7 +905,7 @@ class CandidateIndex:
             int(freq["people"]),
         )  # fmt: skip
         for row in odd:
-            index._odd_identity(int(row))
+            index._odd_name(int(row))
         return index
 
 

@@ -56,7 +56,8 @@ class Matcher:
         """The verdict on an identity already parsed."""
         compared: list[tuple[str, str, Comparison]] = []
         index = self.index
-        for row in index.candidates(identity, CANDIDATES):
-            comparison = compare(identity, index.identity(row), index.freq)
+        rows = index.candidates(identity, CANDIDATES)
+        for row, member in zip(rows, index.identities(rows), strict=True):
+            comparison = compare(identity, member, index.freq)
             compared.append((index.serial(row), index.key(row), comparison))
         return decide(compared, self.thresholds, notes)

@@ -60,6 +60,9 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
     """Damerau-Levenshtein distance (adjacent swaps count one), capped at `limit`."""
     if abs(len(a) - len(b)) >= limit:
         return limit
+    # each letter of one word that the other lacks needs an edit of its own
+    if sum(c not in b for c in a) >= limit or sum(c not in a for c in b) >= limit:
+        return limit
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, start=1):

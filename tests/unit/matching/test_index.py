@@ -6,12 +6,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from muster.errors import MusterError
 from muster.matching import Matcher, Member, NameFrequencies, Traveler, Verdict
 from muster.matching.index import ROW_BITS, CandidateIndex, IndexFileError, key_hash
 from muster.matching.keys import member_keys
 from muster.matching.records import Member as M
+from muster.matching.words import edit_distance
 
 ROLL = [
     M("1", "EB-0000001", "PEDRO JOSÉ", "MARCANO SUCRE", "1980-01-02", "V-9000001", "M"),
@@ -192,3 +195,22 @@ def test_a_member_among_many_born_the_same_day_is_ranked_first_despite_typos() -
     assert index.serial(index.candidates(traveler, 3)[0]) == "EB-0000077"
     swapped, _ = Traveler("JUAN", "MARTINEZARZAL", "1966-05-07").identity()
     assert index.serial(index.candidates(swapped, 3)[0]) == "EB-0000077"
+
+
+def _osa(a: str, b: str) -> int:
+    """Optimal string alignment distance, the plain way."""
+    d = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(
+                d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("ABEILNORSZ", max_size=9), st.text("ABEILNORSZ", max_size=9), st.integers(1, 4))
+def test_edit_distance_shortcuts_give_the_capped_distance(a: str, b: str, limit: int) -> None:
+    assert edit_distance(a, b, limit) == min(_osa(a, b), limit)
