@@ -285,7 +285,9 @@ class Outcome:
     extra: dict = field(default_factory=dict)
 
 
-def tool_command(tool: str, work: Path, out: Path, workers: int, seed: int) -> list[str]:
+def tool_command(
+    tool: str, work: Path, out: Path, workers: int, seed: int, duckdb_memory: str
+) -> list[str]:
     roll, travelers = str(work / "ROLL.csv"), str(work / "TRAVELERS.csv")
     if tool == "muster":
         return [
@@ -293,7 +295,7 @@ def tool_command(tool: str, work: Path, out: Path, workers: int, seed: int) -> l
             "--out", str(out), "--workers", str(workers),
         ]  # fmt: skip
     peer = [str(PEERS_PY), "-m", "bench.matching_peers", tool, roll, travelers, str(out)]
-    return peer + (["--seed", str(seed)] if tool == "splink" else [])
+    return [*peer, "--seed", str(seed), "--duckdb-memory", duckdb_memory]
 
 
 def run_synthetic(args: argparse.Namespace, roll_size: int, count: int) -> tuple[dict, list]:
@@ -307,7 +309,7 @@ def run_synthetic(args: argparse.Namespace, roll_size: int, count: int) -> tuple
     outcomes = []
     for tool in args.tools:
         out = work / f"{tool}.csv"
-        cmd = tool_command(tool, work, out, args.workers, args.seed)
+        cmd = tool_command(tool, work, out, args.workers, args.seed, args.duckdb_memory)
         print(f"{tool}: {' '.join(cmd[:4])} …", flush=True)
         env = args.muster_env if tool == "muster" else None
         limit = int(args.mem_limit_gib * GIB)
@@ -416,7 +418,8 @@ Tools, each as a process tree of its own, one after the other on the same files:
   `estimate_probability_two_random_records_match` (cédula; name + birth date; recall 0.8);
   u by `estimate_u_using_random_sampling(max_pairs=1e7)`; m by EM blocked on birth date, then
   on first given name + first surname; `predict(threshold_match_probability=0.01)`, best pair
-  per traveler. DuckDB `memory_limit` 6 GB (it spills to disk past that).
+  per traveler. DuckDB `memory_limit` 6 GB unless said otherwise (it spills to disk past
+  that).
 - **rapidfuzz** {rapidfuzz} baseline: blocking on cédula, birth date, first given name + first
   surname, both surnames (either order); `fuzz.token_set_ratio` on the full names; `match` if
   name ≥ 90 and birth date or cédula exact; `possible` if name ≥ 85 and no different birth
@@ -424,7 +427,8 @@ Tools, each as a process tree of its own, one after the other on the same files:
 - **nomenklatura** {nomenklatura} `logic-v1` (followthemoney {ftm} `Person`: name, firstName,
   lastName, birthDate, idNumber; the traveler's document number as passportNumber):
   candidates from nomenklatura's own blocking index (`nomenklatura.blocker.Index`, DuckDB,
-  default options: up to 75 candidates), each scored with `LogicV1.compare`; best kept.
+  default options but DuckDB's memory limit: up to 75 candidates), each scored with
+  `LogicV1.compare`; best kept.
 
 Measured per tool: wall time of the whole process tree, from start to exit (reading the
 files, building or training, matching, writing the results); peak memory as the largest sum
@@ -678,6 +682,9 @@ def main() -> None:
     parser.add_argument("--mem-limit-gib", type=float, default=8.0)
     parser.add_argument("--time-limit", type=float, default=1200.0, help="seconds per tool")
     parser.add_argument("--no-doc", action="store_true", help="print only")
+    parser.add_argument(
+        "--duckdb-memory", default="6GB", help="DuckDB memory_limit for Splink and nomenklatura"
+    )
     parser.add_argument("--render-only", action="store_true", help="rewrite the doc's header")
     parser.add_argument(
         "--muster-ref", default="HEAD", help="the commit of Muster to measure, or 'worktree'"
