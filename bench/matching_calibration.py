@@ -1,6 +1,7 @@
 """Calibration of the matcher's score: does a score of 0.9 mean right nine times in ten?
 
     python -m bench.matching_calibration [--roll 100000] [--travelers 20000] [--seeds 2018,2019]
+    python -m bench.matching_calibration --fit [--seeds 7001,7002]   # learn the map, print it
 
 For every traveler the best candidate's score is the matcher's probability that the traveler
 is that member. Travelers are grouped by that score; in each group the observed share of
@@ -20,34 +21,42 @@ from pathlib import Path
 
 from bench.machine import describe, replace_section
 from muster.demo.population import generate_roll
-from muster.matching import Matcher, Member, Verdict
+from muster.matching import Matcher, Member, Thresholds, Verdict
 from muster.matching.synthetic import generate_travelers
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 BINS = (0.0, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99, 1.0001)
 
 
-def measure(roll_size: int, traveler_count: int, seed: int) -> list[tuple[float, bool, str]]:
-    """(best score, whether the best candidate is the traveler, verdict) per traveler."""
+def measure(
+    roll_size: int, traveler_count: int, seed: int, calibrated: bool = True
+) -> list[tuple[float, bool, str, bool]]:
+    """(best score, whether the best candidate is the traveler, verdict, whether the best
+    candidate may be matched: `Comparison.unconfirmed` empty) per traveler; with `calibrated`
+    False, the model's probability before the calibration map."""
     roll = generate_roll(roll_size, seed)
     travelers = generate_travelers(roll, traveler_count, seed + 1)
     matcher = Matcher.from_members(
-        Member(
-            p.serial_number, p.serial_number, p.given_names, p.surnames,
-            p.birth_date.isoformat(), p.national_id, p.sex,
-        )
-        for p in roll
+        (
+            Member(
+                p.serial_number, p.serial_number, p.given_names, p.surnames,
+                p.birth_date.isoformat(), p.national_id, p.sex,
+            )
+            for p in roll
+        ),
+        Thresholds(calibrated=calibrated),
     )  # fmt: skip
     out = []
     for lt in travelers:
         result = matcher.match(lt.traveler)
         best = result.best
         right = best is not None and lt.truth is not None and best.serial_number == lt.truth
-        out.append((result.score, right, result.verdict.value))
+        confirmed = best is not None and not best.unconfirmed
+        out.append((result.score, right, result.verdict.value, confirmed))
     return out
 
 
-def table(samples: list[tuple[float, bool, str]]) -> list[str]:
+def table(samples: list[tuple[float, bool, str, bool]]) -> list[str]:
     lines = [
         "| score of the best candidate | travelers | mean score | observed share right | "
         "verdicts (match / possible / no_match) |",
@@ -77,12 +86,66 @@ def table(samples: list[tuple[float, bool, str]]) -> list[str]:
     return lines
 
 
+def isotonic(samples: list[tuple[float, bool]], block: int = 150) -> list[tuple[float, float]]:
+    """The isotonic regression of rightness on the model probability (pool adjacent
+    violators), adjacent blocks merged until each holds at least `block` travelers, as knots:
+    each block's lowest and highest model probability with the block's observed share right
+    (constant within a block, a straight line between blocks)."""
+    pooled: dict[float, list[float]] = {}  # travelers of one model probability pooled first
+    for p, right in samples:
+        pooled.setdefault(p, [0.0, 0.0])
+        pooled[p][0] += right
+        pooled[p][1] += 1
+    blocks: list[list[float]] = []  # [lowest p, highest p, number right, count]
+    for p, (right, count) in sorted(pooled.items()):
+        blocks.append([p, p, right, count])
+        while len(blocks) > 1 and (
+            blocks[-2][2] / blocks[-2][3] >= blocks[-1][2] / blocks[-1][3] or blocks[-2][3] < block
+        ):
+            last = blocks.pop()
+            blocks[-1] = [blocks[-1][0], last[1], blocks[-1][2] + last[2], blocks[-1][3] + last[3]]
+    if len(blocks) > 1 and blocks[-1][3] < block:
+        last = blocks.pop()
+        blocks[-1] = [blocks[-1][0], last[1], blocks[-1][2] + last[2], blocks[-1][3] + last[3]]
+    knots: list[tuple[float, float]] = []
+    for lo, hi, right, count in blocks:
+        share = round(right / count, 4)
+        for p in sorted({round(lo, 7), round(hi, 7)}):
+            if not knots or p > knots[-1][0]:
+                knots.append((p, max(share, knots[-1][1] if knots else 0.0)))
+    return knots
+
+
+def fit(args: argparse.Namespace) -> None:
+    seeds = [int(s) for s in args.seeds.split(",")]
+    samples = [
+        sample
+        for seed in seeds
+        for sample in measure(args.roll, args.travelers, seed, calibrated=False)
+    ]
+    print(f"# fitted on {len(samples):,} synthetic travelers: roll {args.roll:,}, seeds {seeds}")
+    print("CALIBRATION: dict[bool, Table] = {")
+    for confirmed in (True, False):
+        group = [(score, right) for score, right, _, ok in samples if ok is confirmed]
+        print(f"    {confirmed}: (  # {len(group):,} travelers")
+        for p, share in isotonic(group):
+            print(f"        ({p}, {share}),")
+        print("    ),")
+    print("}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--roll", type=int, default=100_000)
     parser.add_argument("--travelers", type=int, default=20_000)
     parser.add_argument("--seeds", default="2018,2019")
+    parser.add_argument("--fit", action="store_true", help="learn the calibration map")
     args = parser.parse_args()
+    if args.fit:
+        if args.seeds == "2018,2019":
+            args.seeds = "7001,7002"  # never the seeds the map is checked on
+        fit(args)
+        return
     seeds = [int(s) for s in args.seeds.split(",")]
     started = time.perf_counter()
     samples = [s for seed in seeds for s in measure(args.roll, args.travelers, seed)]

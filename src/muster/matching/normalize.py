@@ -164,6 +164,13 @@ def parse_mrz_name(field: str) -> PersonName:
     return PersonName(name.given, name.surnames, name.married, True, True)
 
 
+class MonthFirstDate(date):
+    """A birth date read with day and month swapped because it was written month first
+    (`05/14/1987`): scored as a day/month swap, not as the date written."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Parsed(Generic[T]):
     """A value read from a field: the value (None when missing or odd) and a note if odd."""
@@ -225,11 +232,12 @@ def parse_birth_date(text: str, pivot_year: int = 2019) -> Parsed[date]:
             year = int(parts["y"])
         month, day = int(parts["m"]), int(parts["d"])
         note = ""
+        kind = date
         if month > 12 >= day:
-            month, day = day, month
+            month, day, kind = day, month, MonthFirstDate
             note = f"birth date {raw!r} read with day and month swapped"
         try:
-            return Parsed(date(year, month, day), note)
+            return Parsed(kind(year, month, day), note)
         except ValueError:
             break
     return Parsed(None, f"birth date {raw!r} unreadable, ignored")

@@ -15,26 +15,41 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from muster.matching.normalize import PersonName, Surname, spelling_key
-from muster.matching.words import M_EXACT, WordAgreement, compare_words
+from muster.matching.normalize import MonthFirstDate, PersonName, Surname, spelling_key
+from muster.matching.words import M_EXACT, WordAgreement, compare_words, edit_distance
 
-# Log-likelihood ratios of the fields that are not names (assumed error rates, documented).
+# Log-likelihood ratios of the fields that are not names (assumed error rates, documented in
+# docs/matching.md). A contradiction is evidence like any other, never proof on its own.
 LLR = {
-    "cedula_exact": math.log(0.95 / 1e-7),
-    "cedula_near": math.log(0.02 / 1e-5),
-    "cedula_differs": math.log(0.01),
+    "cedula_exact": math.log(0.95 / 3e-8),  # about 30 million cédulas issued
+    "cedula_near": math.log(0.02 / 1e-5),  # one digit differs, or two adjacent digits swapped
+    "cedula_differs": math.log(0.002),
     "birth_exact": math.log(0.9 * 15_000),
+    "birth_sibling": math.log(0.9 / 0.03),  # exact, but the first given name differs: a twin's
     "birth_swapped": math.log(0.03 * 15_000),
-    "birth_near": math.log(0.03 * 15_000 / 20),
+    "birth_near": math.log(0.03 * 15_000 / 20),  # one digit, or two adjacent digits swapped
     "birth_differs": math.log(0.001),
     "sex_differs": math.log(0.01 / 0.5),
-    "given_differs": math.log(0.02),
+    "given_differs": math.log(0.01),
+    "given_unclear": 0.0,  # two slips in a short name, or a typo that is another roll name
     "second_given_differs": math.log(0.05),
     "second_given_absent": math.log(0.5),
     "surname_absent": math.log(0.01),
+    "swap": math.log(0.02),  # given names written as surnames and surnames as given names
 }
+# Name words are not independent. A full name is shared by namesakes (a son named after his
+# father, a child after an uncle) far more often than its words' shares multiply to: a stranger
+# bears a member's full name at least as often as one person in the population the roll is
+# drawn from (assumed NAMESAKE_POPULATION times the roll), so the name words add at most
+# log(M_EXACT * NAMESAKE_POPULATION * N). And a member's surnames are borne by their family:
+# when the first given name does not agree, the surnames add at most log(N) - FAMILY, as if
+# e^FAMILY (about 20) brothers, sisters and cousins shared them.
+NAMESAKE_POPULATION = 15
+FAMILY = 3.0
 IDENTIFIERS = {"cedula_exact", "birth_exact", "birth_swapped"}
-HARD = {"cedula_differs", "given_differs", "sex_differs"}
+# Facts that say another person: weighed in the score, and a `match` then needs the cédula.
+CONTRADICTIONS = {"cedula_differs", "given_differs", "sex_differs", "birth_differs"}
+UNCONFIRMED_GIVEN = {"given_differs", "given_unclear", "sex_differs"}
 
 
 @dataclass
@@ -71,6 +86,22 @@ class NameFrequencies:
 
     def initial_share(self, letter: str) -> float:
         return (self.initials[letter[:1]] + 1) / (self.people + 2)
+
+    def prefix_share(self, prefix: str, given: bool) -> float:
+        """The share of given names (or surnames) starting with `prefix`: what a name cut short
+        (`MA` at a zone's end) says, whichever name it was cut from."""
+        table = self.given if given else self.surnames
+        key = (spelling_key(prefix), given, self.people, len(table))
+        share = _PREFIX_SHARES.get(key)
+        if share is None:
+            count = sum(n for word, n in table.items() if word.startswith(key[0]))
+            share = _PREFIX_SHARES[key] = (count + 1) / (self.people + 2)
+            if len(_PREFIX_SHARES) > 4096:
+                _PREFIX_SHARES.clear()
+        return share
+
+
+_PREFIX_SHARES: dict[tuple[str, bool, int, int], float] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,15 +160,45 @@ def _best_surname(
     return best_j, best, note
 
 
+def _surname_share(agreement: WordAgreement, word: str, shown: str, freq: NameFrequencies) -> float:
+    """The share of the surname as agreed: a cut word says only what its first letters say."""
+    if agreement.how == "cut":
+        return freq.prefix_share(shown, given=False)
+    return freq.surname_share(word)
+
+
 def surname_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evidence]:
-    """Paternal and maternal surnames, in order or swapped, with particles, joined or missing."""
+    """Paternal and maternal surnames, in order or swapped, with particles, joined or missing;
+    a married woman's `DE <husband>` on either side; one surname written in two words
+    (`SATTE RLEY`)."""
+    out = _surnames(t, c, freq)
+    if len(t.surnames) >= 2 and any(e.kind == "surname_absent" for e in out[:2]):
+        first, second = t.surnames[0], t.surnames[1]
+        joined = Surname(first.core + second.core, first.particle)
+        if not any(compare_words(joined.core, m.core).agrees for m in c.surnames):
+            return out
+        one = PersonName(t.given, (joined, *t.surnames[2:]), t.married, t.mrz, t.cut)
+        other = _surnames(one, c, freq)
+        if other[0].kind != "surname_absent" and sum(e.weight for e in other) > sum(
+            e.weight for e in out
+        ):
+            head = other[0]
+            label = f"surname {(first.particle + ' ' + first.core).strip()} {second.core}"
+            other[0] = Evidence(label, head.how + ", written in two words", head.weight)
+            return other
+    return out
+
+
+def _surnames(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evidence]:
     theirs = list(c.all_surnames)
+    married_at = len(c.surnames) if c.married is not None else -1
     if len(c.surnames) >= 2:
         theirs.append(Surname(c.surnames[0].core + c.surnames[1].core))  # written as one word
     joined_at = len(theirs) - 1 if len(c.surnames) >= 2 else -1
     used: set[int] = set()
     out: list[Evidence] = []
-    for position, s in enumerate(t.surnames[:2]):
+    shown = t.surnames[:2]
+    for position, s in enumerate(shown):
         last = t.cut and not t.given and position == len(t.surnames) - 1
         j, agreement, note = _best_surname(s, theirs, used, last)
         label = f"surname {(s.particle + ' ' + s.core).strip()}"
@@ -156,52 +217,102 @@ def surname_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> lis
         if note:
             how += ", particle differs"
         if j < 2 and j != position:
-            how += ", swapped"
-        if j == len(c.surnames) and c.married is not None:
+            how += ", swapped" if len(shown) > 1 else ", the member's second surname"
+        if j == married_at:
             how += ", as married name"
-        out.append(Evidence(label, how, name_weight(agreement, freq.surname_share(theirs[j].core))))
-    if len(t.surnames) == 1 and len(c.surnames) >= 2 and not any(j == joined_at for j in used):
-        out.append(Evidence("second surname", "not shown", 0.0))
-    if t.married is not None and t.married not in c.all_surnames:
-        out.append(Evidence(f"married name DE {t.married.core}", "not on the roll, ignored", 0.0))
+        share = _surname_share(agreement, theirs[j].core, s.core, freq)
+        out.append(Evidence(label, how, name_weight(agreement, share)))
+    if len(shown) == 1 and len(c.surnames) >= 2 and not any(j == joined_at for j in used):
+        missing = "first" if 1 in used else "second"
+        out.append(Evidence(f"{missing} surname", "not shown", 0.0))
+    married = _married_evidence(t, c, freq, married_at in used)
+    if married is not None:
+        out.append(married)
     return out
 
 
+def _married_evidence(
+    t: PersonName, c: PersonName, freq: NameFrequencies, used: bool
+) -> Evidence | None:
+    """A married woman's `DE <husband>`: agreeing on both sides, shown on one side only."""
+    if t.married is not None:
+        label = f"married name DE {t.married.core}"
+        if c.married is None:
+            return Evidence(label, "not on the roll, ignored", 0.0)
+        agreement = compare_words(t.married.core, c.married.core)
+        if not agreement.agrees:
+            return Evidence(label, f"differs from DE {c.married.core}, ignored", 0.0)
+        share = freq.surname_share(c.married.core)
+        return Evidence(label, agreement.how, name_weight(agreement, share))
+    if c.married is not None and not used:
+        return Evidence(f"married name DE {c.married.core}", "not shown", 0.0)
+    return None
+
+
+def _unclear_slips(shown: str, theirs: str, freq: NameFrequencies) -> bool:
+    """Two slips in a short name (`JSESS` for JESÚS, `ELAINA` for ELENA): first and last letters
+    kept, and not itself a given name on the roll (JOSUÉ is another name, not JESÚS mistyped)."""
+    if min(len(shown), len(theirs)) > 5 or min(len(shown), len(theirs)) < 3:
+        return False
+    if shown[0] != theirs[0] or shown[-1] != theirs[-1]:
+        return False
+    return freq.given[spelling_key(shown)] == 0 and edit_distance(shown, theirs, 3) == 2
+
+
 def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evidence]:
-    """The first given name must agree; a second may be dropped, cut or shown as an initial."""
+    """The first given name should agree; a second may be dropped, cut or shown as an initial; a
+    name written in two words (`ISABE LLA`) is read as one."""
     if not t.given or not c.given:
         return [Evidence("given names", "not shown", 0.0)] if not t.given else []
-    cut_first = t.cut and len(t.given) == 1
-    first = compare_words(t.given[0], c.given[0], cut_first)
-    out: list[Evidence] = []
-    label = f"given name {t.given[0]}"
+    shown, split = t.given, ""
+    cut_first = t.cut and len(shown) == 1
+    first = compare_words(shown[0], c.given[0], cut_first)
+    if not first.agrees and len(shown) > 1:
+        joined = compare_words(shown[0] + shown[1], c.given[0], t.cut and len(shown) == 2)
+        if joined.agrees and joined.how != "initial":
+            split = f"{shown[0]} {shown[1]}"
+            shown, first = (shown[0] + shown[1], *shown[2:]), joined
+            cut_first = t.cut and len(shown) == 1
+    label = f"given name {split or shown[0]}"
+    written = ", written in two words" if split else ""
     if not first.agrees and len(c.given) > 1:
-        second = compare_words(t.given[0], c.given[1], cut_first)
+        second = compare_words(shown[0], c.given[1], cut_first)
         if second.agrees:
             share = freq.given_share(c.given[1])
-            return [
-                Evidence(label, f"{second.how}, member's second given name", math.log(0.05 / share))
-            ]
+            how = f"{second.how}, member's second given name"
+            return [Evidence(label, how, math.log(0.05 / share))]
     if not first.agrees:
+        if _unclear_slips(shown[0], c.given[0], freq):
+            how = f"two slips from {c.given[0]}? neither agrees nor differs"
+            return [Evidence(label, how, LLR["given_unclear"], "given_unclear")]
         return [
             Evidence(label, f"differs from {c.given[0]}", LLR["given_differs"], "given_differs")
         ]
-    share = (
-        freq.initial_share(t.given[0]) if first.how == "initial" else freq.given_share(c.given[0])
-    )
-    out.append(Evidence(label, first.how, name_weight(first, share)))
-    if len(t.given) > 1:
-        label = f"given name {t.given[1]}"
+    if first.how == "typo" and freq.given[spelling_key(shown[0])] > 0:
+        # YORDAN for YORMAN: a brother's name as likely as a slip
+        how = f"typo of {c.given[0]}, but itself a given name on the roll"
+        return [Evidence(label, how, LLR["given_unclear"], "given_unclear")]
+    out: list[Evidence] = []
+    if first.how == "initial":
+        share = freq.initial_share(shown[0])
+    elif first.how == "cut":
+        share = freq.prefix_share(shown[0], given=True)
+    else:
+        share = freq.given_share(c.given[0])
+    out.append(Evidence(label, first.how + written, name_weight(first, share)))
+    if len(shown) > 1:
+        label = f"given name {shown[1]}"
         if len(c.given) < 2:
             out.append(Evidence(label, "not on the member", LLR["second_given_absent"]))
         else:
-            second = compare_words(t.given[1], c.given[1], t.cut)
+            second = compare_words(shown[1], c.given[1], t.cut)
             if second.agrees:
-                share = (
-                    freq.initial_share(t.given[1])
-                    if second.how == "initial"
-                    else freq.given_share(c.given[1])
-                )
+                if second.how == "initial":
+                    share = freq.initial_share(shown[1])
+                elif second.how == "cut":
+                    share = freq.prefix_share(shown[1], given=True)
+                else:
+                    share = freq.given_share(c.given[1])
                 out.append(Evidence(label, second.how, min(name_weight(second, share), 6.0)))
             else:
                 weight = LLR["second_given_differs"]
@@ -211,19 +322,44 @@ def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[
     return out
 
 
+def _adjacent_swap(a: str, b: str) -> bool:
+    """`b` is `a` (of the same length) with two adjacent characters swapped (3559682 / 3559862)."""
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) != 2 or diff[1] != diff[0] + 1:
+        return False
+    i, k = diff
+    return a[i] == b[k] and a[k] == b[i]
+
+
+def _near(a: str, b: str) -> str:
+    """How two digit strings of one length nearly agree: one digit, two swapped, or not."""
+    if len(a) != len(b):
+        return ""
+    differing = sum(x != y for x, y in zip(a, b, strict=True))
+    if differing == 1:
+        return "one digit differs"
+    if differing == 2 and _adjacent_swap(a, b):
+        return "two adjacent digits swapped"
+    return ""
+
+
 def birth_evidence(a: date | None, b: date | None) -> Evidence | None:
-    """Birth dates: exact, day and month swapped, one digit differs, or different."""
+    """Birth dates: exact, day and month swapped, one digit or two adjacent digits off, or
+    different. A date the traveler wrote month first (`05/14/1987`) is read swapped."""
     if a is None or b is None:
         return None
     if a == b:
+        if isinstance(a, MonthFirstDate):
+            how = "day and month swapped (written month first)"
+            return Evidence("birth date", how, LLR["birth_swapped"], "birth_swapped")
         return Evidence("birth date", "exact", LLR["birth_exact"], "birth_exact")
     if a.year == b.year and a.day == b.month and a.month == b.day:
         return Evidence(
             "birth date", "day and month swapped", LLR["birth_swapped"], "birth_swapped"
         )
-    da, db = a.strftime("%Y%m%d"), b.strftime("%Y%m%d")
-    if sum(x != y for x, y in zip(da, db, strict=True)) == 1:
-        return Evidence("birth date", "one digit differs", LLR["birth_near"], "birth_near")
+    near = _near(a.strftime("%Y%m%d"), b.strftime("%Y%m%d"))
+    if near:
+        return Evidence("birth date", near, LLR["birth_near"], "birth_near")
     return Evidence(
         "birth date", f"differs ({b.isoformat()})", LLR["birth_differs"], "birth_differs"
     )
@@ -240,8 +376,9 @@ def cedula_evidence(a: str | None, b: str | None) -> Evidence | None:
         return Evidence("cédula", how, LLR["cedula_exact"], "cedula_exact")
     if "#" in (la, lb):
         return None  # a document number that is not the cédula may be a passport number
-    if len(da) == len(db) and sum(x != y for x, y in zip(da, db, strict=True)) == 1:
-        return Evidence("cédula", "one digit differs", LLR["cedula_near"], "cedula_near")
+    near = _near(da, db)
+    if near:
+        return Evidence("cédula", near, LLR["cedula_near"], "cedula_near")
     return Evidence("cédula", f"differs ({b})", LLR["cedula_differs"], "cedula_differs")
 
 
@@ -253,43 +390,124 @@ class Comparison:
     evidence: tuple[Evidence, ...]
 
     @property
-    def identified(self) -> bool:
-        """A cédula or birth date agrees, and so does a name: neither alone identifies a person."""
-        named = any(not e.kind and e.weight > 0 for e in self.evidence)
-        return named and any(e.kind in IDENTIFIERS for e in self.evidence)
+    def named(self) -> bool:
+        """Some name word agrees."""
+        return any(not e.kind and e.weight > 0 for e in self.evidence)
 
     @property
-    def excluded(self) -> bool:
-        """Shown facts rule the member out: a wholly different birth date or first given name
-        with no cédula agreeing, or a different cédula with no birth date agreeing."""
+    def identified(self) -> bool:
+        """A cédula or birth date agrees, and so does a name: neither alone identifies a person;
+        or both the cédula and the birth date agree, whatever the name."""
         kinds = {e.kind for e in self.evidence}
-        if kinds & {"birth_differs", "given_differs"} and "cedula_exact" not in kinds:
-            return True
-        births = {"birth_exact", "birth_swapped", "birth_near"}
-        return "cedula_differs" in kinds and not kinds & births
+        if self.named:
+            return bool(kinds & IDENTIFIERS)
+        return "cedula_exact" in kinds and bool(kinds & {"birth_exact", "birth_swapped"})
 
     @property
     def contradicted(self) -> bool:
-        """A different cédula, first given name or sex: another person, however close."""
-        return any(e.kind in HARD for e in self.evidence)
+        """A shown fact says another person: a different cédula, birth date, first given name
+        or sex (weighed in the score like any other evidence)."""
+        return any(e.kind in CONTRADICTIONS for e in self.evidence)
+
+    @property
+    def unconfirmed(self) -> str:
+        """Why this member cannot be a `match` whatever the score ("" when they can): a name
+        alone never identifies a person; a first given name that does not agree (a relative
+        may share the surnames and even the birth date), a different sex or birth date need the
+        cédula; a different cédula needs the exact birth date."""
+        kinds = {e.kind for e in self.evidence}
+        if not self.identified:
+            if self.named:
+                return "name only: neither cédula nor birth date confirms it"
+            return "no name agrees, and the cédula and birth date do not both agree"
+        if "cedula_exact" in kinds:
+            return ""
+        if kinds & UNCONFIRMED_GIVEN:
+            return "the first given name does not agree and no cédula confirms it"
+        if "birth_differs" in kinds:
+            return "the birth date differs and no cédula confirms it"
+        if "cedula_differs" in kinds and "birth_exact" not in kinds:
+            return "the cédula differs and the birth date does not agree exactly"
+        return ""
+
+
+def _swapped(name: PersonName) -> PersonName:
+    """The name with its fields exchanged: given names written as surnames and the reverse."""
+    given = tuple(s.core for s in name.surnames)
+    return PersonName(given, tuple(Surname(g) for g in name.given), name.married)
+
+
+def _names(traveler: PersonName, member: PersonName, freq: NameFrequencies) -> list[Evidence]:
+    """Given names and surnames; read with the fields exchanged when that agrees far better;
+    the name words' total capped for namesakes and, without the first given name, for family."""
+    given = given_evidence(traveler, member, freq)
+    surnames = surname_evidence(traveler, member, freq)
+    if (
+        given
+        and given[0].kind == "given_differs"
+        and traveler.surnames
+        and member.given
+        and any(compare_words(traveler.given[0], m.core).agrees for m in member.surnames)
+    ):
+        swapped = _swapped(traveler)
+        other = given_evidence(swapped, member, freq)
+        if not other[0].kind:
+            other_surnames = surname_evidence(swapped, member, freq)
+            before = sum(e.weight for e in (*given, *surnames))
+            after = sum(e.weight for e in (*other, *other_surnames)) + LLR["swap"]
+            if after > before:
+                how = "written in each other's fields"
+                other.append(Evidence("given names and surnames", how, LLR["swap"], "swap"))
+                given, surnames = other, other_surnames
+    people = max(freq.people, 1)
+    evidence = [*given, *surnames]
+    if given and given[0].kind in UNCONFIRMED_GIVEN:
+        agreeing = sum(e.weight for e in surnames if not e.kind and e.weight > 0)
+        cap = max(math.log(people) - FAMILY, 0.0)
+        if agreeing > cap:
+            how = f"capped at {cap:+.1f} without the first given name: a family bears them"
+            evidence.append(Evidence("surnames", how, cap - agreeing, "family_cap"))
+        return evidence
+    named = sum(e.weight for e in evidence if not e.kind and e.weight > 0)
+    cap = math.log(M_EXACT * NAMESAKE_POPULATION * people)
+    if named > cap:
+        how = f"capped at {cap:+.1f}: namesakes share full names more than their words say"
+        evidence.append(Evidence("full name", how, cap - named, "name_cap"))
+    return evidence
 
 
 def compare(traveler: Identity, member: Identity, freq: NameFrequencies) -> Comparison:
     """The evidence that traveler and member are one person (prior included)."""
-    evidence = [
-        *given_evidence(traveler.name, member.name, freq),
-        *surname_evidence(traveler.name, member.name, freq),
-    ]
-    for extra in (
-        cedula_evidence(traveler.national_id, member.national_id),
-        birth_evidence(traveler.birth_date, member.birth_date),
-    ):
-        if extra is not None:
-            evidence.append(extra)
+    evidence = _names(traveler.name, member.name, freq)
+    cedula = cedula_evidence(traveler.national_id, member.national_id)
+    if cedula is not None:
+        evidence.append(cedula)
+    birth = birth_evidence(traveler.birth_date, member.birth_date)
+    if birth is not None:
+        if (
+            birth.kind == "birth_exact"
+            and evidence
+            and evidence[0].kind in UNCONFIRMED_GIVEN
+            and any(not e.kind and e.weight > 0 and e.field.startswith("surname") for e in evidence)
+        ):
+            # Another first given name, the same surnames and birth date: what a twin shows.
+            how = "exact, as a twin's would be (the first given name does not agree)"
+            birth = Evidence("birth date", how, LLR["birth_sibling"], "birth_exact")
+        evidence.append(birth)
     if traveler.sex and member.sex and traveler.sex != member.sex:
         evidence.append(Evidence("sex", "differs", LLR["sex_differs"], "sex_differs"))
     prior = math.log(1 / max(freq.people, 1))
     return Comparison(prior + sum(e.weight for e in evidence), tuple(evidence))
 
 
-__all__ = ["M_EXACT", "Comparison", "Evidence", "Identity", "NameFrequencies", "compare"]
+__all__ = [
+    "FAMILY",
+    "LLR",
+    "M_EXACT",
+    "NAMESAKE_POPULATION",
+    "Comparison",
+    "Evidence",
+    "Identity",
+    "NameFrequencies",
+    "compare",
+]

@@ -125,11 +125,27 @@ def _birth_form(rng: random.Random, born: date) -> str:
     if roll < 0.17 and born.day <= 12:
         born = date(born.year, born.day, born.month)
     elif roll < 0.21:  # one digit of the day wrong
-        day = born.day + rng.choice((1, -1)) if born.day % 10 not in (0, 9) else born.day - 1
-        born = date(born.year, born.month, max(1, min(day, 28)))
+        born = one_digit_wrong(rng, born)
     if rng.random() < 0.3:
         return born.strftime("%d/%m/%Y")
     return born.isoformat()
+
+
+def one_digit_wrong(rng: random.Random, born: date) -> date:
+    """The birth date with exactly one digit of its day changed, still a valid date (14 → 15,
+    24, 04; never 31 → 28, which changes two)."""
+    day = f"{born.day:02d}"
+    options = []
+    for position in (0, 1):
+        for digit in "0123456789":
+            if digit == day[position]:
+                continue
+            changed = int(day[:position] + digit + day[position + 1 :])
+            try:
+                options.append(date(born.year, born.month, changed))
+            except ValueError:
+                continue
+    return rng.choice(options)
 
 
 def _documents(rng: random.Random, nid: str) -> tuple[str, str]:

@@ -1,15 +1,19 @@
 """From the compared candidates to a verdict an officer can read.
 
-Each candidate's score is the probability that the traveler is that member, among the
-candidates found and "nobody on the roll": `exp(L_i) / (1 + Σ_j exp(L_j))` with `L` the
-log-odds of `scoring.compare`. Namesakes therefore share the probability between them.
+Each candidate's model probability is its share among the candidates found and "nobody on the
+roll": `exp(L_i) / (1 + Σ_j exp(L_j))` with `L` the log-odds of `scoring.compare`, so namesakes
+share it between them. The score reported is that probability through `CALIBRATION`, a
+monotone map learnt from labelled travelers (docs/matching.md says on which data and with what
+risk), so that a score of 0.9 is right about nine times in ten.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from muster.matching.scoring import Comparison, Evidence
 
@@ -29,6 +33,82 @@ class Thresholds:
     match: float = 0.95
     possible: float = 0.05
     shown: int = 5  # candidates kept in a result
+    calibrated: bool = True  # False: the model's probability as it is (to fit `CALIBRATION`)
+
+
+# The calibration maps: (model probability, observed share of travelers who are that member),
+# knots of an isotonic fit (constant within a block, straight on the log-odds between blocks),
+# one for the candidates who may be matched (a name confirmed by a cédula or birth date, nothing
+# unconfirmed: `Comparison.unconfirmed`) and one for the others (a name alone is more often a
+# namesake's, another given name more often a brother's, than the model can know). Fitted by
+# `python -m bench.matching_calibration --fit`: see docs/matching.md for the data and the risk.
+Table = tuple[tuple[float, float], ...]
+# Fitted on 40,000 synthetic travelers (rolls of 100,000, seeds 7001 and 7002); key: may be matched.
+CALIBRATION: dict[bool, Table] = {
+    True: (  # 20,243 travelers
+        (0.0, 0.0),
+        (0.0151, 0.0),
+        (0.0155, 0.1192),
+        (0.7392, 0.1192),
+        (0.748, 0.9533),
+        (0.9869, 0.9533),
+        (0.9872, 0.9828),
+        (0.9973, 0.9828),
+        (0.9974, 0.9974),
+        (0.9994, 0.9974),
+        (0.9995, 0.999),
+        (0.9999, 0.999),
+        (1.0, 0.9996),
+    ),
+    False: (  # 19,757 travelers
+        (0.0, 0.0),
+        (0.0001, 0.0),
+        (0.0002, 0.0029),
+        (0.0024, 0.0029),
+        (0.0025, 0.0033),
+        (0.0143, 0.0033),
+        (0.0145, 0.0333),
+        (0.0288, 0.0333),
+        (0.0289, 0.1656),
+        (0.1067, 0.1656),
+        (0.1073, 0.3158),
+        (0.2775, 0.3158),
+        (0.2779, 0.5),
+        (0.5146, 0.5),
+        (0.5166, 0.5578),
+        (0.9309, 0.5578),
+        (0.931, 0.6582),
+        (0.9314, 0.9801),
+        (0.9969, 0.9801),
+    ),
+}
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log(p / (1 - p))
+
+
+@lru_cache(maxsize=8)
+def _knots(table: Table) -> tuple[list[float], list[float], list[float]]:
+    """A table's model probabilities, their log-odds and the calibrated scores, for bisection."""
+    return [p for p, _ in table], [_logit(p) for p, _ in table], [c for _, c in table]
+
+
+def calibrate(p: float, table: Table) -> float:
+    """The calibrated score of model probability `p` (monotone; `p` itself without a table)."""
+    if not table:
+        return p
+    ps, xs, cs = _knots(table)
+    i = bisect.bisect_left(ps, p)
+    if i == 0:
+        return cs[0] * p / ps[0] if ps[0] > 0 else cs[0]
+    if i == len(ps):
+        return cs[-1]
+    if ps[i] == p or xs[i] <= xs[i - 1]:
+        return cs[i]
+    x = _logit(p)
+    return cs[i - 1] + (cs[i] - cs[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +121,7 @@ class Candidate:
     evidence: tuple[Evidence, ...]
     identified: bool
     contradicted: bool
+    unconfirmed: str = ""  # why this member cannot be a `match` whatever the score
 
     def explain(self) -> str:
         """The evidence in one line: names, then cédula and birth date."""
@@ -79,10 +160,10 @@ class MatchResult:
             parts.append(best.explain())
             if self.verdict is Verdict.MATCH:
                 pass
+            elif best.unconfirmed and self.verdict is Verdict.POSSIBLE:
+                parts.append(f"not a match: {best.unconfirmed}")
             elif best.contradicted:
                 parts.append("contradicted: shown facts say another person")
-            elif not best.identified and self.verdict is Verdict.POSSIBLE:
-                parts.append("name only: neither cédula nor birth date confirms it")
             for other in self.candidates[1:3]:
                 if other.score >= 0.05 or (other.score >= best.score / 3 and other.score > 0.01):
                     parts.append(f"runner-up {other.serial_number} ({other.score:.2f})")
@@ -95,24 +176,34 @@ def decide(
     thresholds: Thresholds,
     notes: tuple[str, ...] = (),
 ) -> MatchResult:
-    """The verdict over compared candidates `(serial_number, key, comparison)`."""
+    """The verdict over compared candidates `(serial_number, key, comparison)`.
+
+    `match`: the best candidate's (calibrated) score reaches `thresholds.match` and nothing keeps
+    them from being matched (`Comparison.unconfirmed`); `possible`: the candidates' scores sum
+    to `thresholds.possible` or more; `no_match` otherwise, so its best score is under that.
+    """
     if not compared:
         return MatchResult(Verdict.NO_MATCH, (), notes)
     top = max(c.log_odds for _, _, c in compared)
     shift = max(top, 0.0)  # exp without overflow: divide everything by exp(shift)
     weights = [math.exp(c.log_odds - shift) for _, _, c in compared]
     total = math.exp(-shift) + sum(weights)
-    ranked = sorted(
-        (
-            Candidate(serial, key, w / total, c.evidence, c.identified, c.contradicted)
-            for (serial, key, c), w in zip(compared, weights, strict=True)
-        ),
-        key=lambda cand: (-cand.score, cand.serial_number),
-    )[: thresholds.shown]
+
+    def scale(p: float, c: Comparison) -> float:
+        return calibrate(p, CALIBRATION[not c.unconfirmed]) if thresholds.calibrated else p
+
+    every = [
+        (scale(w / total, c), w / total, serial, key, c)
+        for (serial, key, c), w in zip(compared, weights, strict=True)
+    ]
+    on_roll = sum(item[0] for item in every)  # someone among the candidates
+    scored = sorted(every, key=lambda item: (-item[0], -item[1], item[2]))[: thresholds.shown]
+    ranked = [
+        Candidate(serial, key, p, c.evidence, c.identified, c.contradicted, c.unconfirmed)
+        for p, _, serial, key, c in scored
+    ]
     best = ranked[0]
-    on_roll = sum(w for (_, _, c), w in zip(compared, weights, strict=True) if not c.excluded)
-    on_roll /= total
-    if best.score >= thresholds.match and best.identified and not best.contradicted:
+    if best.score >= thresholds.match and not best.unconfirmed:
         verdict = Verdict.MATCH
     elif on_roll >= thresholds.possible:
         verdict = Verdict.POSSIBLE
@@ -120,7 +211,13 @@ def decide(
         verdict = Verdict.NO_MATCH
     rounded = tuple(
         Candidate(
-            c.serial_number, c.key, round(c.score, 4), c.evidence, c.identified, c.contradicted
+            c.serial_number,
+            c.key,
+            round(c.score, 4),
+            c.evidence,
+            c.identified,
+            c.contradicted,
+            c.unconfirmed,
         )
         for c in ranked
     )

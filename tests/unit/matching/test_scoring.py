@@ -80,6 +80,26 @@ CASES = [
     ("relative", Traveler("LUISA", "DE LA CRUZ NANEZ", "1988-01-01"), "", "no_match"),
     ("twin", Traveler("LUISA", "DE LA CRUZ NANEZ", D1), "", "no_match"),
     ("stranger", Traveler("PEDRO", "MARCANO SUCRE", "1960-01-01"), "", "no_match"),
+    # a contradiction is evidence, not proof: outweighed when everything else agrees strongly
+    ("first given name replaced, cédula and birth date agree",
+     Traveler("PEDRO", DC, D1, "V-12345678"), "EB-1", "match"),
+    ("first given name replaced, birth date only", Traveler("PEDRO", DC, D1), "", "no_match"),
+    ("full name and birth date, cédula differs", Traveler(JG, DC, D1, "V-87654321"), "EB-1",
+     "match"),
+    ("namesake, own date and cédula", Traveler(JG, DC, "1979-12-30", "V-87654321"), "",
+     "no_match"),
+    ("given names and surnames in each other's fields",
+     Traveler("GONZALEZ PEREZ", "WILMER", "1992-08-30"), "EB-4", "match"),
+    ("cédula with two digits swapped, birth date", Traveler(JG, DC, D1, "V-12345687"), "EB-1",
+     "match"),
+    ("birth date with two digits swapped, cédula", Traveler(JG, DC, "1958-03-04", "V-12345678"),
+     "EB-1", "match"),
+    ("birth date with two digits swapped, name only", Traveler(JG, DC, "1958-03-04"), "EB-1",
+     "possible"),
+    ("surname written in two words", Traveler("YUSMARY", "ARGÜE LLO ZAMBRANO", "1990-11-07"),
+     "EB-2", "match"),
+    ("given name written in two words", Traveler("YUS MARY", "ARGÜELLO ZAMBRANO", "1990-11-07"),
+     "EB-2", "match"),
 ]  # fmt: skip
 
 
@@ -90,6 +110,32 @@ def test_case(case: str, traveler: Traveler, serial: str, verdict: str) -> None:
     result = MATCHER.match(traveler)
     assert (result.serial_number, result.verdict.value) == (serial, verdict), result.reasons()
     assert 0.0 <= result.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("traveler", "phrase"),
+    [
+        (Traveler("PEDRO", DC, D1, "V-12345678"), "given name PEDRO differs from JOSE"),
+        (Traveler("GONZALEZ PEREZ", "WILMER", "1992-08-30"), "written in each other's fields"),
+        (Traveler(JG, DC, D1, "V-12345687"), "cédula two adjacent digits swapped"),
+        (Traveler(JG, DC, "1958-03-04", "V-12345678"), "birth date two adjacent digits swapped"),
+        (Traveler("YUSMARY", "ARGÜE LLO ZAMBRANO", "1990-11-07"), "written in two words"),
+        (Traveler("YUS MARY", "ARGÜELLO ZAMBRANO", "1990-11-07"), "written in two words"),
+        (Traveler(JG, DC, D1, "V-87654321"), "cédula differs"),
+    ],
+)
+def test_soft_evidence_is_named(traveler: Traveler, phrase: str) -> None:
+    assert phrase in MATCHER.match(traveler).reasons()
+
+
+def test_score_is_consistent_with_the_verdict() -> None:
+    """`match` only at 0.95 or more; `no_match` only under 0.05."""
+    for _, traveler, _, _ in CASES:
+        result = MATCHER.match(traveler)
+        if result.verdict is Verdict.MATCH:
+            assert result.score >= 0.95, result.reasons()
+        if result.verdict is Verdict.NO_MATCH:
+            assert result.score < 0.05, result.reasons()
 
 
 def test_explanation_names_how_each_field_agreed() -> None:
