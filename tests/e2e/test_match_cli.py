@@ -93,3 +93,41 @@ def test_as_of_with_a_roll_file_is_refused_clearly(
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:
     assert run("--out", str(tmp_path / "o.csv")).returncode == 2
+
+
+def test_roll_file_not_utf8_or_missing_a_column_fails_clearly(
+    files: tuple[Path, Path, dict[str, str | None]], tmp_path: Path
+) -> None:
+    _, travelers, _ = files
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(
+        "serial_number,national_id,given_names,surnames,birth_date,sex\n"
+        "EB-1,V-1,JOSÉ,PÉREZ,1980-01-01,M\n".encode("latin-1")
+    )
+    short = tmp_path / "short.csv"
+    short.write_text("serial_number,given_names,surnames\nEB-1,JOSE,PEREZ\n", encoding="utf-8")
+    for roll, message in ((latin, "not UTF-8"), (short, "missing column(s) national_id")):
+        done = run("--roll", str(roll), "--travelers", str(travelers), "--out",
+                   str(tmp_path / "o.csv"))  # fmt: skip
+        assert done.returncode == 1 and message in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_roll_file_with_a_byte_order_mark_and_a_repeated_serial(tmp_path: Path) -> None:
+    roll = tmp_path / "roll.csv"
+    roll.write_text(
+        "\ufeffserial_number,national_id,given_names,surnames,birth_date,sex\n"
+        "EB-1,V-1000001,PEDRO,MARCANO SUCRE,1980-01-02,M\n"
+        "\n"
+        "EB-1,V-1000001,PEDRO JOSÉ,MARCANO SUCRE,1980-01-02,M\n",
+        encoding="utf-8",
+    )
+    travelers = tmp_path / "t.csv"
+    travelers.write_text(HEADER + "\nT1,PEDRO JOSE,MARCANO,02/01/1980,V-1000001,,VEN\n")
+    out = tmp_path / "o.csv"
+    done = run("--roll", str(roll), "--travelers", str(travelers), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    with out.open(encoding="utf-8") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert (row["verdict"], row["serial_number"]) == ("match", "EB-1")
+    assert "given name JOSE" in row["reasons"]

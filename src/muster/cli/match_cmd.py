@@ -45,10 +45,20 @@ def read_csv(path: Path, what: str, required: tuple[str, ...]) -> list[dict[str,
 
 
 def read_roll(path: Path) -> RollColumns:
-    """A roll file as columns (a 2,000,000-row roll is read without a dict per row)."""
-    text = common.read_text_file(path, "roll file").removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    del text
+    """A roll file as columns, read as a stream (a 2,000,000-row roll is held neither whole
+    nor as a dict per row); refused if it is not UTF-8 or lacks a column."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return _roll_columns(path, csv.reader(handle))
+    except FileNotFoundError:
+        raise InvalidInputError(f"roll file {path}: no such file") from None
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"roll file {path}: not UTF-8") from None
+    except OSError as err:
+        raise InvalidInputError(f"roll file {path}: {err.strerror}") from None
+
+
+def _roll_columns(path: Path, reader: Iterator[list[str]]) -> RollColumns:
     header = next(reader, [])
     missing = [c for c in ROLL_COLUMNS if c not in header]
     if missing:
@@ -162,7 +172,7 @@ def match(
         matcher = Matcher.load(index_path)
     else:
         if roll_path is not None:
-            matcher = Matcher.from_columns(read_roll(roll_path))
+            matcher = Matcher.from_columns(read_roll(roll_path), workers=workers)
         else:
             matcher = Matcher.from_members(roll_from_registry(as_of_date))
     if save_index is not None:

@@ -25,8 +25,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, cast, overload
 
@@ -54,6 +57,7 @@ VERSION = 2
 MAX_BUCKET = 50_000  # a key shared by more members than this says nothing useful
 ENUMERATE = 3_000  # members read from a traveler's smallest keys; larger keys are only probed
 SURNAME_LETTERS, GIVEN_LETTERS = 6.0, 3.0  # pre-score weight of the letter-pair overlap
+PARALLEL_FROM = 10_000  # distinct surnames worth parsing in several processes
 ROW_BITS = 24  # a key is filed as (hash >> ROW_BITS, row): up to 16,777,216 members
 MAX_ROWS = 1 << ROW_BITS
 _KINDS = {"c": 1, "d": 2, "p": 3, "g": 4}
@@ -357,6 +361,50 @@ def _surname_bloom(text: str) -> int:
     return bloom(s.core for s in parse_name(mrz, text).all_surnames)
 
 
+@dataclass
+class _SurnameParts:
+    """Distinct surnames `start:stop` of the roll being built, parsed: their key words, letter
+    pairs, counts of each surname word, and the parsed surnames (None: a zone's form)."""
+
+    variants: list[list[int]]
+    pairs: U64
+    pair_b: U64
+    joined: U64
+    bloom: U64
+    counted: Counter[str]
+    parsed: list[tuple[tuple[Surname, ...], Surname | None] | None]
+
+
+_BUILDING: tuple[list[str], Array] | None = None  # surnames and counts, for forked workers
+
+
+def _surname_parts(start: int, stop: int) -> _SurnameParts:
+    assert _BUILDING is not None
+    texts, counts = _BUILDING[0][start:stop], _BUILDING[1][start:stop].tolist()
+    size = len(texts)
+    empty = np.zeros(size, dtype=np.uint64)
+    out = _SurnameParts([], empty, empty.copy(), empty.copy(), empty.copy(), Counter(), [])
+    for i, text in enumerate(texts):
+        if "<" in text:
+            out.bloom[i] = _surname_bloom(text)
+            out.variants.append([])
+            out.parsed.append(None)
+            continue
+        name = parse_name("", text)
+        out.bloom[i] = bloom(s.core for s in name.all_surnames)
+        out.parsed.append((name.surnames, name.married))
+        count = counts[i]
+        for s in name.all_surnames:
+            out.counted[spelling_key(s.core)] += count
+        found, pair, one_word = surname_tokens(name)
+        out.variants.append([_token(v) for v in found])
+        if pair is not None:
+            out.pairs[i], out.pair_b[i] = _token(pair[0]), _token(pair[1])
+        if one_word:
+            out.joined[i] = _token(one_word)
+    return out
+
+
 class CandidateIndex:
     """Members by blocking key, with the name frequencies learnt from them."""
 
@@ -407,8 +455,9 @@ class CandidateIndex:
         return cls.from_columns(columns)
 
     @classmethod
-    def from_columns(cls, columns: RollColumns) -> CandidateIndex:
-        """An index of a roll gathered as columns."""
+    def from_columns(cls, columns: RollColumns, workers: int = 1) -> CandidateIndex:
+        """An index of a roll gathered as columns; with `workers` > 1 the distinct surnames are
+        parsed in that many processes (forked: only from a process without other threads)."""
         index = cls()
         n = index._n = len(columns)
         if n >= MAX_ROWS:
@@ -434,14 +483,14 @@ class CandidateIndex:
         cols["cedula"] = np.fromiter((c[1] for c in cedulas), dtype=np.int64, count=n)
         del cedulas
         index._derive()
-        index._set_keys(index._file_all(given, surnames))
+        index._set_keys(index._file_all(given, surnames, workers))
         return index
 
     def _derive(self) -> None:
         cols = self._cols
         cols["born_bcd"], cols["cedula_bcd"] = _bcd(cols["born"]), _bcd(cols["cedula"])
 
-    def _file_all(self, given: list[str], surnames: list[str]) -> Array:
+    def _file_all(self, given: list[str], surnames: list[str], workers: int) -> Array:
         """Every member's keys as packed `(hash >> ROW_BITS) << ROW_BITS | row`, and the name
         frequencies; names parsed once per distinct given names and distinct surnames."""
         cols, n = self._cols, self._n
@@ -456,7 +505,6 @@ class CandidateIndex:
         freq.people = int(normal.sum())
         g_tokens = np.zeros((len(given), 2), dtype=np.uint64)
         g_bloom = self._given_bloom = np.zeros(len(given), dtype=np.uint64)
-        s_bloom = self._surname_bloom = np.zeros(len(surnames), dtype=np.uint64)
         for i, text in enumerate(given):
             if odd_given[i]:
                 g_bloom[i] = _given_bloom(text)
@@ -470,32 +518,38 @@ class CandidateIndex:
                 freq.initials[words[0][0]] += count
             for j, t in enumerate(given_tokens(PersonName(words, ()))):
                 g_tokens[i, j] = _token(t)
+        ranges = np.linspace(0, len(surnames), max(1, workers) + 1).astype(int).tolist()
+        global _BUILDING
+        _BUILDING = (surnames, s_count)
+        try:
+            if workers > 1 and len(surnames) >= PARALLEL_FROM:
+                with ProcessPoolExecutor(workers - 1, mp_context=get_context("fork")) as pool:
+                    others = [
+                        pool.submit(_surname_parts, a, b) for a, b in itertools.pairwise(ranges[1:])
+                    ]
+                    parts = [_surname_parts(ranges[0], ranges[1])]
+                    parts.extend(f.result() for f in others)
+            else:
+                parts = [_surname_parts(0, len(surnames))]
+        finally:
+            _BUILDING = None
         interned: dict[Surname, Surname] = {}
         variants: list[list[int]] = []
-        pairs = np.zeros(len(surnames), dtype=np.uint64)
-        pair_b = np.zeros(len(surnames), dtype=np.uint64)
-        joined = np.zeros(len(surnames), dtype=np.uint64)
-        for i, text in enumerate(surnames):
-            if odd_surnames[i]:
-                s_bloom[i] = _surname_bloom(text)
-                variants.append([])
-                continue
-            name = parse_name("", text)
-            s_bloom[i] = bloom(s.core for s in name.all_surnames)
-            groups = tuple(interned.setdefault(s, s) for s in name.surnames)
-            married = name.married
-            if married is not None:
-                married = interned.setdefault(married, married)
-            self._surnames_parsed[i] = (groups, married)
-            count = int(s_count[i])
-            for s in name.all_surnames:
-                freq.surnames[spelling_key(s.core)] += count
-            found, pair, one_word = surname_tokens(name)
-            variants.append([_token(v) for v in found])
-            if pair is not None:
-                pairs[i], pair_b[i] = _token(pair[0]), _token(pair[1])
-            if one_word:
-                joined[i] = _token(one_word)
+        for start, part in zip(ranges, parts, strict=False):
+            variants.extend(part.variants)
+            freq.surnames.update(part.counted)
+            for i, parsed in enumerate(part.parsed, start=start):
+                if parsed is not None:
+                    groups = tuple(interned.setdefault(x, x) for x in parsed[0])
+                    married = parsed[1]
+                    if married is not None:
+                        married = interned.setdefault(married, married)
+                    self._surnames_parsed[i] = (groups, married)
+        pairs, pair_b, joined, s_bloom = (
+            np.concatenate([getattr(part, name) for part in parts])
+            for name in ("pairs", "pair_b", "joined", "bloom")
+        )
+        self._surname_bloom = s_bloom
         rows = np.arange(n, dtype=np.uint64)
         packed: list[U64] = []
 

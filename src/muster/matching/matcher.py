@@ -28,9 +28,12 @@ class Matcher:
         return cls(CandidateIndex.build(members), thresholds)
 
     @classmethod
-    def from_columns(cls, columns: RollColumns, thresholds: Thresholds | None = None) -> Matcher:
-        """A matcher over a roll gathered as columns (`muster match --roll`)."""
-        return cls(CandidateIndex.from_columns(columns), thresholds)
+    def from_columns(
+        cls, columns: RollColumns, thresholds: Thresholds | None = None, workers: int = 1
+    ) -> Matcher:
+        """A matcher over a roll gathered as columns (`muster match --roll`); `workers` > 1
+        parses the names in forked processes (only from a process without other threads)."""
+        return cls(CandidateIndex.from_columns(columns, workers), thresholds)
 
     @classmethod
     def load(cls, path: Path, thresholds: Thresholds | None = None) -> Matcher:

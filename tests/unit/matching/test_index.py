@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from muster.errors import MusterError
 from muster.matching import Matcher, Member, NameFrequencies, Traveler, Verdict
-from muster.matching.index import ROW_BITS, CandidateIndex, IndexFileError, key_hash
+from muster.matching.index import ROW_BITS, CandidateIndex, IndexFileError, RollColumns, key_hash
 from muster.matching.keys import member_keys
 from muster.matching.records import Member as M
 from muster.matching.words import edit_distance
@@ -214,3 +214,23 @@ def _osa(a: str, b: str) -> int:
 @given(st.text("ABEILNORSZ", max_size=9), st.text("ABEILNORSZ", max_size=9), st.integers(1, 4))
 def test_edit_distance_shortcuts_give_the_capped_distance(a: str, b: str, limit: int) -> None:
     assert edit_distance(a, b, limit) == min(_osa(a, b), limit)
+
+
+def test_index_built_in_two_processes_is_the_one_built_in_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import muster.matching.index as index_module
+
+    monkeypatch.setattr(index_module, "PARALLEL_FROM", 0)
+    members = [*ODD_ROLL, *_synthetic_members(300)]
+    columns = [RollColumns(), RollColumns()]
+    for c in columns:
+        for m in members:
+            c.add_member(m)
+    one = CandidateIndex.from_columns(columns[0], workers=1)
+    two = CandidateIndex.from_columns(columns[1], workers=3)
+    for name in ("_bucket_keys", "_starts", "_ids", "_given_bloom", "_surname_bloom"):
+        assert np.array_equal(getattr(one, name), getattr(two, name)), name
+    assert one.freq == two.freq
+    assert one._surnames_parsed == two._surnames_parsed
+    assert [two.identity(r) for r in range(len(two))] == [m.identity() for m in members]
