@@ -10,7 +10,7 @@ from muster.matching.records import Member, Traveler
 from muster.matching.scoring import Comparison, Identity, compare
 from muster.matching.verdict import MatchResult, Thresholds, decide
 
-CANDIDATES = 12  # members fully compared per traveler (the likeliest by the index's pre-score)
+CANDIDATES = 10  # members fully compared per traveler (the likeliest by the index's pre-score)
 
 
 class Matcher:
