@@ -131,3 +131,24 @@ def test_roll_file_with_a_byte_order_mark_and_a_repeated_serial(tmp_path: Path) 
         (row,) = list(csv.DictReader(handle))
     assert (row["verdict"], row["serial_number"]) == ("match", "EB-1")
     assert "given name JOSE" in row["reasons"]
+
+
+def test_forked_workers_give_the_rows_in_the_travelers_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from muster.cli import match_cmd
+    from muster.matching import Matcher, Member
+
+    roll = generate_roll(300, 21)
+    matcher = Matcher.from_members(
+        Member(p.serial_number, p.serial_number, p.given_names, p.surnames,
+               p.birth_date.isoformat(), p.national_id, p.sex)
+        for p in roll
+    )  # fmt: skip
+    travelers = [lt.traveler for lt in generate_travelers(roll, 40, 22)]
+    monkeypatch.setattr(match_cmd, "CHUNK", 7)
+    alone = list(match_cmd.match_all(matcher, travelers, 1))
+    forked = list(match_cmd.match_all(matcher, travelers, 2))
+    assert forked == alone
+    assert [row[0] for row in forked] == [t.traveler_id for t in travelers]
+    assert sum(row[3] == "match" for row in forked) > 5
