@@ -175,7 +175,12 @@ def surname_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> lis
     if len(t.surnames) >= 2 and any(e.kind == "surname_absent" for e in out[:2]):
         first, second = t.surnames[0], t.surnames[1]
         joined = Surname(first.core + second.core, first.particle)
-        if not any(compare_words(joined.core, m.core).agrees for m in c.surnames):
+        if not any(
+            m.core[:1] == joined.core[:1]
+            and abs(len(m.core) - len(joined.core)) <= 2
+            and compare_words(joined.core, m.core).agrees
+            for m in c.surnames
+        ):
             return out
         one = PersonName(t.given, (joined, *t.surnames[2:]), t.married, t.mrz, t.cut)
         other = _surnames(one, c, freq)
@@ -447,7 +452,11 @@ def _names(traveler: PersonName, member: PersonName, freq: NameFrequencies) -> l
         and given[0].kind == "given_differs"
         and traveler.surnames
         and member.given
-        and any(compare_words(traveler.given[0], m.core).agrees for m in member.surnames)
+        and any(s.core[:1] == member.given[0][:1] for s in traveler.surnames)
+        and any(
+            m.core[:1] == traveler.given[0][:1] and compare_words(traveler.given[0], m.core).agrees
+            for m in member.surnames
+        )
     ):
         swapped = _swapped(traveler)
         other = given_evidence(swapped, member, freq)

@@ -43,17 +43,18 @@ class Thresholds:
 # namesake's, another given name more often a brother's, than the model can know). Fitted by
 # `python -m bench.matching_calibration --fit`: see docs/matching.md for the data and the risk.
 Table = tuple[tuple[float, float], ...]
-# Fitted on 40,000 synthetic travelers (rolls of 100,000, seeds 7001 and 7002); key: may be matched.
+# Fitted on 40,000 synthetic travelers (rolls of 100,000, seeds 7001 and 7002): True for the
+# candidates who may be matched, False for the others.
 CALIBRATION: dict[bool, Table] = {
     True: (  # 20,243 travelers
         (0.0, 0.0),
         (0.0151, 0.0),
-        (0.0155, 0.1192),
-        (0.7392, 0.1192),
-        (0.748, 0.9533),
-        (0.9869, 0.9533),
-        (0.9872, 0.9828),
-        (0.9973, 0.9828),
+        (0.0155, 0.0459),
+        (0.3448, 0.0459),
+        (0.3531, 0.6538),
+        (0.9507, 0.6538),
+        (0.9509, 0.9875),
+        (0.9973, 0.9875),
         (0.9974, 0.9974),
         (0.9994, 0.9974),
         (0.9995, 0.999),
@@ -69,16 +70,18 @@ CALIBRATION: dict[bool, Table] = {
         (0.0143, 0.0033),
         (0.0145, 0.0333),
         (0.0288, 0.0333),
-        (0.0289, 0.1656),
-        (0.1067, 0.1656),
-        (0.1073, 0.3158),
-        (0.2775, 0.3158),
-        (0.2779, 0.5),
-        (0.5146, 0.5),
-        (0.5166, 0.5578),
-        (0.9309, 0.5578),
+        (0.0289, 0.1522),
+        (0.0935, 0.1522),
+        (0.0962, 0.2661),
+        (0.2034, 0.2661),
+        (0.2035, 0.4237),
+        (0.3926, 0.4237),
+        (0.3927, 0.5587),
+        (0.9309, 0.5587),
         (0.931, 0.6582),
-        (0.9314, 0.9801),
+        (0.9314, 0.98),
+        (0.9951, 0.98),
+        (0.9952, 0.9801),
         (0.9969, 0.9801),
     ),
 }
@@ -189,18 +192,23 @@ def decide(
     weights = [math.exp(c.log_odds - shift) for _, _, c in compared]
     total = math.exp(-shift) + sum(weights)
 
-    def scale(p: float, c: Comparison) -> float:
-        return calibrate(p, CALIBRATION[not c.unconfirmed]) if thresholds.calibrated else p
-
+    facts = [(c.unconfirmed, c) for _, _, c in compared]
     every = [
-        (scale(w / total, c), w / total, serial, key, c)
-        for (serial, key, c), w in zip(compared, weights, strict=True)
+        (
+            calibrate(w / total, CALIBRATION[not why]) if thresholds.calibrated else w / total,
+            w / total,
+            serial,
+            key,
+            c,
+            why,
+        )
+        for (serial, key, _), (why, c), w in zip(compared, facts, weights, strict=True)
     ]
     on_roll = sum(item[0] for item in every)  # someone among the candidates
     scored = sorted(every, key=lambda item: (-item[0], -item[1], item[2]))[: thresholds.shown]
     ranked = [
-        Candidate(serial, key, p, c.evidence, c.identified, c.contradicted, c.unconfirmed)
-        for p, _, serial, key, c in scored
+        Candidate(serial, key, p, c.evidence, c.identified, c.contradicted, why)
+        for p, _, serial, key, c, why in scored
     ]
     best = ranked[0]
     if best.score >= thresholds.match and not best.unconfirmed:

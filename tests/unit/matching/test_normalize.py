@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from muster.matching.normalize import (
+    MonthFirstDate,
     cedula_from_document,
     parse_birth_date,
     parse_mrz_name,
@@ -72,3 +73,9 @@ def test_odd_values_become_missing_with_a_note() -> None:
 @pytest.mark.parametrize("text", ["1985-03-04", "04/03/1985", "04-03-1985", "19850304", "850304"])
 def test_birth_date_forms(text: str) -> None:
     assert parse_birth_date(text).value == date(1985, 3, 4)
+
+
+def test_a_date_written_month_first_is_marked_as_read_swapped() -> None:
+    swapped = parse_birth_date("05/14/1987").value
+    assert swapped == date(1987, 5, 14) and isinstance(swapped, MonthFirstDate)
+    assert not isinstance(parse_birth_date("14/05/1987").value, MonthFirstDate)

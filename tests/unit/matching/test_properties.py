@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import date
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from muster.demo import names_data as nd
 from muster.matching import Matcher, Member, Traveler, Verdict
 from muster.matching.normalize import fold
 from muster.matching.scoring import IDENTIFIERS
+from muster.matching.synthetic import one_digit_wrong
 
 # Fixed and derandomised: the same examples on every run, quick enough for the unit suite.
 PROPERTY = settings(
@@ -275,3 +277,14 @@ def test_matching_is_deterministic(name: Name, r: Rendering, born: str, nid: str
     assert matcher.match(traveler) == first
     assert Matcher.from_members(members).match(traveler) == first
     assert first.reasons() == Matcher.from_members(list(members)).match(traveler).reasons()
+
+
+@PROPERTY
+@given(born=st.dates(min_value=date(1930, 1, 1), max_value=date(2010, 12, 31)), seed=st.integers())
+def test_synthetic_birth_date_one_digit_wrong_changes_exactly_one_digit(
+    born: date, seed: int
+) -> None:
+    """The generator's "one digit wrong" is one digit of the day, and still a date."""
+    wrong = one_digit_wrong(random.Random(seed), born)
+    digits = sum(a != b for a, b in zip(born.isoformat(), wrong.isoformat(), strict=True))
+    assert digits == 1 and (wrong.year, wrong.month) == (born.year, born.month)

@@ -9,6 +9,7 @@ the names agreed.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from muster.demo.population import generate_roll
 from muster.matching import Candidate, Matcher, Member, Traveler, Verdict
 from muster.matching.normalize import fold, parse_birth_date, parse_mrz_name, parse_name
+from muster.matching.words import M_CUT
 
 
 def person(key: str, given: str, surnames: str, born: str, nid: str, sex: str) -> Member:
@@ -488,3 +490,15 @@ def test_name_weights_are_learnt_from_the_roll() -> None:
         _name_weights(among.best)["surname ZAKHOUR"]
         < _name_weights(alone.best)["surname ZAKHOUR"] - 2
     )
+
+
+def test_a_name_cut_short_weighs_as_the_names_starting_so() -> None:
+    """`MA` at a zone's end may be MARCOS, MARÍA, MARIANA…: it says what names starting MA
+    say together, far less than MARCOS itself would."""
+    best = MATCHER.match(Traveler("", TD2_CUT)).best
+    assert best is not None and best.serial_number == "MC"
+    weight = _name_weights(best)["given name MA"]
+    freq = MATCHER.index.freq
+    by_prefix = max(0.0, math.log(M_CUT / freq.prefix_share("MA", given=True)))
+    assert weight == pytest.approx(by_prefix, abs=0.01)
+    assert weight < math.log(M_CUT / freq.given_share("MARCOS")) - 1
