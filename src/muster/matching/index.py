@@ -57,6 +57,7 @@ VERSION = 2
 MAX_BUCKET = 50_000  # a key shared by more members than this says nothing useful
 ENUMERATE = 3_000  # members read from a traveler's smallest keys; larger keys are only probed
 SURNAME_LETTERS, GIVEN_LETTERS = 6.0, 3.0  # pre-score weight of the letter-pair overlap
+PRESCORE_GAP = 20.0  # members pre-scored this far below the best are not compared in full
 PARALLEL_FROM = 10_000  # distinct surnames worth parsing in several processes
 ROW_BITS = 24  # a key is filed as (hash >> ROW_BITS, row): up to 16,777,216 members
 MAX_ROWS = 1 << ROW_BITS
@@ -766,18 +767,18 @@ class CandidateIndex:
         else:
             lo = hi = [0] * len(keys)
         people = self._n + 1
-        buckets: list[tuple[int, I32, list[int]]] = []
+        buckets: list[tuple[int, I32, list[int], bool]] = []
         for k, trimmed in enumerate(wanted.tolist()):
             extra = self._overlay.get(trimmed, []) if self._overlay else []
             size = hi[k] - lo[k] + len(extra)
             if 0 < size <= MAX_BUCKET:
-                buckets.append((size, self._ids[lo[k] : hi[k]], extra))
+                buckets.append((size, self._ids[lo[k] : hi[k]], extra, keys[k][0] in "pg"))
         if not buckets:
             return []
         buckets.sort(key=lambda b: b[0])
         read: list[I32] = []
         total = 0
-        for size, members, extra in buckets:
+        for size, members, extra, _ in buckets:
             if read and total + size > ENUMERATE:
                 break
             read.append(members)
@@ -790,12 +791,12 @@ class CandidateIndex:
             rows = np.sort(np.concatenate(read))
             rows = rows[np.concatenate([[True], rows[1:] != rows[:-1]])]
         score = np.zeros(len(rows))
-        for size, members, extra in buckets:  # each key counts for the members under it
-            weight = math.log(people / size)
+        named = np.zeros(len(rows), dtype=bool)  # shares a name key
+        known = np.zeros(len(rows), dtype=bool)  # shares the cédula or the birth date
+        for size, members, extra, by_name in buckets:  # each key counts for its members
             if len(members) == len(rows) and not extra and members is rows:
-                score += weight
-                continue
-            if len(members):
+                shares = np.ones(len(rows), dtype=bool)
+            elif len(members):
                 at = np.searchsorted(members, rows)
                 at[at >= len(members)] = 0
                 shares = members[at] == rows
@@ -803,7 +804,11 @@ class CandidateIndex:
                 shares = np.zeros(len(rows), dtype=bool)
             if extra:
                 shares |= np.isin(rows, np.array(extra, dtype=np.int32))
-            score += shares * weight
+            score += shares * math.log(people / size)
+            if by_name:
+                named |= shares
+            else:
+                known |= shares
         score = score + self._fact_weights(traveler, rows)
         name = traveler.name
         if name.surnames or name.married:
@@ -814,7 +819,12 @@ class CandidateIndex:
             score += GIVEN_LETTERS * _dice(bloom(name.given[:2]), theirs)
         if len(rows) > limit:
             keep = np.argpartition(-score, limit - 1)[:limit]
-            rows, score = rows[keep], score[keep]
+            rows, score, named, known = rows[keep], score[keep], named[keep], known[keep]
+        # Far below the best, only a relative or namesake with the traveler's birth date or
+        # cédula is still worth comparing (to name as a runner-up); the others are strangers
+        # who share a birth date or a common name.
+        close = (score >= score.max() - PRESCORE_GAP) | (named & known)
+        rows, score = rows[close], score[close]
         order = np.lexsort((rows, -score))
         return [int(r) for r in rows[order]]
 

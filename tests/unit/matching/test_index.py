@@ -234,3 +234,23 @@ def test_index_built_in_two_processes_is_the_one_built_in_one(
     assert one.freq == two.freq
     assert one._surnames_parsed == two._surnames_parsed
     assert [two.identity(r) for r in range(len(two))] == [m.identity() for m in members]
+
+
+def test_strangers_far_below_the_best_are_not_compared_but_a_sibling_is() -> None:
+    born = "1979-09-30"
+    strangers = [
+        M(f"S{i}", f"S-{i}", g, s, born, f"V-{5000000 + i}", "M")
+        for i, (g, s) in enumerate(
+            (g, s)
+            for g in ("PEDRO", "LUIS", "CARLOS", "JESÚS")
+            for s in ("GONZÁLEZ PÉREZ", "RODRÍGUEZ GARCÍA", "DÍAZ SUÁREZ", "MORALES ROJAS")
+        )
+    ]  # fmt: skip
+    member = M("X", "EB-0000100", "YOSMAR ALEXIS", "QUINTERO ZAMBRANO", born, "V-15999999", "M")
+    sibling = M("Y", "EB-0000101", "JHONNY", "QUINTERO ZAMBRANO", born, "V-16000000", "M")
+    index = CandidateIndex.build([*strangers, member, sibling])
+    traveler, _ = Traveler("YOSMAR ALEXIS", "QUINTERO ZAMBRANO", born, "V-15999999").identity()
+    found = [index.serial(r) for r in index.candidates(traveler, 10)]
+    assert found == ["EB-0000100", "EB-0000101"]
+    alone, _ = Traveler("YOSMAR", "QUINTERO", born).identity()  # no cédula: strangers stay
+    assert len(index.candidates(alone, 10)) == 10
