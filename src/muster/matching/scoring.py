@@ -197,9 +197,14 @@ def surname_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> lis
 def _surnames(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evidence]:
     theirs = list(c.all_surnames)
     married_at = len(c.surnames) if c.married is not None else -1
+    joined_at: set[int] = set()  # both surnames written as one word, with particles or not
     if len(c.surnames) >= 2:
-        theirs.append(Surname(c.surnames[0].core + c.surnames[1].core))  # written as one word
-    joined_at = len(theirs) - 1 if len(c.surnames) >= 2 else -1
+        first, second = c.surnames[0], c.surnames[1]
+        joined_at.add(len(theirs))
+        theirs.append(Surname(first.core + second.core))
+        if first.particle or second.particle:  # PENADELACRUZ
+            joined_at.add(len(theirs))
+            theirs.append(Surname(first.joined + second.joined))
     used: set[int] = set()
     out: list[Evidence] = []
     shown = t.surnames[:2]
@@ -213,7 +218,7 @@ def _surnames(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evide
             )
             continue
         used.add(j)
-        if j == joined_at:
+        if j in joined_at:
             used.update({0, 1})
             share = freq.surname_share(c.surnames[0].core) * freq.surname_share(c.surnames[1].core)
             out.append(Evidence(label, "both surnames joined", name_weight(agreement, share)))
@@ -227,7 +232,7 @@ def _surnames(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evide
             how += ", as married name"
         share = _surname_share(agreement, theirs[j].core, s.core, freq)
         out.append(Evidence(label, how, name_weight(agreement, share)))
-    if len(shown) == 1 and len(c.surnames) >= 2 and not any(j == joined_at for j in used):
+    if len(shown) == 1 and len(c.surnames) >= 2 and not used & joined_at:
         missing = "first" if 1 in used else "second"
         out.append(Evidence(f"{missing} surname", "not shown", 0.0))
     married = _married_evidence(t, c, freq, married_at in used)

@@ -171,6 +171,10 @@ CASES: dict[str, Case] = {
         Traveler("WILMER ANTONIO", "CHACONGUILLEN", "1983-12-07"), "WI", M,
         ("surname CHACONGUILLEN both surnames joined",),
     ),
+    "surnames joined as one word, with the particle": Case(
+        Traveler("MARIA JOSE", "PENADELACRUZ", D_MJ), "MJ", M,
+        ("surname PENADELACRUZ both surnames joined",),
+    ),
     "surnames swapped": Case(
         Traveler("WILMER ANTONIO", "GUILLEN CHACON", "1983-12-07"), "WI", M,
         ("surname GUILLEN exact, swapped", "surname CHACON exact, swapped"),
