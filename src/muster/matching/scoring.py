@@ -129,6 +129,15 @@ class Evidence:
         return f"{self.field} {self.how} ({self.weight:+.1f})"
 
 
+AS_SECOND = ", member's second given name"  # the traveler's first given name is the member's second
+
+
+def _not_first_given(e: Evidence) -> bool:
+    """The first given name does not agree as the member's first: another name, two slips, the
+    member's second given name. What a brother or sister shows too."""
+    return e.kind in UNCONFIRMED_GIVEN or e.how.endswith(AS_SECOND)
+
+
 _NO_AGREEMENT = WordAgreement("none", 0.0)
 
 
@@ -289,7 +298,7 @@ def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[
         second = compare_words(shown[0], c.given[1], cut_first)
         if second.agrees:
             share = freq.given_share(c.given[1])
-            how = f"{second.how}, member's second given name"
+            how = second.how + AS_SECOND
             return [Evidence(label, how, math.log(0.05 / share))]
     if not first.agrees:
         if _unclear_slips(shown[0], c.given[0], freq):
@@ -475,11 +484,11 @@ def _names(traveler: PersonName, member: PersonName, freq: NameFrequencies) -> l
                 given, surnames = other, other_surnames
     people = max(freq.people, 1)
     evidence = [*given, *surnames]
-    if given and given[0].kind in UNCONFIRMED_GIVEN:
+    if given and _not_first_given(given[0]):
         agreeing = sum(e.weight for e in surnames if not e.kind and e.weight > 0)
         cap = max(math.log(people) - FAMILY, 0.0)
         if agreeing > cap:
-            how = f"capped at {cap:+.1f} without the first given name: a family bears them"
+            how = f"capped at {cap:+.1f} without the member's first given name: a family bears them"
             evidence.append(Evidence("surnames", how, cap - agreeing, "family_cap"))
         return evidence
     named = sum(e.weight for e in evidence if not e.kind and e.weight > 0)
@@ -501,11 +510,11 @@ def compare(traveler: Identity, member: Identity, freq: NameFrequencies) -> Comp
         if (
             birth.kind == "birth_exact"
             and evidence
-            and evidence[0].kind in UNCONFIRMED_GIVEN
+            and _not_first_given(evidence[0])
             and any(not e.kind and e.weight > 0 and e.field.startswith("surname") for e in evidence)
         ):
             # Another first given name, the same surnames and birth date: what a twin shows.
-            how = "exact, as a twin's would be (the first given name does not agree)"
+            how = "exact, as a twin's would be (not the member's first given name)"
             birth = Evidence("birth date", how, LLR["birth_sibling"], "birth_exact")
         evidence.append(birth)
     if traveler.sex and member.sex and traveler.sex != member.sex:

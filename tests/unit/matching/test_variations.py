@@ -352,6 +352,14 @@ CASES: dict[str, Case] = {
         Traveler("YORDAN", "RIVAS MONTILLA", "1995-09-03"), "YO", P,
         ("itself a given name on the roll", "not a match"),
     ),
+    "going by the second given name, birth date only: as a twin would": Case(
+        Traveler("ALBERTO", "RIVAS MONTILLA", "1995-09-03"), "LA", P,
+        ("member's second given name", "as a twin's would be"),
+    ),
+    "going by the second given name, with the cédula": Case(
+        Traveler("ALBERTO", "RIVAS MONTILLA", "1995-09-03", "V-23.456.790"), "LA", M,
+        ("member's second given name", "cédula exact"),
+    ),
     "JOSUÉ is not JESÚS mistyped": Case(
         Traveler("JOSUE", "BRICENO BRACHO", "1960-02-27"), "", N, ("differs from JESUS",)
     ),
