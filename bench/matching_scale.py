@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -227,6 +228,8 @@ def command(folder: Path) -> dict[str, object]:
         "--out", str(out_path),
     ]  # fmt: skip
     peak = {"rss": 0, "pss": 0}
+    load_before = os.getloadavg()[0]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -240,6 +243,9 @@ def command(folder: Path) -> dict[str, object]:
     watcher.start()
     _, stderr = process.communicate()
     wall = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = sum(getattr(cpu_after, f) - getattr(cpu_before, f) for f in ("ru_utime", "ru_stime"))
+    load_after = os.getloadavg()[0]
     watcher.join()
     if process.returncode != 0:
         raise SystemExit(f"muster match failed: {stderr.decode()[-2000:]}")
@@ -251,6 +257,7 @@ def command(folder: Path) -> dict[str, object]:
     assert len(verdicts) == len(truth)
     return {
         "cli_s": wall, "cli_rss_mb": peak["rss"] / 1e6, "cli_pss_mb": peak["pss"] / 1e6,
+        "cli_cpu_s": cpu, "cli_load": f"{load_before:.1f} / {load_after:.1f}",
         "cli_workers": os.cpu_count() or 1,
         **{f"cli_{k}": v for k, v in quality(verdicts, truth).items()},
     }  # fmt: skip
@@ -286,6 +293,7 @@ def report(r: dict[str, object], args: argparse.Namespace, cmd: str) -> str:
         f"on the roll) | | {f('candidate_recall', 4)} |",
         f"| whole `muster match`, {args.roll:,} / {args.travelers:,} ({r['cli_workers']} "
         f"workers), wall (s) | < 120 | {f('cli_s', 1)} |",
+        f"| its CPU time, all its processes (s) | | {f('cli_cpu_s', 1)} |",
         f"| its peak memory, sum of PSS over the process tree (MB) | < 4,000 | "
         f"{f('cli_pss_mb', 0)} |",
         f"| its peak memory, sum of RSS over the process tree (MB; shared pages counted in "
@@ -295,6 +303,9 @@ def report(r: dict[str, object], args: argparse.Namespace, cmd: str) -> str:
         "(other travelers in each run; the 100,000-member baseline answers the same ones) "
         f"(p50 per run, wall: {r['roll_p50_ms_runs']}; p99 per run: {r['roll_p99_ms_runs']}; "
         f"baseline p50 per run: {r['baseline_p50_ms_runs']}).",
+        "",
+        f"Load average of the machine (1 min) when the command started / ended: "
+        f"{r['cli_load']} (2 cores).",
         "",
         f"Quality at this size, all {args.travelers:,} travelers of the command's results: "
         f"precision of `match` {f('cli_precision', 4)}, recall of `match` {f('cli_recall', 4)}, "
