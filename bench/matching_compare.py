@@ -437,6 +437,9 @@ workers share are counted in each of them, so Muster's two workers are overstate
 row counts shared pages once, sampled every 0.5 s). A tree whose PSS passes the memory
 limit, or that passes the time limit, is killed and reported as not finished.
 
+Data: `generate_roll` and `generate_travelers` of the Muster commit measured (seed 2018;
+travelers 2019), so tables made at different commits may differ slightly in their data.
+
 Every peer gets the same plain preprocessing a team would write: upper case, accents dropped,
 `<`, hyphens and punctuation as spaces, particles (DE, DEL, LA, LOS, LAS, Y) dropped, first
 given name, first and second surname; birth dates read as ISO, DD/MM/YYYY or YYYYMMDD;
@@ -472,7 +475,8 @@ def mb(n: int) -> str:
 
 def synthetic_block(info: dict, outcomes: list[Outcome], command: str) -> str:
     lines = [
-        f"### Roll {info['roll']:,} / travelers {info['travelers']:,}",
+        f"### Roll {info['roll']:,} / travelers {info['travelers']:,}"
+        + (f" ({args_global.label})" if args_global.label else ""),
         "",
         f"Command: `{command}` ({time.strftime('%Y-%m-%d')}, Muster at "
         f"{args_global.muster_what}; the machine is shared and noisy: "
@@ -652,7 +656,12 @@ def write_doc(blocks: dict[str, str]) -> None:
         SETTINGS.format(**ver),
         "",
     ]
-    for key in order + sorted(set(kept) - set(order)):
+
+    def place(key: str) -> tuple[int, str]:
+        base = key.split("-")[0]
+        return (order.index(base) if base in order else len(order), key)
+
+    for key in sorted(kept, key=place):
         if key in kept:
             body += [
                 f"<!-- {block_name(key)}:begin -->",
@@ -685,6 +694,9 @@ def main() -> None:
     parser.add_argument(
         "--duckdb-memory", default="6GB", help="DuckDB memory_limit for Splink and nomenklatura"
     )
+    parser.add_argument(
+        "--label", default="", help="a block of its own beside the size's (e.g. a peer rerun)"
+    )
     parser.add_argument("--render-only", action="store_true", help="rewrite the doc's header")
     parser.add_argument(
         "--muster-ref", default="HEAD", help="the commit of Muster to measure, or 'worktree'"
@@ -709,7 +721,8 @@ def main() -> None:
     for size in sizes:
         roll_size, count = (int(x) for x in size.split(":"))
         info, outcomes = run_synthetic(args, roll_size, count)
-        blocks[f"{roll_size}x{count}"] = synthetic_block(info, outcomes, command)
+        key = f"{roll_size}x{count}" + (f"-{args.label}" if args.label else "")
+        blocks[key] = synthetic_block(info, outcomes, command)
     if not args.no_febrl4:
         blocks["febrl4"] = febrl_block(run_febrl4(args), command)
     for text in blocks.values():
