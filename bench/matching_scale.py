@@ -28,9 +28,12 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.machine import describe, replace_section
-from muster.matching.index import RollColumns
+
+if TYPE_CHECKING:
+    from muster.matching.index import RollColumns
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -80,6 +83,8 @@ def percentile(values: list[float], share: float) -> float:
 
 def head(columns: RollColumns, n: int) -> RollColumns:
     """The first `n` members of a roll."""
+    from muster.matching.index import RollColumns
+
     given, surnames, born, sex = (
         [values[i] for i in ids[:n]]
         for values, ids in zip(([*d] for d in columns.values), columns.ids, strict=True)
@@ -91,6 +96,7 @@ def head(columns: RollColumns, n: int) -> RollColumns:
 def in_process(folder: Path, runs: int, sample: int, baseline_roll: int) -> dict[str, object]:
     from muster.cli.match_cmd import read_roll
     from muster.matching import Matcher, Traveler
+    from muster.matching.index import RollColumns
     from muster.matching.matcher import CANDIDATES
 
     out: dict[str, object] = {}
