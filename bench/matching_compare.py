@@ -23,6 +23,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -642,7 +643,8 @@ def write_doc(blocks: dict[str, str]) -> None:
     text = DOC.read_text() if DOC.exists() else ""
     order = ["100000x10000", "2000000x100000", "febrl4"]
     kept: dict[str, str] = {}
-    for key in set(order) | set(blocks):
+    present = re.findall(rf"<!-- {SECTION}-(\S+):begin -->", text)
+    for key in set(order) | set(blocks) | set(present):
         begin, end = f"<!-- {block_name(key)}:begin -->", f"<!-- {block_name(key)}:end -->"
         if begin in text and end in text:
             kept[key] = text[text.index(begin) + len(begin) : text.index(end)].strip()
