@@ -35,6 +35,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bench.machine import describe, replace_section
+from muster.services.demo import DEMO_PASSPHRASE, demo_password
 
 ROOT = Path(__file__).resolve().parent.parent
 MUSTER = str(Path(sys.executable).parent / "muster")
@@ -83,8 +84,7 @@ def in_process(engine: Any, people: list[dict[str, Any]]) -> dict[str, float]:
 
     from muster.services.accounts import Account, Role
     from muster.services.identify import RollMatcher, Traveler
-    from muster.services.policy_inputs import DirectiveCache, PersonCache
-    from muster.services.screening import ScreeningRequest, decide_crossing
+    from muster.services.screening import ScreeningCaches, ScreeningRequest, decide_crossing
     from muster.store.dialects import reading
 
     officer = Account("oficial", Role.OFFICER, ("SBOL",))
@@ -92,7 +92,7 @@ def in_process(engine: Any, people: list[dict[str, Any]]) -> dict[str, float]:
     with reading(engine) as conn:
         matcher = RollMatcher.from_registry(conn)
     build_s = time.perf_counter() - started
-    directives, persons = DirectiveCache(), PersonCache()
+    caches = ScreeningCaches()
     requests = [
         ScreeningRequest(
             "SBOL", "exit", None,
@@ -110,7 +110,7 @@ def in_process(engine: Any, people: list[dict[str, Any]]) -> dict[str, float]:
         for request in requests:
             t0 = time.perf_counter()
             with reading(engine) as conn:
-                decide_crossing(conn, officer, request, matcher, DAY, directives, persons)
+                decide_crossing(conn, officer, request, matcher, DAY, caches)
             samples.append(time.perf_counter() - t0)
         samples.sort()
         runs.append((statistics.median(samples), samples[int(len(samples) * 0.99)]))
@@ -153,32 +153,49 @@ def tree_usage(pid: int) -> tuple[float, float]:
     return cpu, rss
 
 
+SERVER = "http://127.0.0.1:8799/api/v1"
+
+
+def start_server(workdir: Path, url: str, *options: str) -> tuple[subprocess.Popen[bytes], float]:
+    """`muster serve` on loopback with these options, and its seconds to a ready health route."""
+    env = {
+        **os.environ,
+        "MUSTER_DATABASE_URL": url,
+        "MUSTER_REGISTRY_PASSPHRASE": DEMO_PASSPHRASE,
+        "MUSTER_SCREENING_DATE": "2019-03-15",
+    }
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [MUSTER, "serve", "--port", "8799", *options],
+        env=env,
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"muster serve {' '.join(options)} exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{SERVER}/health") as r:
+                if r.status == 200:
+                    return server, time.perf_counter() - started
+        except OSError:  # not listening yet, or 503 while it indexes the roll
+            time.sleep(0.05)
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    server.wait(120)
+
+
 def start_times(workdir: Path, url: str, index: Path) -> tuple[float, float]:
     """From `muster serve --index` to a ready health route: with no saved index (built from
     the roll, then saved), and again with the index saved (loaded, brought up to date)."""
-    env = {**os.environ, "MUSTER_DATABASE_URL": url, "MUSTER_REGISTRY_PASSPHRASE": "muster-demo"}
     times = []
     for _ in range(2):
-        started = time.perf_counter()
-        server = subprocess.Popen(
-            [MUSTER, "serve", "--port", "8799", "--index", str(index)],
-            env=env,
-            cwd=workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            while True:
-                try:
-                    with urllib.request.urlopen("http://127.0.0.1:8799/api/v1/health") as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.05)
-            times.append(time.perf_counter() - started)
-        finally:
-            server.terminate()
-            server.wait(120)
+        server, ready_s = start_server(workdir, url, "--index", str(index))
+        stop_server(server)
+        times.append(ready_s)
     return times[0], times[1]
 
 
@@ -191,34 +208,13 @@ def http(
     workers: int,
     index: Path | None = None,
 ) -> dict[str, Any]:
-    env = {
-        **os.environ,
-        "MUSTER_DATABASE_URL": url,
-        "MUSTER_REGISTRY_PASSPHRASE": "muster-demo",
-        "MUSTER_SCREENING_DATE": "2019-03-15",
-    }
-    server = subprocess.Popen(
-        [MUSTER, "serve", "--port", "8799", "--workers", str(workers)]
-        + ([] if index is None else ["--index", str(index)]),
-        env=env,
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    started = time.perf_counter()
+    options = ["--workers", str(workers)] + ([] if index is None else ["--index", str(index)])
+    server, ready_s = start_server(workdir, url, *options)
     try:
-        while True:
-            try:
-                with urllib.request.urlopen("http://127.0.0.1:8799/api/v1/health") as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.05)
-        ready_s = time.perf_counter() - started
         login = urllib.request.Request(
-            "http://127.0.0.1:8799/api/v1/auth/login",
+            f"{SERVER}/auth/login",
             method="POST",
-            data=json.dumps({"name": "oficial", "password": "oficial-demo-2019"}).encode(),
+            data=json.dumps({"name": "oficial", "password": demo_password("oficial")}).encode(),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(login) as r:
@@ -245,7 +241,7 @@ def http(
                     "--latency",
                     "-s",
                     str(script),
-                    "http://127.0.0.1:8799/api/v1/screenings",
+                    f"{SERVER}/screenings",
                 ],
                 capture_output=True,
                 text=True,
@@ -255,8 +251,7 @@ def http(
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         server_after, server_rss = tree_usage(server.pid)
     finally:
-        server.terminate()
-        server.wait(30)
+        stop_server(server)
     wrk_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     medians = {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50_ms", "p99_ms")}
     return {
@@ -320,6 +315,8 @@ def main() -> None:
     from muster.services.demo import build_demo
     from muster.store.dialects import make_engine
 
+    load_before = os.getloadavg()[0]
+
     with tempfile.TemporaryDirectory() as tmp:
         path = args.database or Path(tmp) / "demo.db"
         url = f"sqlite:///{path}"
@@ -350,7 +347,8 @@ def main() -> None:
         f"{len(people):,} typed identities: members in every status written with the "
         "variations a post sees, and as many people not on the roll (random people, members' "
         "namesakes and relatives), from `muster.matching.synthetic`.",
-        f"Machine: {describe()}. Command: `{command}`.",
+        f"Machine: {describe()}; load average (1 min) {load_before:.1f} when the run began. "
+        f"Command: `{command}`.",
         "",
         f"- In process, the decision as the server makes it (`decide_crossing`: reads, the "
         f"matcher's index, the policy), medians of {RUNS} passes: p50 {local['p50_ms']:.2f} ms, "

@@ -33,6 +33,16 @@ def _registry(engine: Engine) -> tuple[Signer, Signer]:
     return clerk, command
 
 
+def _desert(engine: Engine, command: Signer) -> None:
+    issue(engine, command, K.ABSENCE, "AUS-1", "2018-06-01", ["GNB-9000001"])
+    issue(engine, command, K.STRIKE_OFF, "BAJA-1", "2018-09-01", ["GNB-9000001"])
+
+
+def _rename_twin(engine: Engine, command: Signer, given: str) -> None:
+    changes = {"given_names": given}
+    issue(engine, command, K.AMENDMENT, "AMD-1", "2019-01-10", ["V-30000002"], changes=changes)
+
+
 def _person(engine: Engine, cedula: str) -> int:
     with engine.connect() as conn:
         return int(
@@ -90,8 +100,7 @@ def test_index_follows_orders_without_rebuild(engine: Engine) -> None:
     assert found.person_id == _person(engine, "V-30000003")
 
     # a deserter struck off: still found, named by the serial number they last held
-    issue(engine, command, K.ABSENCE, "AUS-1", "2018-06-01", ["GNB-9000001"])
-    issue(engine, command, K.STRIKE_OFF, "BAJA-1", "2018-09-01", ["GNB-9000001"])
+    _desert(engine, command)  # YUSMARY absent, then struck off
     deserter = Traveler("YUSMARY", "URDANETA ECHEVERRIA", date(1991, 7, 21))
     with engine.connect() as conn:
         assert (
@@ -106,15 +115,7 @@ def test_index_follows_orders_without_rebuild(engine: Engine) -> None:
     assert result.serial_number == "GNB-9000001"
 
     # an amendment: the corrected name is found, by its new spelling too
-    issue(
-        engine,
-        command,
-        K.AMENDMENT,
-        "AMD-1",
-        "2019-01-10",
-        ["V-30000002"],
-        changes={"given_names": "LEOMARYS DEL VALLE"},
-    )
+    _rename_twin(engine, command, "LEOMARYS DEL VALLE")
     with engine.connect() as conn:
         amended = matcher.identify(
             conn, Traveler("LEOMARYS DEL VALLE", "URDANETA ECHEVERRIA", date(1991, 7, 21))
@@ -128,19 +129,11 @@ def test_index_follows_orders_without_rebuild(engine: Engine) -> None:
 
 def test_members_as_of(engine: Engine) -> None:
     _clerk, command = _registry(engine)
-    issue(engine, command, K.ABSENCE, "AUS-1", "2018-06-01", ["GNB-9000001"])
-    issue(engine, command, K.STRIKE_OFF, "BAJA-1", "2018-09-01", ["GNB-9000001"])
-    issue(
-        engine,
-        command,
-        K.AMENDMENT,
-        "AMD-1",
-        "2019-01-10",
-        ["V-30000002"],
-        changes={"given_names": "LEOMARYS"},
-    )
+    _desert(engine, command)  # YUSMARY absent, then struck off
+    _rename_twin(engine, command, "LEOMARYS")
     with engine.connect() as conn:
-        now = {m.national_id: m for m in current_members(conn)}
+        everyone = [int(r[0]) for r in conn.execute(select(roll.c.person_id))]
+        now = {m.national_id: m for m in current_members(conn, everyone)}
         before = {m.national_id: m for m in members_as_of(conn, date(2018, 12, 31))}
         early = list(members_as_of(conn, date(2013, 12, 31)))
     assert len(now) == len(before) == 42
@@ -156,13 +149,13 @@ def test_a_running_service_decides_on_orders_recorded_after_it_started(engine: E
     from datetime import UTC, datetime
 
     from muster.services.accounts import Account, Role
-    from muster.services.policy_inputs import DirectiveCache, PersonCache
-    from muster.services.screening import ScreeningRequest, decide_crossing
+    from muster.services.identify import OrderWatch
+    from muster.services.screening import ScreeningCaches, ScreeningRequest, decide_crossing
 
     _clerk, command = _registry(engine)
     saime = new_authority(engine, "SAIME", [K.EXIT_CONTROL])
     officer = Account("ofc", Role.OFFICER, ("SBOL",))
-    directives, people = DirectiveCache(), PersonCache()
+    caches = ScreeningCaches(OrderWatch(max_age_s=0))  # other orders are seen at once here
     with engine.connect() as conn:
         matcher = RollMatcher.from_registry(conn)
     yusmary = Traveler("YUSMARY", "URDANETA ECHEVERRIA", date(1991, 7, 21), "V-30000001")
@@ -171,7 +164,7 @@ def test_a_running_service_decides_on_orders_recorded_after_it_started(engine: E
     def decide() -> str:
         request = ScreeningRequest("SBOL", "exit", None, yusmary)
         with engine.connect() as conn:
-            screened = decide_crossing(conn, officer, request, matcher, moment, directives, people)
+            screened = decide_crossing(conn, officer, request, matcher, moment, caches)
         return str(screened.answer["decision"])
 
     assert decide() == "clear"  # no directive yet

@@ -20,9 +20,9 @@ from muster.config import Settings
 from muster.services.context import Actor
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.crossings import seal_crossings
-from muster.services.identify import OrderWatch, RollMatcher
-from muster.services.policy_inputs import DirectiveCache, PersonCache
+from muster.services.identify import RollMatcher
 from muster.services.registry import writing
+from muster.services.screening import ScreeningCaches
 from muster.store.dialects import make_engine, reading
 
 PREFIX = "/api/v1"
@@ -114,9 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.not_ready_because = "the roll is being indexed"
     app.state.login_limiter = LoginLimiter()
     app.state.account_cache = AccountCache()
-    app.state.directive_cache = DirectiveCache()
-    app.state.person_cache = PersonCache()
-    app.state.order_watch = OrderWatch()
+    app.state.caches = ScreeningCaches()
     errors.install(app)
     for router in (
         system.router,

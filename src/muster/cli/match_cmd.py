@@ -16,7 +16,7 @@ import typer
 
 from muster.cli import common
 from muster.domain.errors import InvalidInputError
-from muster.matching import Matcher, MatchResult, Member, Traveler
+from muster.matching import Matcher, MatchResult, Traveler
 from muster.matching.index import RollColumns
 
 ROLL_COLUMNS = ("serial_number", "national_id", "given_names", "surnames", "birth_date", "sex")
@@ -89,17 +89,16 @@ def _roll_columns(path: Path, reader: Iterator[list[str]]) -> RollColumns:
     return RollColumns.of(serials, serials, given, surnames, born, nids, sex)
 
 
-def roll_from_registry(as_of: date | None) -> list[Member]:
+def roll_from_registry(as_of: date | None) -> RollColumns:
     """Everyone ever on the registry's roll (as of a date: as the orders in effect then left
     it), each named by the serial number they last held."""
-    from muster.services.identify import current_members, members_as_of
+    from muster.services.identify import columns_as_of, roll_columns
     from muster.store.dialects import reading
 
     engine = common.engine()
     try:
         with reading(engine) as conn:
-            found = current_members(conn) if as_of is None else members_as_of(conn, as_of)
-            return list(found)
+            return roll_columns(conn) if as_of is None else columns_as_of(conn, as_of)
     finally:
         engine.dispose()
 
@@ -171,10 +170,8 @@ def match(
     if index_path is not None:
         matcher = Matcher.load(index_path)
     else:
-        if roll_path is not None:
-            matcher = Matcher.from_columns(read_roll(roll_path), workers=workers)
-        else:
-            matcher = Matcher.from_members(roll_from_registry(as_of_date))
+        roll = read_roll(roll_path) if roll_path is not None else roll_from_registry(as_of_date)
+        matcher = Matcher.from_columns(roll, workers=workers)
     if save_index is not None:
         matcher.save(save_index)
     travelers = [

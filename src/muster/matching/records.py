@@ -48,6 +48,16 @@ class Traveler:
         return Identity(name, born.value, national_id, sex.value), tuple(notes)
 
 
+def last_serial(serial: str | None, former_serials: str | None) -> str:
+    """The serial number a member is named by: their own, or (struck off) the last they held
+    (`former_serials` is `;`-separated, oldest first)."""
+    serial = (serial or "").strip()
+    if serial:
+        return serial
+    held = [s.strip() for s in (former_serials or "").split(";") if s.strip()]
+    return held[-1] if held else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     """A person who is or was on the roll, named by the serial number they last held.
@@ -69,9 +79,7 @@ class Member:
         cls, row: dict[str, str], key: str | None = None, former_serials: str = ""
     ) -> Member:
         """A member from a roll row; a struck-off member (no serial) by their last former one."""
-        serial = (row.get("serial_number") or "").strip()
-        if not serial and former_serials:
-            serial = [s for s in former_serials.split(";") if s.strip()][-1].strip()
+        serial = last_serial(row.get("serial_number"), former_serials)
         return cls(
             key or serial,
             serial,

@@ -278,6 +278,16 @@ def _unclear_slips(shown: str, theirs: str, freq: NameFrequencies) -> bool:
     return freq.given[spelling_key(shown)] == 0 and edit_distance(shown, theirs, 3) == 2
 
 
+def _given_share(freq: NameFrequencies, how: str, shown: str, theirs: str) -> float:
+    """How common what agreed is: the initial shown, the prefix a cut name shows, or the
+    member's given name."""
+    if how == "initial":
+        return freq.initial_share(shown)
+    if how == "cut":
+        return freq.prefix_share(shown, given=True)
+    return freq.given_share(theirs)
+
+
 def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evidence]:
     """The first given name should agree; a second may be dropped, cut or shown as an initial; a
     name written in two words (`ISABE LLA`) is read as one."""
@@ -312,12 +322,7 @@ def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[
         how = f"typo of {c.given[0]}, but itself a given name on the roll"
         return [Evidence(label, how, LLR["given_unclear"], "given_unclear")]
     out: list[Evidence] = []
-    if first.how == "initial":
-        share = freq.initial_share(shown[0])
-    elif first.how == "cut":
-        share = freq.prefix_share(shown[0], given=True)
-    else:
-        share = freq.given_share(c.given[0])
+    share = _given_share(freq, first.how, shown[0], c.given[0])
     out.append(Evidence(label, first.how + written, name_weight(first, share)))
     if len(shown) > 1:
         label = f"given name {shown[1]}"
@@ -326,12 +331,7 @@ def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[
         else:
             second = compare_words(shown[1], c.given[1], t.cut)
             if second.agrees:
-                if second.how == "initial":
-                    share = freq.initial_share(shown[1])
-                elif second.how == "cut":
-                    share = freq.prefix_share(shown[1], given=True)
-                else:
-                    share = freq.given_share(c.given[1])
+                share = _given_share(freq, second.how, shown[1], c.given[1])
                 out.append(Evidence(label, second.how, min(name_weight(second, share), 6.0)))
             else:
                 weight = LLR["second_given_differs"]

@@ -153,6 +153,11 @@ class MatchResult:
 
     def reasons(self) -> str:
         """A short readable summary: why, any close runner-up, and any ignored input."""
+        return " | ".join(self.reason_parts())
+
+    def reason_parts(self) -> list[str]:
+        """The summary's parts: the best candidate's evidence (or why there is none), why it
+        is not a match, close runners-up, and the notes on ignored input."""
         parts: list[str] = []
         best = self.best
         if best is None:
@@ -169,7 +174,7 @@ class MatchResult:
                 if other.score >= 0.05 or (other.score >= best.score / 3 and other.score > 0.01):
                     parts.append(f"runner-up {other.serial_number} ({other.score:.2f})")
         parts.extend(self.notes)
-        return " | ".join(parts)
+        return parts
 
 
 def decide(

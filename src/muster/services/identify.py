@@ -29,6 +29,7 @@ from muster.errors import MusterError
 from muster.matching import Matcher, MatchResult, Member, Verdict
 from muster.matching import Traveler as MatchTraveler
 from muster.matching.index import IndexFileError, RollColumns
+from muster.matching.records import last_serial
 from muster.services.queries import fold_at
 from muster.services.recording import load_person_files, revoked_map
 from muster.store.roll_rows import as_date
@@ -94,7 +95,7 @@ class Identification:
                 ("no one on the roll is close enough", *closest, *result.notes),
             )
         reasons = [str(e) for e in best.evidence]
-        reasons.extend(part for part in result.reasons().split(" | ")[1:] if part)
+        reasons.extend(result.reason_parts()[1:])  # after the evidence itemised above
         return cls(result.verdict.value, result.score, int(best.key), tuple(reasons))
 
 
@@ -119,8 +120,9 @@ def _member(
     return Member.from_roll_row(row, str(person_id), formers)
 
 
-def current_members(conn: Connection, person_ids: list[int] | None = None) -> Iterator[Member]:
-    """Everyone ever on the roll as it stands (or only `person_ids`), as matcher members."""
+def current_members(conn: Connection, person_ids: list[int]) -> Iterator[Member]:
+    """These people as the roll holds them now, as matcher members (the whole roll is read
+    as columns: `roll_columns`)."""
     columns = (
         roll.c.person_id,
         roll.c.serial_number,
@@ -131,14 +133,8 @@ def current_members(conn: Connection, person_ids: list[int] | None = None) -> It
         roll.c.birth_date,
         roll.c.sex,
     )
-    if person_ids is None:
-        queries = [select(*columns).order_by(roll.c.person_id)]
-    else:
-        queries = [
-            select(*columns).where(roll.c.person_id.in_(person_ids[i : i + CHUNK]))
-            for i in range(0, len(person_ids), CHUNK)
-        ]
-    for query in queries:
+    for i in range(0, len(person_ids), CHUNK):
+        query = select(*columns).where(roll.c.person_id.in_(person_ids[i : i + CHUNK]))
         for r in conn.execute(query):
             yield _member(int(r[0]), r[1], r[2] or "", r[3], r[4], r[5], as_date(r[6]), r[7])
 
@@ -157,16 +153,22 @@ def roll_columns(conn: Connection) -> RollColumns:
         " birth_date, sex FROM roll ORDER BY person_id"
     )
     for pid, serial, formers, nid, g, s, b, sex in rows:
-        if not serial:  # struck off: named by the serial number they last held
-            serial = (formers or "").rstrip(";").rpartition(";")[2]
         keys.append(str(pid))
-        serials.append(serial)
+        serials.append(last_serial(serial, formers))  # struck off: the last they held
         given.append(g)
         surnames.append(s)
         born.append(b if isinstance(b, str) else b.isoformat())
         national_ids.append(nid)
         sexes.append(sex)
     return RollColumns.of(keys, serials, given, surnames, born, national_ids, sexes)
+
+
+def columns_as_of(conn: Connection, as_of: date) -> RollColumns:
+    """`members_as_of` gathered as columns, for `Matcher.from_columns`."""
+    columns = RollColumns()
+    for member in members_as_of(conn, as_of):
+        columns.add_member(member)
+    return columns
 
 
 def members_as_of(conn: Connection, as_of: date) -> Iterator[Member]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -28,9 +28,17 @@ from muster.services.policy_inputs import (
 )
 from muster.store.tables import posts
 
-# Posts known to exist, by database: posts are reference data, loaded by `muster init` and
-# never removed, so a post seen once need not be looked up again.
-KNOWN_POSTS: dict[str, set[str]] = {}
+
+@dataclass
+class ScreeningCaches:
+    """What a screening server keeps from one screening to the next. The directives, people and
+    their authorizations are read again once the ledger's last order changes (`OrderWatch`);
+    posts are reference data, loaded by `muster init` and never removed."""
+
+    orders: OrderWatch = field(default_factory=OrderWatch)
+    directives: DirectiveCache = field(default_factory=DirectiveCache)
+    people: PersonCache = field(default_factory=PersonCache)
+    posts: set[str] = field(default_factory=set)
 
 
 class PostNotAllowedError(MusterError):
@@ -119,11 +127,10 @@ def decide_crossing(
     request: ScreeningRequest,
     matcher: IdentityMatcher,
     now: datetime | None = None,
-    directive_cache: DirectiveCache | None = None,
-    person_cache: PersonCache | None = None,
-    order_watch: OrderWatch | None = None,
+    caches: ScreeningCaches | None = None,
 ) -> Screened:
-    """Everything up to the crossing: document, identity, policy (reads only)."""
+    """Everything up to the crossing: document, identity, policy (reads only). Without
+    `caches`, everything is read from the database."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     post = request.post.upper()
     if post not in officer.posts:
@@ -131,18 +138,18 @@ def decide_crossing(
     if request.direction not in ("exit", "entry"):
         raise InvalidInputError("direction: expected exit or entry")
     traveler, document = read_document(request, moment.date())
-    known = KNOWN_POSTS.setdefault(str(conn.engine.url), set())
-    if post not in known:
+    if caches is None or post not in caches.posts:
         if conn.execute(select(posts.c.code).where(posts.c.code == post)).first() is None:
             raise InvalidInputError(f"unknown post {post}")
-        known.add(post)
-    last_order = last_order_seq(conn) if order_watch is None else order_watch.last_order(conn)
+        if caches is not None:
+            caches.posts.add(post)
+    last_order = last_order_seq(conn) if caches is None else caches.orders.last_order(conn)
     found = matcher.identify(conn, traveler, last_order)
     person: PersonFacts | None = None
     authorized: list[AuthorizationRecord] = []
     if found.person_id is not None:
-        if person_cache is not None:
-            person, authorized = person_cache.get(conn, found.person_id, last_order)
+        if caches is not None:
+            person, authorized = caches.people.get(conn, found.person_id, last_order)
         else:
             person = load_person(conn, found.person_id)
             authorized = load_authorizations(conn, found.person_id)
@@ -151,7 +158,7 @@ def decide_crossing(
         if person is None
         else policy.Subject(person.category, person.status, person.reinstated, person.component)
     )
-    recorded = directive_cache.get(conn, last_order) if directive_cache else load_directives(conn)
+    recorded = load_directives(conn) if caches is None else caches.directives.get(conn, last_order)
     directives = [policy.Directive(d.number, d.effective, d.rules, d.revoked_on) for d in recorded]
     authorizations = [
         policy.Authorization(a.number, a.valid_from, a.valid_until, a.revoked_on)

@@ -107,7 +107,7 @@ def sign(
         if load_draft(conn, body.draft_id).content.authority != account.authority:
             raise AuthError(403, f"{account.name} signs only for {account.authority}")
         result = submit_signature(conn, reg, actor_of(account), body.draft_id, signature, body.key)
-    http_request.app.state.order_watch.recorded()  # the next screening sees it
+    http_request.app.state.caches.orders.recorded()  # the next screening sees it
     return {
         "number": result.number,
         "kind": result.kind,

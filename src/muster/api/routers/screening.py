@@ -71,9 +71,7 @@ async def screen_traveler(
             request,
             matcher=state.matcher,
             now=now,
-            directive_cache=state.directive_cache,
-            person_cache=state.person_cache,
-            order_watch=state.order_watch,
+            caches=state.caches,
         )
     writer: CrossingWriter = state.crossing_writer
     crossing_id, done = writer.enqueue(screened.record, screened.at)
