@@ -414,12 +414,24 @@ class Comparison:
         return any(not e.kind and e.weight > 0 for e in self.evidence)
 
     @property
+    def full_name(self) -> bool:
+        """The first given name agrees (as the member's first) and so does a surname."""
+        given = next((e for e in self.evidence if e.field.startswith("given name")), None)
+        if given is None or given.kind or given.weight <= 0 or _not_first_given(given):
+            return False
+        return any(
+            not e.kind and e.weight > 0 and e.field.startswith("surname") for e in self.evidence
+        )
+
+    @property
     def identified(self) -> bool:
         """A cédula or birth date agrees, and so does a name: neither alone identifies a person;
-        or both the cédula and the birth date agree, whatever the name."""
+        or both the cédula and the birth date agree, whatever the name. A cédula one digit off
+        or with two adjacent digits swapped identifies with the full name (first given name and
+        a surname): a namesake's cédula is any other number, a sibling's bears another name."""
         kinds = {e.kind for e in self.evidence}
         if self.named:
-            return bool(kinds & IDENTIFIERS)
+            return bool(kinds & IDENTIFIERS) or ("cedula_near" in kinds and self.full_name)
         return "cedula_exact" in kinds and bool(kinds & {"birth_exact", "birth_swapped"})
 
     @property
@@ -442,9 +454,9 @@ class Comparison:
         if "cedula_exact" in kinds:
             return ""
         if kinds & UNCONFIRMED_GIVEN:
-            return "the first given name does not agree and no cédula confirms it"
+            return "the first given name does not agree and no exact cédula confirms it"
         if "birth_differs" in kinds:
-            return "the birth date differs and no cédula confirms it"
+            return "the birth date differs and no exact cédula confirms it"
         if "cedula_differs" in kinds and "birth_exact" not in kinds:
             return "the cédula differs and the birth date does not agree exactly"
         return ""
@@ -456,35 +468,44 @@ def _swapped(name: PersonName) -> PersonName:
     return PersonName(given, tuple(Surname(g) for g in name.given), name.married)
 
 
-def _names(traveler: PersonName, member: PersonName, freq: NameFrequencies) -> list[Evidence]:
+def _exchanged(traveler: PersonName, member: PersonName) -> bool:
+    """A word of one of the traveler's fields agrees with the member's word of the other: the
+    first given name with a surname, or a surname with the first given name (the other field
+    may have been changed too, or written in two words)."""
+    if not traveler.given or not traveler.surnames or not member.given or not member.surnames:
+        return False
+    first = member.given[0]
+    if any(
+        s.core[:1] == first[:1] and compare_words(s.core, first).agrees for s in traveler.surnames
+    ):
+        return True
+    shown = traveler.given[0]
+    return any(
+        m.core[:1] == shown[:1] and compare_words(shown, m.core).agrees for m in member.surnames
+    )
+
+
+def _names(
+    traveler: PersonName, member: PersonName, freq: NameFrequencies, family: bool = True
+) -> list[Evidence]:
     """Given names and surnames; read with the fields exchanged when that agrees far better;
-    the name words' total capped for namesakes and, without the first given name, for family."""
+    the name words' total capped for namesakes and, without the first given name, for family
+    (unless `family` is False: the exact cédula rules a relative out)."""
     given = given_evidence(traveler, member, freq)
     surnames = surname_evidence(traveler, member, freq)
-    if (
-        given
-        and given[0].kind == "given_differs"
-        and traveler.surnames
-        and member.given
-        and any(s.core[:1] == member.given[0][:1] for s in traveler.surnames)
-        and any(
-            m.core[:1] == traveler.given[0][:1] and compare_words(traveler.given[0], m.core).agrees
-            for m in member.surnames
-        )
-    ):
+    if given and given[0].kind == "given_differs" and _exchanged(traveler, member):
         swapped = _swapped(traveler)
         other = given_evidence(swapped, member, freq)
-        if not other[0].kind:
-            other_surnames = surname_evidence(swapped, member, freq)
-            before = sum(e.weight for e in (*given, *surnames))
-            after = sum(e.weight for e in (*other, *other_surnames)) + LLR["swap"]
-            if after > before:
-                how = "written in each other's fields"
-                other.append(Evidence("given names and surnames", how, LLR["swap"], "swap"))
-                given, surnames = other, other_surnames
+        other_surnames = surname_evidence(swapped, member, freq)
+        before = sum(e.weight for e in (*given, *surnames))
+        after = sum(e.weight for e in (*other, *other_surnames)) + LLR["swap"]
+        if after > before:
+            how = "written in each other's fields"
+            other.append(Evidence("given names and surnames", how, LLR["swap"], "swap"))
+            given, surnames = other, other_surnames
     people = max(freq.people, 1)
     evidence = [*given, *surnames]
-    if given and _not_first_given(given[0]):
+    if family and given and _not_first_given(given[0]):
         agreeing = sum(e.weight for e in surnames if not e.kind and e.weight > 0)
         cap = max(math.log(people) - FAMILY, 0.0)
         if agreeing > cap:
@@ -501,14 +522,19 @@ def _names(traveler: PersonName, member: PersonName, freq: NameFrequencies) -> l
 
 def compare(traveler: Identity, member: Identity, freq: NameFrequencies) -> Comparison:
     """The evidence that traveler and member are one person (prior included)."""
-    evidence = _names(traveler.name, member.name, freq)
     cedula = cedula_evidence(traveler.national_id, member.national_id)
+    # Another first given name with the member's surnames (and birth date) is what a relative
+    # shows; a relative carries their own cédula, so with the member's exact cédula the other
+    # person would be a stranger holding that number by a slip: no family cap, no twin.
+    family = cedula is None or cedula.kind != "cedula_exact"
+    evidence = _names(traveler.name, member.name, freq, family)
     if cedula is not None:
         evidence.append(cedula)
     birth = birth_evidence(traveler.birth_date, member.birth_date)
     if birth is not None:
         if (
-            birth.kind == "birth_exact"
+            family
+            and birth.kind == "birth_exact"
             and evidence
             and _not_first_given(evidence[0])
             and any(not e.kind and e.weight > 0 and e.field.startswith("surname") for e in evidence)

@@ -84,6 +84,8 @@ CASES = [
     ("first given name replaced, cédula and birth date agree",
      Traveler("PEDRO", DC, D1, "V-12345678"), "EB-1", "match"),
     ("first given name replaced, birth date only", Traveler("PEDRO", DC, D1), "", "no_match"),
+    ("first given name replaced, birth date differs, cédula exact",
+     Traveler("PEDRO", DC, "1979-12-30", "V-12345678"), "EB-1", "match"),
     ("full name and birth date, cédula differs", Traveler(JG, DC, D1, "V-87654321"), "EB-1",
      "match"),
     ("namesake, own date and cédula", Traveler(JG, DC, "1979-12-30", "V-87654321"), "",
@@ -96,6 +98,18 @@ CASES = [
      "EB-1", "match"),
     ("birth date with two digits swapped, name only", Traveler(JG, DC, "1958-03-04"), "EB-1",
      "possible"),
+    # a cédula one digit off or with two adjacent digits swapped identifies with the full name
+    # (a namesake's is any other number), but not with another given name or birth date
+    ("cédula with two digits swapped, name, no date", Traveler(JG, DC, "", "V-12345687"), "EB-1",
+     "match"),
+    ("cédula one digit off, name, no date", Traveler("JOSE", "DE LA CRUZ", "", "V-12345679"),
+     "EB-1", "match"),
+    ("cédula one digit off, first given name replaced", Traveler("PEDRO", DC, "", "V-12345679"),
+     "EB-1", "possible"),
+    ("cédula one digit off, birth date differs", Traveler(JG, DC, "1979-12-30", "V-12345679"),
+     "EB-1", "possible"),
+    ("cédula one digit off, surname only", Traveler("", "DE LA CRUZ NANEZ", "", "V-12345679"),
+     "EB-1", "possible"),
     ("surname written in two words", Traveler("YUSMARY", "ARGÜE LLO ZAMBRANO", "1990-11-07"),
      "EB-2", "match"),
     ("given name written in two words", Traveler("YUS MARY", "ARGÜELLO ZAMBRANO", "1990-11-07"),
@@ -136,6 +150,21 @@ def test_score_is_consistent_with_the_verdict() -> None:
             assert result.score >= 0.95, result.reasons()
         if result.verdict is Verdict.NO_MATCH:
             assert result.score < 0.05, result.reasons()
+
+
+def test_an_exact_cedula_rules_out_a_relative() -> None:
+    """Another first given name with the member's surnames and birth date is what a brother or
+    a twin shows, so the surnames are capped and the birth date weighs as a twin's; with the
+    member's exact cédula the other person would be a stranger with that number by a slip (a
+    relative has their own), so the surnames and the birth date count in full."""
+    kin = MATCHER.match(Traveler("PEDRO", DC, D1)).best
+    same = MATCHER.match(Traveler("PEDRO", DC, D1, "V-12345678")).best
+    assert kin is not None and same is not None
+    assert kin.serial_number == same.serial_number == "EB-1"
+    kin_text, same_text = kin.explain(), same.explain()
+    assert "a family bears them" in kin_text and "as a twin's would be" in kin_text
+    assert "a family bears them" not in same_text and "as a twin's" not in same_text
+    assert "birth date exact (+9.5)" in same_text
 
 
 def test_explanation_names_how_each_field_agreed() -> None:

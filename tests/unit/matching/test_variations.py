@@ -328,6 +328,30 @@ CASES: dict[str, Case] = {
         Traveler("FRANCISCO JAVIER", "ECHEVERRIA BUSTAMANTE"), "FJ", P,
         ("given name FRANCISCO exact", "surname BUSTAMANTE exact"),
     ),
+    # a cédula one digit off or with two adjacent digits swapped: with the full name it
+    # identifies (a namesake's cédula is any other number); with another given name it does not
+    "cédula one digit off, with the name": Case(
+        Traveler(*MJ, "", "V-16789013"), "MJ", M, ("cédula one digit differs",)
+    ),
+    "cédula with two adjacent digits swapped, with the name": Case(
+        Traveler("MARIA", "PENA", "", "16789021"), "MJ", M, ("cédula two adjacent digits swapped",)
+    ),
+    "cédula one digit off, another given name (a sister's may be)": Case(
+        Traveler("LUISANA", "PENA DE LA CRUZ", "", "V-16789013"), "MJ", P,
+        ("differs from MARIA", "cédula one digit differs", "not a match"),
+    ),
+    # given names and surnames written in each other's fields, one of them also changed
+    "fields exchanged, the other replaced, with cédula": Case(
+        Traveler("CHACON GUILLEN", "WILLIAM", "", "V-15321654"), "WI", M,
+        ("written in each other's fields", "surname CHACON exact", "cédula exact"),
+    ),
+    "fields exchanged, a surname written in two words": Case(
+        Traveler("ARGÜE LLO", "YUSMARY", "1990-11-07"), "YU", M,
+        ("written in each other's fields", "written in two words", "birth date exact"),
+    ),
+    "a given name that is a member's surname, own birth date": Case(
+        Traveler("MONTILLA", "PEREZ", "1970-01-01"), "", N
+    ),
     # several variations at once, as documents combine them
     "zone in one field, cut, Ñ as N, Ü as U, cédula as document": Case(
         Traveler("", "NUNEZ<ARGUELLO<<CARLOS<ED", "", "", "14222333"), "NU", M,
