@@ -169,10 +169,21 @@ def _best_surname(
     return best_j, best, note
 
 
+def slip_share(m: float, theirs: float, shown: float) -> float:
+    """The share u (in log(m/u)) of a word that agrees by a typo or by sound: a stranger shows
+    this rendering when they bear the member's word and render it the same way (as often,
+    against writing it right, as the member: m / M_EXACT), or when they bear the word as shown.
+    A slip that makes no name on the roll then weighs nearly what the word itself does (a rare
+    one, at most about log(m · N)); one that makes another common name, little."""
+    return m * theirs / M_EXACT + shown
+
+
 def _surname_share(agreement: WordAgreement, word: str, shown: str, freq: NameFrequencies) -> float:
     """The share of the surname as agreed: a cut word says only what its first letters say."""
     if agreement.how == "cut":
         return freq.prefix_share(shown, given=False)
+    if agreement.how in ("typo", "sound"):
+        return slip_share(agreement.m, freq.surname_share(word), freq.surname_share(shown))
     return freq.surname_share(word)
 
 
@@ -278,13 +289,15 @@ def _unclear_slips(shown: str, theirs: str, freq: NameFrequencies) -> bool:
     return freq.given[spelling_key(shown)] == 0 and edit_distance(shown, theirs, 3) == 2
 
 
-def _given_share(freq: NameFrequencies, how: str, shown: str, theirs: str) -> float:
-    """How common what agreed is: the initial shown, the prefix a cut name shows, or the
-    member's given name."""
-    if how == "initial":
+def _given_share(freq: NameFrequencies, agreement: WordAgreement, shown: str, theirs: str) -> float:
+    """How common what agreed is: the initial shown, the prefix a cut name shows, a slip
+    (`slip_share`), or the member's given name."""
+    if agreement.how == "initial":
         return freq.initial_share(shown)
-    if how == "cut":
+    if agreement.how == "cut":
         return freq.prefix_share(shown, given=True)
+    if agreement.how in ("typo", "sound"):
+        return slip_share(agreement.m, freq.given_share(theirs), freq.given_share(shown))
     return freq.given_share(theirs)
 
 
@@ -322,7 +335,7 @@ def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[
         how = f"typo of {c.given[0]}, but itself a given name on the roll"
         return [Evidence(label, how, LLR["given_unclear"], "given_unclear")]
     out: list[Evidence] = []
-    share = _given_share(freq, first.how, shown[0], c.given[0])
+    share = _given_share(freq, first, shown[0], c.given[0])
     out.append(Evidence(label, first.how + written, name_weight(first, share)))
     if len(shown) > 1:
         label = f"given name {shown[1]}"
@@ -331,7 +344,7 @@ def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[
         else:
             second = compare_words(shown[1], c.given[1], t.cut)
             if second.agrees:
-                share = _given_share(freq, second.how, shown[1], c.given[1])
+                share = _given_share(freq, second, shown[1], c.given[1])
                 out.append(Evidence(label, second.how, min(name_weight(second, share), 6.0)))
             else:
                 weight = LLR["second_given_differs"]

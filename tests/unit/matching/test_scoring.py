@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from muster.matching import Matcher, Member, Traveler, Verdict
-from muster.matching.normalize import fold
+from muster.matching.normalize import fold, parse_name
+from muster.matching.scoring import Identity, NameFrequencies, compare
 from muster.matching.words import compare_words
 
 
@@ -230,3 +231,26 @@ def test_word_agreements() -> None:
     assert compare_words("NANNEZ", "NANEZ").how == "spelling"
     assert compare_words("ALEJ", "ALEJANDRA", True).how == "cut"
     assert compare_words("ALEJ", "ALEJANDRA").how == "none"
+
+
+def test_a_slip_weighs_by_who_else_would_show_it() -> None:
+    """A typo that makes no name (PERLATA) is shown by strangers only when they bear the
+    member's word and slip the same way: it weighs nearly what the word does. A typo that makes
+    another common name (PERALES for PERALTA) is shown by everyone bearing that name: little."""
+    names = [
+        *(parse_name("JOSE", "PERALTA GIL") for _ in range(40)),
+        *(parse_name("LUIS", "PERALES DIAZ") for _ in range(400)),
+        *(parse_name("ANA", f"SUAREZ{i} DIAZ") for i in range(3000)),
+    ]
+    freq = NameFrequencies.of(names)
+    roll = Identity(parse_name("JOSE", "PERALTA GIL"))
+
+    def surname_weight(shown: str) -> tuple[str, float]:
+        evidence = compare(Identity(parse_name("JOSE", f"{shown} GIL")), roll, freq).evidence
+        found = {e.field: e for e in evidence}[f"surname {shown}"]
+        return found.how, found.weight
+
+    exact, slip, other = (surname_weight(w) for w in ("PERALTA", "PERLATA", "PERALES"))
+    assert (exact[0], slip[0], other[0]) == ("exact", "typo", "typo")
+    assert exact[1] - 0.5 < slip[1] < exact[1]
+    assert other[1] < 1.0 and other[1] < slip[1] - 2
