@@ -35,7 +35,7 @@ LLR = {
     "second_given_differs": math.log(0.05),
     "second_given_absent": math.log(0.5),
     "surname_absent": math.log(0.01),
-    "swap": math.log(0.02),  # given names written as surnames and surnames as given names
+    "swap": math.log(0.02),  # fields exchanged: given names as surnames (see `_exchange_weight`)
 }
 # Name words are not independent. A full name is shared by namesakes (a son named after his
 # father, a child after an uncle) far more often than its words' shares multiply to: a stranger
@@ -498,6 +498,19 @@ def _exchanged(traveler: PersonName, member: PersonName) -> bool:
     )
 
 
+def _exchange_weight(traveler: PersonName, freq: NameFrequencies) -> float:
+    """What reading the fields exchanged costs: log(m / (m + r)), m the rate of exchanges
+    (`LLR["swap"]`), r how much more often people bear the name as written (its first given
+    name as a given name, its first surname as a surname) than read exchanged. Nobody bears
+    `GAWTHROP` as a given name: the exchange is the only reading and costs little; given name
+    CRUZ and surname LEON are both common: the exchange costs log(m) or more."""
+    given, surname = traveler.given[0], traveler.surnames[0].core
+    as_written = freq.given_share(given) * freq.surname_share(surname)
+    exchanged = freq.given_share(surname) * freq.surname_share(given)
+    rate = math.exp(LLR["swap"])
+    return math.log(rate / (rate + as_written / exchanged))
+
+
 def _names(
     traveler: PersonName, member: PersonName, freq: NameFrequencies, family: bool = True
 ) -> list[Evidence]:
@@ -511,10 +524,11 @@ def _names(
         other = given_evidence(swapped, member, freq)
         other_surnames = surname_evidence(swapped, member, freq)
         before = sum(e.weight for e in (*given, *surnames))
-        after = sum(e.weight for e in (*other, *other_surnames)) + LLR["swap"]
+        cost = _exchange_weight(traveler, freq)
+        after = sum(e.weight for e in (*other, *other_surnames)) + cost
         if after > before:
             how = "written in each other's fields"
-            other.append(Evidence("given names and surnames", how, LLR["swap"], "swap"))
+            other.append(Evidence("given names and surnames", how, cost, "swap"))
             given, surnames = other, other_surnames
     people = max(freq.people, 1)
     evidence = [*given, *surnames]

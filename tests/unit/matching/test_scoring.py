@@ -254,3 +254,29 @@ def test_a_slip_weighs_by_who_else_would_show_it() -> None:
     assert (exact[0], slip[0], other[0]) == ("exact", "typo", "typo")
     assert exact[1] - 0.5 < slip[1] < exact[1]
     assert other[1] < 1.0 and other[1] < slip[1] - 2
+
+
+def test_an_exchange_costs_by_who_bears_the_name_as_written() -> None:
+    """Fields exchanged (`GAWTHROP` as the given name, `CATHERINE` as the surname): when nobody
+    on the roll bears the name as written, the exchange is the only reading and costs little;
+    when many do (given name CRUZ, surname LEON: both common in those fields), it costs as much
+    as the rate of exchanges says (log 0.02)."""
+    names = [
+        *(parse_name("CATHERINE", f"GAWTHROP{i} DIAZ") for i in range(30)),
+        *(parse_name(f"ANA{i}", "GAWTHROP DIAZ") for i in range(30)),
+        *(parse_name("CRUZ", f"LEON{i} DIAZ") for i in range(300)),
+        *(parse_name(f"LUIS{i}", "LEON DIAZ") for i in range(300)),
+        *(parse_name("LEON", f"CRUZ{i} DIAZ") for i in range(30)),
+        *(parse_name(f"JOSE{i}", "CRUZ DIAZ") for i in range(30)),
+        *(parse_name("ANA", f"SUAREZ{i} DIAZ") for i in range(3000)),
+    ]
+    freq = NameFrequencies.of(names)
+
+    def exchange_cost(given: str, surname: str) -> float:
+        member = Identity(parse_name(given, f"{surname} DIAZ"))
+        traveler = Identity(parse_name(surname, f"{given} DIAZ"))
+        evidence = {e.kind: e for e in compare(traveler, member, freq).evidence}
+        return evidence["swap"].weight
+
+    assert exchange_cost("CATHERINE", "GAWTHROP") > -1.0
+    assert exchange_cost("LEON", "CRUZ") < -3.0
