@@ -855,6 +855,13 @@ class CandidateIndex:
                     near = (_digits_differing(cols["cedula_bcd"][rows], mine) == 1) & (
                         (theirs >= width) & (theirs < 10 * width)
                     )
+                    swaps = [
+                        int(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :])
+                        for i in range(len(digits) - 1)
+                        if digits[i] != digits[i + 1]
+                    ]
+                    if swaps:  # two adjacent digits swapped: as near as one digit off
+                        near |= np.isin(theirs, swaps)
                     weights += np.where(
                         other, np.where(near, LLR["cedula_near"], LLR["cedula_differs"]), 0.0
                     )

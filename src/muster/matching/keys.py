@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from muster.matching.normalize import PersonName
+from muster.matching.normalize import PersonName, Surname
 from muster.matching.scoring import Identity
 from muster.matching.words import sound_key
 
@@ -57,24 +57,49 @@ def member_keys(identity: Identity) -> set[Key]:
 
 
 def traveler_keys(identity: Identity) -> set[Key]:
-    """The keys a traveler is looked up by (a superset: a swapped birth date too)."""
+    """The keys a traveler is looked up by (a superset, all on the traveler's side so a saved
+    index keeps its keys): the birth date with day and month swapped; the cédula with two
+    adjacent digits swapped; the name keys of the name read with its fields exchanged (given
+    names written as surnames and surnames as given names)."""
     keys = _common_keys(identity)
     born = identity.birth_date
     if born is not None and born.day <= 12 and born.day != born.month:
         keys.add(("d", f"{born.year:04d}{born.day:02d}{born.month:02d}", ""))
+    digits = _cedula_digits(identity)
+    for i in range(len(digits) - 1):
+        if digits[i] != digits[i + 1] and (i > 0 or digits[i + 1] != "0"):
+            keys.add(("c", digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :], ""))
+    name = identity.name
+    if name.given and name.surnames:
+        exchanged = PersonName(
+            tuple(s.core for s in name.surnames), tuple(Surname(g) for g in name.given)
+        )
+        keys.update(_name_keys(exchanged))
     return keys
+
+
+def _cedula_digits(identity: Identity) -> str:
+    if not identity.national_id:
+        return ""
+    digits = identity.national_id.partition("-")[2]
+    return digits if digits.isdigit() else ""
 
 
 def _common_keys(identity: Identity) -> set[Key]:
     keys: set[Key] = set()
-    if identity.national_id:
-        digits = identity.national_id.partition("-")[2]
-        if digits.isdigit():
-            keys.add(("c", digits, ""))
+    digits = _cedula_digits(identity)
+    if digits:
+        keys.add(("c", digits, ""))
     if identity.birth_date is not None:
         keys.add(("d", date_token(identity.birth_date), ""))
-    variants, pair, _ = surname_tokens(identity.name)
+    keys.update(_name_keys(identity.name))
+    return keys
+
+
+def _name_keys(name: PersonName) -> set[Key]:
+    keys: set[Key] = set()
+    variants, pair, _ = surname_tokens(name)
     if pair is not None:
         keys.add(("p", *pair))
-    keys.update(("g", g, v) for g in given_tokens(identity.name) for v in variants)
+    keys.update(("g", g, v) for g in given_tokens(name) for v in variants)
     return keys

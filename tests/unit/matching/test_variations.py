@@ -349,6 +349,13 @@ CASES: dict[str, Case] = {
         Traveler("ARGÜE LLO", "YUSMARY", "1990-11-07"), "YU", M,
         ("written in each other's fields", "written in two words", "birth date exact"),
     ),
+    "fields exchanged, name only (found by the exchanged name's keys)": Case(
+        Traveler("CHACON GUILLEN", "WILMER"), "WI", P, ("written in each other's fields",)
+    ),
+    "cédula with two adjacent digits swapped, both name parts changed": Case(
+        Traveler("WILLIAM", "CHACIN", "", "V-15321564"), "WI", P,
+        ("cédula two adjacent digits swapped", "not a match"),
+    ),
     "a given name that is a member's surname, own birth date": Case(
         Traveler("MONTILLA", "PEREZ", "1970-01-01"), "", N
     ),
