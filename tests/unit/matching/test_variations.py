@@ -356,6 +356,9 @@ CASES: dict[str, Case] = {
         Traveler("WILLIAM", "CHACIN", "", "V-15321564"), "WI", P,
         ("cédula two adjacent digits swapped", "not a match"),
     ),
+    "given name in two words, name only (found by the joined word's keys)": Case(
+        Traveler("YUS MARY", "ARGUELLO"), "YU", P, ("written in two words", "name only")
+    ),
     "a given name that is a member's surname, own birth date": Case(
         Traveler("MONTILLA", "PEREZ", "1970-01-01"), "", N
     ),
