@@ -53,7 +53,7 @@ from muster.matching.scoring import LLR, Identity, NameFrequencies
 from muster.matching.words import sound_key
 
 FORMAT = "muster-match-index"
-VERSION = 2
+VERSION = 3  # 3: given names filed by `spoken_key`
 MAX_BUCKET = 50_000  # a key shared by more members than this says nothing useful
 ENUMERATE = 3_000  # members read from a traveler's smallest keys; larger keys are only probed
 SURNAME_LETTERS, GIVEN_LETTERS = 6.0, 3.0  # pre-score weight of the letter-pair overlap

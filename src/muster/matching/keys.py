@@ -2,8 +2,9 @@
 
 Chosen so that every variation the normaliser handles still shares at least one key with the
 member: the cédula number; the birth date (a traveler also looks up the day/month swap); the
-pair of surnames by sound, in either order; and the first and second given name by sound with
-each surname (so one surname may be missing, misspelt, swapped or joined to the other).
+pair of surnames by sound, in either order; and the first and second given name as spoken
+(`words.spoken_key`, which also folds JORMAN/YORMAN) with each surname (so one surname may be
+missing, misspelt, swapped or joined to the other).
 
 A key is `(kind, first, second)`: `("c", digits, "")`, `("d", "YYYYMMDD", "")`, `("p", surname,
 surname)` (the pair, sorted) or `("g", given name, surname)`, each word by sound. The key of a
@@ -18,14 +19,14 @@ from datetime import date
 
 from muster.matching.normalize import PersonName, Surname
 from muster.matching.scoring import Identity
-from muster.matching.words import sound_key
+from muster.matching.words import sound_key, spoken_key
 
 Key = tuple[str, str, str]
 
 
 def given_tokens(name: PersonName) -> tuple[str, ...]:
-    """The first two given names by sound, each once."""
-    return tuple(dict.fromkeys(sound_key(g) for g in name.given[:2]))
+    """The first two given names as spoken (`spoken_key`: JORMAN and YORMAN alike), each once."""
+    return tuple(dict.fromkeys(spoken_key(g) for g in name.given[:2]))
 
 
 def surname_tokens(name: PersonName) -> tuple[tuple[str, ...], tuple[str, str] | None, str]:
@@ -73,7 +74,7 @@ def traveler_keys(identity: Identity) -> set[Key]:
     name = identity.name
     variants, _, joined = surname_tokens(name)
     if len(name.given) >= 2:  # a given name written in two words (YUS MARY)
-        keys.update(("g", sound_key(name.given[0] + name.given[1]), v) for v in variants)
+        keys.update(("g", spoken_key(name.given[0] + name.given[1]), v) for v in variants)
     if joined:  # a surname written in two words (SATTE RLEY), or both surnames as one
         keys.update(("g", g, joined) for g in given_tokens(name))
     if name.given and name.surnames:

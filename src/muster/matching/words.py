@@ -29,7 +29,7 @@ _COMPILED = tuple((re.compile(p), r) for p, r in _RULES)
 # Spellings of invented names that sound alike but `sound_key` keeps apart: a Y sound before a
 # vowel written J or I (JORMAN/YORMAN with an English J, IUSMARY/YUSMARY, DAIANA/DAYANA), a glide
 # after a consonant (MARYELIS/MARIELIS), a doubled L that is no LL sound (WILLMER/WILMER,
-# NELLY/NELY). Used in comparisons only, not in blocking keys, so saved indexes keep their keys.
+# NELLY/NELY). Used in comparisons and in the given names' blocking keys (`keys.given_tokens`).
 _LL_CLOSED = re.compile(r"LL(?=[^AEIOU]|$)")
 _YOD = (
     (re.compile(r"^[JI](?=[AEIOU])"), "Y"),

@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from muster.errors import MusterError
 from muster.matching import Matcher, Member, NameFrequencies, Traveler, Verdict
-from muster.matching.index import ROW_BITS, CandidateIndex, IndexFileError, RollColumns, key_hash
+from muster.matching.index import (
+    ROW_BITS,
+    VERSION,
+    CandidateIndex,
+    IndexFileError,
+    RollColumns,
+    key_hash,
+)
 from muster.matching.keys import member_keys
 from muster.matching.records import Member as M
 from muster.matching.words import edit_distance
@@ -170,7 +177,9 @@ def test_index_of_another_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "roll.npz"
     Matcher.from_members(ROLL).save(path)
     manifest = path.with_suffix(".json")
-    manifest.write_text(manifest.read_text().replace('"version": 2', '"version": 1'))
+    text = manifest.read_text()
+    assert f'"version": {VERSION}' in text
+    manifest.write_text(text.replace(f'"version": {VERSION}', f'"version": {VERSION - 1}'))
     with pytest.raises(IndexFileError, match="not a Muster match index of this version"):
         Matcher.load(path)
     manifest.unlink()

@@ -242,6 +242,9 @@ CASES: dict[str, Case] = {
         Traveler("JORMAN ALEXIS", "RIVAS MONTILLA", "1995-09-03"), "YO", M,
         ("given name JORMAN sound",),
     ),
+    "invented: J for Y, name only (JORMAN RIVAS, found by the spoken key)": Case(
+        Traveler("JORMAN", "RIVAS"), "YO", P, ("given name JORMAN sound", "name only")
+    ),
     "invented: I for Y (IUSMARY)": Case(
         Traveler("IUSMARY", "ARGÜELLO ZAMBRANO", "1990-11-07"), "YU", M,
         ("given name IUSMARY sound",),
