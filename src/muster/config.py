@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -22,3 +23,15 @@ class Settings(BaseSettings):
     origin: str | None = None  # the ledger's name in its checkpoints; chosen at init
     screening_date: date | None = None  # screen as on this date (a registry set in the past)
     index_path: Path | None = None  # the server's saved match index (`muster serve --index`)
+    # The Unix socket of the crossing writer process `muster serve` starts for its processes.
+    crossing_socket: Path | None = None
+
+
+def log_to_stderr() -> None:
+    """The server's own messages (readiness, sealing failures) on stderr, once."""
+    muster = logging.getLogger("muster")
+    if not muster.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("muster: %(message)s"))
+        muster.addHandler(handler)
+        muster.setLevel(logging.INFO)

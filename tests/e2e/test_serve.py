@@ -79,7 +79,7 @@ def test_two_server_processes_screen_and_seal_on_stop(tmp_path: Path) -> None:
     assert len({a["crossing_id"] for a in answers}) == 30
     report = cli.json("verify")  # every crossing in the ledger, as recorded
     assert report["ok"] is True
-    assert report["pending_crossings"] == 0  # both processes sealed what they wrote
+    assert report["pending_crossings"] == 0  # the writer process sealed what both sent
 
 
 def test_a_saved_index_lets_the_server_start_from_it(tmp_path: Path) -> None:

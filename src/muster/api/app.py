@@ -16,20 +16,15 @@ from muster.api import errors
 from muster.api.deps import AccountCache
 from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
-from muster.config import Settings
-from muster.services.context import Actor
+from muster.config import Settings, log_to_stderr
+from muster.services.crossing_process import CrossingClient, seal_pending
 from muster.services.crossing_writer import CrossingWriter
-from muster.services.crossings import seal_crossings
 from muster.services.identify import RollMatcher
-from muster.services.registry import writing
 from muster.services.screening import ScreeningCaches
 from muster.store.dialects import make_engine, reading
 
 PREFIX = "/api/v1"
 logger = logging.getLogger("muster.api")
-
-
-SEAL_EVERY_S = 2.0
 
 
 def load_matcher(app: FastAPI) -> RollMatcher:
@@ -69,23 +64,23 @@ def matcher_loaded(app: FastAPI, task: asyncio.Task[RollMatcher]) -> None:
     app.state.ready = True
 
 
-def seal_pending(app: FastAPI) -> int | None:
-    """Seal the crossings not yet in the ledger (needs the registry passphrase)."""
-    secret = app.state.settings.registry_passphrase
-    if secret is None:
-        return None
-    with writing(app.state.engine, secret.get_secret_value()) as (conn, _reg):
-        return seal_crossings(conn, Actor.current())
-
-
 def create_app(settings: Settings) -> FastAPI:
     """The Muster API for one registry database."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        writer = CrossingWriter(app.state.engine, lambda: seal_pending(app), SEAL_EVERY_S)
-        app.state.crossing_writer = writer
-        writer.start()
+        # Crossings go to the writer process `muster serve` started, or, in a server of one
+        # process without it (tests, embedding), to a writer thread of this process.
+        settings: Settings = app.state.settings
+        crossings: CrossingClient | CrossingWriter
+        if settings.crossing_socket is not None:
+            crossings = CrossingClient(settings.crossing_socket)
+        else:
+            crossings = CrossingWriter(
+                app.state.engine, lambda: seal_pending(app.state.engine, settings)
+            )
+            crossings.start()
+        app.state.crossings = crossings
         # The index is built in the background: health answers 503, and screenings are
         # refused with 503, until it is ready; everything else is served at once.
         loading = asyncio.create_task(asyncio.to_thread(load_matcher, app))
@@ -94,7 +89,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.state.ready = False
         if not loading.done():
             loading.cancel()
-        await asyncio.to_thread(writer.stop)  # what was screened is written and sealed
+        await crossings.close()  # what was screened is written (and sealed, by a thread)
         await asyncio.to_thread(save_matcher, app)
         app.state.engine.dispose()
 
@@ -132,13 +127,3 @@ def app_from_environment() -> FastAPI:
     """The app for the `MUSTER_*` environment (each process of `muster serve --workers N`)."""
     log_to_stderr()
     return create_app(Settings())
-
-
-def log_to_stderr() -> None:
-    """The server's own messages (readiness, sealing failures) on stderr, once."""
-    muster = logging.getLogger("muster")
-    if not muster.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("muster: %(message)s"))
-        muster.addHandler(handler)
-        muster.setLevel(logging.INFO)

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from muster.domain import errors as d
 from muster.errors import MusterError
 from muster.ledger.signing import SigningKeyError
+from muster.services.crossing_process import CrossingWriterUnavailableError
 from muster.services.screening import PostNotAllowedError
 
 PROBLEM = "application/problem+json"
@@ -68,7 +69,7 @@ def status_of(err: MusterError) -> int:
         return err.status
     if isinstance(err, TooManyAttemptsError):
         return 429
-    if isinstance(err, NotReadyError):
+    if isinstance(err, (NotReadyError, CrossingWriterUnavailableError)):
         return 503
     for cls, status in STATUS:
         if isinstance(err, cls):

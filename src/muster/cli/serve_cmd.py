@@ -9,7 +9,7 @@ import typer
 from pydantic import SecretStr
 
 from muster.cli import common
-from muster.config import Settings
+from muster.config import Settings, log_to_stderr
 
 
 def serve(
@@ -39,7 +39,8 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
     """Serve the API for these settings until interrupted."""
     import uvicorn
 
-    from muster.api.app import create_app, log_to_stderr
+    from muster.api.app import create_app
+    from muster.services.crossing_process import writer_process
 
     log_to_stderr()
 
@@ -48,19 +49,22 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
         f"(docs: http://{host}:{port}/api/v1/docs)"
         + (f" with {workers} processes" if workers > 1 else "")
     )
-    if workers == 1:
-        uvicorn.run(create_app(s), host=host, port=port, log_level="warning")
-        return
-    # Worker processes build their app from the environment: hand them these settings.
-    os.environ.update(settings_environment(s))
-    uvicorn.run(
-        "muster.api.app:app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    # One process commits and seals the crossings of all server processes.
+    with writer_process(s) as socket:
+        s = s.model_copy(update={"crossing_socket": socket})
+        if workers == 1:
+            uvicorn.run(create_app(s), host=host, port=port, log_level="warning")
+            return
+        # Worker processes build their app from the environment: hand them these settings.
+        os.environ.update(settings_environment(s))
+        uvicorn.run(
+            "muster.api.app:app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
 
 
 def settings_environment(s: Settings) -> dict[str, str]:

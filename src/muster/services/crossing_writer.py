@@ -1,12 +1,15 @@
 """Group commit for crossings: one thread writes them in batches, each caller waits until its
-crossing is durable, and the same thread seals crossings into the ledger every few seconds.
+crossing is durable, and the same thread seals crossings into the ledger: every few seconds,
+or sooner once enough crossings wait for a seal, so that no seal holds the commits up long.
 
 One writer means no two transactions queue for SQLite's write lock, and one fsync covers
-every crossing that arrived while the previous batch was committing.
+every crossing that arrived while the previous batch was committing. `muster serve` runs
+this writer in a process of its own for all server processes (`crossing_process`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
@@ -32,9 +35,13 @@ class CrossingWriter:
         seal: Callable[[], object] | None,
         seal_every_s: float = 2.0,
         max_batch: int = 1000,
+        seal_after: int = 500,
+        on_batch: Callable[[list[str], BaseException | None], object] | None = None,
     ) -> None:
         self.engine, self.seal, self.seal_every_s = engine, seal, seal_every_s
-        self.max_batch = max_batch
+        self.max_batch, self.seal_after = max_batch, seal_after
+        self.unsealed = 0  # crossings written since the last seal
+        self.on_batch = on_batch  # told the ids of each batch once it is committed (or failed)
         self.queue: queue.Queue[Item | None] = queue.Queue()
         self.thread = threading.Thread(target=self._run, name="crossing-writer", daemon=True)
         self.last_seal = time.monotonic()
@@ -53,10 +60,22 @@ class CrossingWriter:
         done.result(timeout=timeout_s)
         return crossing_id
 
-    def enqueue(self, record: CrossingRecord, at: str) -> tuple[str, Future[None]]:
-        """Queue a crossing: its id, and a future done once it is committed (an event loop
-        awaits it with `asyncio.wrap_future`)."""
-        crossing_id = new_crossing_id()
+    async def record(self, record: CrossingRecord, at: str) -> str:
+        """Store a crossing; returns its id once it is committed (for an event loop)."""
+        crossing_id, done = self.enqueue(record, at)
+        await asyncio.wrap_future(done)
+        return crossing_id
+
+    async def close(self) -> None:
+        """Write what is queued, seal, and end the thread (without blocking the loop)."""
+        await asyncio.to_thread(self.stop)
+
+    def enqueue(
+        self, record: CrossingRecord, at: str, crossing_id: str | None = None
+    ) -> tuple[str, Future[None]]:
+        """Queue a crossing: its id (a new one unless given), and a future done once it is
+        committed."""
+        crossing_id = crossing_id or new_crossing_id()
         done: Future[None] = Future()
         self.queue.put((crossing_id, record, at, done))
         return crossing_id, done
@@ -84,7 +103,11 @@ class CrossingWriter:
                 batch.append(item)
             if batch:
                 self._write(batch)
-            if stopping or time.monotonic() - self.last_seal >= self.seal_every_s:
+            if (
+                stopping
+                or self.unsealed >= self.seal_after
+                or time.monotonic() - self.last_seal >= self.seal_every_s
+            ):
                 self._seal()
 
     def _write(self, batch: list[Item]) -> None:
@@ -94,12 +117,18 @@ class CrossingWriter:
         except Exception as err:
             for _cid, _r, _at, done in batch:
                 done.set_exception(err)
+            if self.on_batch is not None:
+                self.on_batch([cid for cid, *_ in batch], err)
             return
+        self.unsealed += len(batch)
         for _cid, _r, _at, done in batch:
             done.set_result(None)
+        if self.on_batch is not None:
+            self.on_batch([cid for cid, *_ in batch], None)
 
     def _seal(self) -> None:
         self.last_seal = time.monotonic()
+        self.unsealed = 0
         if self.seal is None:
             return
         try:

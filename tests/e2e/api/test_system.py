@@ -88,12 +88,13 @@ def test_503_until_the_roll_is_indexed(api: Api, monkeypatch: pytest.MonkeyPatch
 
 
 def test_the_server_seals_crossings_into_the_ledger(api: Api) -> None:
-    from muster.api.app import seal_pending
+    from muster.services.crossing_process import seal_pending
     from muster.services.verify import verify_registry
     from tests.e2e.api.conftest import add_crossing
 
     add_crossing(api, "clear")
-    assert seal_pending(api.client.app) is not None  # type: ignore[arg-type]
+    app = api.client.app
+    assert seal_pending(app.state.engine, app.state.settings) is not None  # type: ignore[attr-defined]
     with api.engine.connect() as conn:
         report = verify_registry(conn)
     assert report.ok, report.problems

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, model_validator
 from muster.api.deps import OfficerUser
 from muster.api.errors import NotReadyError
 from muster.config import Settings
+from muster.services.crossing_process import CrossingClient
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.identify import Traveler
 from muster.services.screening import ScreeningRequest, decide_crossing
@@ -73,8 +74,9 @@ async def screen_traveler(
             now=now,
             caches=state.caches,
         )
-    writer: CrossingWriter = state.crossing_writer
-    crossing_id, done = writer.enqueue(screened.record, screened.at)
-    await asyncio.wait_for(asyncio.wrap_future(done), WRITE_TIMEOUT_S)  # durable first
+    crossings: CrossingClient | CrossingWriter = state.crossings
+    crossing_id = await asyncio.wait_for(  # durable before the answer
+        crossings.record(screened.record, screened.at), WRITE_TIMEOUT_S
+    )
     answer = {**screened.answer, "crossing_id": crossing_id}
     return Response(orjson.dumps(answer), media_type="application/json")
