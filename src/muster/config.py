@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     index_path: Path | None = None  # the server's saved match index (`muster serve --index`)
     # The Unix socket of the crossing writer process `muster serve` starts for its processes.
     crossing_socket: Path | None = None
+    # Set by `muster serve --workers N`: the index file is ready, load it before serving.
+    index_prepared: bool = False
 
 
 def log_to_stderr() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import time
@@ -81,10 +82,18 @@ def create_app(settings: Settings) -> FastAPI:
             )
             crossings.start()
         app.state.crossings = crossings
-        # The index is built in the background: health answers 503, and screenings are
-        # refused with 503, until it is ready; everything else is served at once.
         loading = asyncio.create_task(asyncio.to_thread(load_matcher, app))
-        loading.add_done_callback(lambda task: matcher_loaded(app, task))
+        if settings.index_prepared:
+            # `muster serve --workers N` built the index file before starting its processes:
+            # each loads it (seconds) before it takes a connection, so no process that has
+            # not got its index is handed screenings while the others are ready.
+            with contextlib.suppress(Exception):  # matcher_loaded says why it failed
+                await loading
+            matcher_loaded(app, loading)
+        else:
+            # The index is built in the background: health answers 503, and screenings are
+            # refused with 503, until it is ready; everything else is served at once.
+            loading.add_done_callback(lambda task: matcher_loaded(app, task))
         yield
         app.state.ready = False
         if not loading.done():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import typer
@@ -50,11 +51,15 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
         + (f" with {workers} processes" if workers > 1 else "")
     )
     # One process commits and seals the crossings of all server processes.
-    with writer_process(s) as socket:
+    with writer_process(s) as socket, tempfile.TemporaryDirectory(prefix="muster-") as tmp:
         s = s.model_copy(update={"crossing_socket": socket})
         if workers == 1:
             uvicorn.run(create_app(s), host=host, port=port, log_level="warning")
             return
+        # The index is built (or loaded and brought up to date) once, here, and each server
+        # process loads it from the file before it takes connections.
+        index = prepare_index(s, s.index_path or Path(tmp) / "roll.npz")
+        s = s.model_copy(update={"index_path": index, "index_prepared": True})
         # Worker processes build their app from the environment: hand them these settings.
         os.environ.update(settings_environment(s))
         uvicorn.run(
@@ -65,6 +70,23 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
             workers=workers,
             log_level="warning",
         )
+
+
+def prepare_index(s: Settings, path: Path) -> Path:
+    """The match index saved in `path`, up to date with the registry's orders."""
+    from muster.services.identify import RollMatcher
+    from muster.store.dialects import make_engine, reading
+
+    engine = make_engine(s.database_url)
+    try:
+        with reading(engine) as conn:
+            matcher, how = RollMatcher.open(conn, path)
+            if matcher.saved_seq != matcher.seq:  # orders since it was saved: not N times
+                matcher.save(conn, path)
+    finally:
+        engine.dispose()
+    common.say(f"index of the roll {how}")
+    return path
 
 
 def settings_environment(s: Settings) -> dict[str, str]:
