@@ -4,6 +4,7 @@ crossing durable and sealed into the ledger when the server stops."""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import time
@@ -102,3 +103,40 @@ def test_a_saved_index_lets_the_server_start_from_it(tmp_path: Path) -> None:
     assert "built from the roll and saved" in messages[0]
     assert f"loaded {index}" in messages[1]
     assert index.exists() and index.with_suffix(".registry.json").exists()
+
+
+def test_the_server_stops_when_its_crossing_writer_dies(tmp_path: Path) -> None:
+    """A server that can record no crossing stops (exit code 1, a clear message) instead of
+    refusing every screening, so that its supervisor starts it again."""
+    cli = Cli(tmp_path)
+    cli.json("demo", "--size", "500", "--seed", "3", "--no-serve")
+    port = free_port()
+    server = cli.popen("serve", "--port", str(port))
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/api/v1")
+        writers = [
+            pid
+            for pid in children(server.pid)
+            if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+        ]
+        assert len(writers) == 1
+        os.kill(writers[0], signal.SIGKILL)
+        _out, err = server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 1
+    assert "the crossing writer stopped" in err
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[1]) == pid:
+                found.append(int(entry.name))
+    return found

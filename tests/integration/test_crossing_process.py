@@ -64,8 +64,9 @@ def test_server_processes_share_one_writer_that_seals_on_stop(engine: Engine, db
             await first.close()
             await second.close()
 
-    with writer_process(settings) as path:
-        ids = asyncio.run(two_processes(path))
+    with writer_process(settings) as writer:
+        ids = asyncio.run(two_processes(writer.path))
+    assert not writer.died
     assert len(set(ids)) == 120
     assert stored(engine) == set(ids)
     with engine.connect() as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
 from pathlib import Path
 
@@ -38,10 +39,7 @@ def serve(
 
 def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
     """Serve the API for these settings until interrupted."""
-    import uvicorn
-
-    from muster.api.app import create_app
-    from muster.services.crossing_process import writer_process
+    from muster.services.crossing_process import CrossingWriterUnavailableError, writer_process
 
     log_to_stderr()
 
@@ -51,14 +49,45 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
         + (f" with {workers} processes" if workers > 1 else "")
     )
     # One process commits and seals the crossings of all server processes.
-    with writer_process(s) as socket, tempfile.TemporaryDirectory(prefix="muster-") as tmp:
-        s = s.model_copy(update={"crossing_socket": socket})
-        if workers == 1:
-            uvicorn.run(create_app(s), host=host, port=port, log_level="warning")
-            return
+    with writer_process(s) as writer, tempfile.TemporaryDirectory(prefix="muster-") as tmp:
+
+        def stopped(signum: int, _frame: object) -> None:
+            # uvicorn shuts down on SIGTERM and then raises it again, here.
+            if writer.died:
+                raise CrossingWriterUnavailableError(
+                    "the crossing writer stopped: the server was stopped with it"
+                )
+            signal.signal(signum, signal.SIG_DFL)
+            signal.raise_signal(signum)
+
+        signal.signal(signal.SIGTERM, stopped)
+        try:
+            serve_with(
+                s.model_copy(update={"crossing_socket": writer.path}),
+                host,
+                port,
+                workers,
+                Path(tmp),
+            )
+        finally:
+            if writer.died:
+                raise CrossingWriterUnavailableError(
+                    "the crossing writer stopped: the server was stopped with it"
+                )
+
+
+def serve_with(s: Settings, host: str, port: int, workers: int, tmp: Path) -> None:
+    """uvicorn with one process, or with `workers` once the index file is ready in `tmp`."""
+    import uvicorn
+
+    from muster.api.app import create_app
+
+    if workers == 1:
+        uvicorn.run(create_app(s), host=host, port=port, log_level="warning")
+    else:
         # The index is built (or loaded and brought up to date) once, here, and each server
         # process loads it from the file before it takes connections.
-        index = prepare_index(s, s.index_path or Path(tmp) / "roll.npz")
+        index = prepare_index(s, s.index_path or tmp / "roll.npz")
         s = s.model_copy(update={"index_path": index, "index_prepared": True})
         # Worker processes build their app from the environment: hand them these settings.
         os.environ.update(settings_environment(s))

@@ -22,6 +22,7 @@ import os
 import signal
 import struct
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from functools import partial
 from multiprocessing.synchronize import Event
@@ -252,27 +253,59 @@ def writer_main(settings: Settings, path: Path, ready: Event, parent: int) -> No
         engine.dispose()
 
 
-@contextlib.contextmanager
-def writer_process(settings: Settings) -> Iterator[Path]:
-    """Run the crossing writer in a process of its own while the block runs; the socket's path.
-    On leaving, the writer commits what it was sent, seals, and ends."""
-    context = multiprocessing.get_context("spawn")
-    ready = context.Event()
-    with tempfile.TemporaryDirectory(prefix="muster-") as directory:
-        path = Path(directory) / "crossings.sock"
-        process = context.Process(
+class WriterProcess:
+    """The crossing writer's process while `muster serve` runs: its socket, and whether it
+    died under the server (the server is then stopped, and exits with an error)."""
+
+    def __init__(self, settings: Settings, path: Path) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.path, self.died = path, False
+        self._ready = context.Event()
+        self._leaving = threading.Event()
+        self.process = context.Process(
             target=writer_main,
-            args=(settings, path, ready, os.getpid()),
+            args=(settings, path, self._ready, os.getpid()),
             name="muster-crossings",
         )
-        process.start()
+
+    def start(self) -> None:
+        self.process.start()
+        if not self._ready.wait(START_TIMEOUT_S) or not self.process.is_alive():
+            self.stop()
+            raise CrossingWriterUnavailableError(
+                f"the crossing writer did not start (exit code {self.process.exitcode})"
+            )
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def stop(self) -> None:
+        """Ask the writer to write what is queued, seal, and end; wait for it."""
+        self._leaving.set()
+        if self.process.is_alive():
+            self.process.terminate()  # SIGTERM
+        self.process.join(120)
+
+    def _watch(self) -> None:
+        """A server whose writer died can record no crossing: stop it (SIGTERM to this
+        process, which the server takes as a request to shut down) rather than refuse every
+        screening, so that whatever supervises the service starts it again."""
+        self.process.join()
+        if not self._leaving.is_set():
+            self.died = True
+            logger.error(
+                "the crossing writer stopped (exit code %s): stopping the server",
+                self.process.exitcode,
+            )
+            os.kill(os.getpid(), signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def writer_process(settings: Settings) -> Iterator[WriterProcess]:
+    """Run the crossing writer in a process of its own while the block runs. On leaving, the
+    writer commits what it was sent, seals, and ends."""
+    with tempfile.TemporaryDirectory(prefix="muster-") as directory:
+        writer = WriterProcess(settings, Path(directory) / "crossings.sock")
+        writer.start()
         try:
-            if not ready.wait(START_TIMEOUT_S) or not process.is_alive():
-                raise CrossingWriterUnavailableError(
-                    f"the crossing writer did not start (exit code {process.exitcode})"
-                )
-            yield path
+            yield writer
         finally:
-            if process.is_alive():
-                process.terminate()  # SIGTERM: write what is queued, seal, end
-            process.join(120)
+            writer.stop()
