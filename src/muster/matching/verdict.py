@@ -43,24 +43,25 @@ class Thresholds:
 # namesake's, another given name more often a brother's, than the model can know). Fitted by
 # `python -m bench.matching_calibration --fit`: see docs/matching.md for the data and the risk.
 Table = tuple[tuple[float, float], ...]
-# Fitted on synthetic travelers (rolls of 100,000): True for the candidates who may be matched
-# (40,000 travelers, seeds 7001 and 7002), False for the others (80,000, seeds 7001 to 7004,
-# refitted when typos, exchanged fields and near cédulas came to be weighed as they are now).
-# The True map was kept then: on those 80,000, candidates who may be matched are right at least
-# 95.8% of the time in every band of model probability from its step (0.96) up, but the fit's
-# blocks of 100 pool the few between 0.96 and 0.98 with the lower ones (docs/matching.md).
+# Fitted on 80,000 synthetic travelers (rolls of 100,000, seeds 7001 to 7004): True for the
+# candidates who may be matched, False for the others.
 CALIBRATION: dict[bool, Table] = {
-    True: (  # 20,187 travelers
+    True: (  # 40,168 travelers
         (0.0, 0.0),
-        (0.0142, 0.0),
-        (0.0155, 0.0769),
-        (0.5064, 0.0769),
-        (0.5198, 0.79),
-        (0.9593, 0.79),
-        (0.9597, 0.9902),
-        (0.9973, 0.9902),
-        (0.9974, 0.9999),
-        (1.0, 0.9999),
+        (0.0001, 0.0),
+        (0.0002, 0.0011),
+        (0.0107, 0.0011),
+        (0.0108, 0.0379),
+        (0.0727, 0.0379),
+        (0.0731, 0.11),
+        (0.5135, 0.11),
+        (0.5198, 0.5784),
+        (0.9787, 0.5784),
+        (0.979, 0.9715),
+        (0.9973, 0.9715),
+        (0.9974, 0.9995),
+        (0.9999, 0.9995),
+        (1.0, 0.9998),
     ),
     False: (  # 39,832 travelers
         (0.0, 0.0),
