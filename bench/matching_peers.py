@@ -8,10 +8,11 @@
     python -m bench.matching_peers splink-febrl4 DIR OUT.csv
     python -m bench.matching_peers splink_identity-febrl4 DIR OUT.csv   # Muster's fields only
     python -m bench.matching_peers muster-febrl4 DIR OUT.csv  # the product's venv
+    python -m bench.matching_peers muster_address-febrl4 DIR OUT.csv  # + street number, postcode
 
 The peers run in `.venv-bench` (bench/requirements-peers.txt, `bench/setup-peers`);
-`muster-febrl4` runs in the product's venv. Peer packages are imported inside the functions
-that use them, so this module imports in either venv.
+`muster-febrl4` and `muster_address-febrl4` run in the product's venv. Peer packages are
+imported inside the functions that use them, so this module imports in either venv.
 
 Synthetic runs write `traveler_id,serial_number,score,verdict` (the best candidate per
 traveler); FEBRL4 runs write `a_id,b_id,score,verdict` (Splink: every pair it scored at 0.01
@@ -469,10 +470,17 @@ def febrl_date(value: str) -> str:
     return born.isoformat() if 1900 <= born.year <= 2030 else ""
 
 
-def run_muster_febrl4(directory: Path, out: Path) -> None:
+FEBRL4_ATTRIBUTES = ("street_number", "postcode")  # the address fields Splink's model compares
+
+
+def run_muster_febrl4(directory: Path, out: Path, address: bool = False) -> None:
     """Muster's library: every A record a member (soc_sec_id as the national id), every B
-    record a traveler."""
+    record a traveler; with `address`, street_number and postcode as other identifying
+    attributes on both sides (`Member.attributes`, `Traveler.attributes`)."""
     from muster.matching import Matcher, Member, Traveler
+
+    def attributes(r: dict[str, str]) -> dict[str, str]:
+        return {k: r[k].strip() for k in FEBRL4_ATTRIBUTES} if address else {}
 
     a = read_rows(directory / "A.csv")
     b = read_rows(directory / "B.csv")
@@ -484,6 +492,7 @@ def run_muster_febrl4(directory: Path, out: Path) -> None:
             r["surname"].strip(),
             febrl_date(r["date_of_birth"]),
             r["soc_sec_id"].strip(),
+            attributes=attributes(r),
         )
         for r in a
     ]
@@ -494,7 +503,7 @@ def run_muster_febrl4(directory: Path, out: Path) -> None:
         for r in b:
             traveler = Traveler(
                 r["given_name"].strip(), r["surname"].strip(), febrl_date(r["date_of_birth"]),
-                r["soc_sec_id"].strip(), "", "", r["rec_id"],
+                r["soc_sec_id"].strip(), "", "", r["rec_id"], attributes(r),
             )  # fmt: skip
             result = matcher.match(traveler)
             writer.writerow(
@@ -526,6 +535,8 @@ def main() -> None:
         run_splink_febrl4(p[0], p[1], args.duckdb_memory, identity_only=True)
     elif args.tool == "muster-febrl4":
         run_muster_febrl4(p[0], p[1])
+    elif args.tool == "muster_address-febrl4":
+        run_muster_febrl4(p[0], p[1], address=True)
     else:
         parser.error(f"unknown tool {args.tool}")
     log(f"{args.tool} done in {time.perf_counter() - started:.1f} s")

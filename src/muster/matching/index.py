@@ -14,6 +14,10 @@ lookup of all of a traveler's keys is one `searchsorted`. Members added or amend
 a small overlay dict, so the roll's orders are followed without a rebuild. Saved as `.npz`
 (loaded with `allow_pickle=False`: nothing in it can run code) beside a `.json` manifest
 holding its SHA-256 digest, checked on load.
+
+Other identifying attributes (`Member.attributes`) are held as one id column per attribute
+name into a table of its distinct values (id 0: none); their frequencies are counted from
+those columns.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -42,18 +46,19 @@ from muster.matching.keys import Key, given_tokens, member_keys, surname_tokens,
 from muster.matching.normalize import (
     PersonName,
     Surname,
+    attribute_value,
     parse_birth_date,
     parse_name,
     parse_national_id,
     parse_sex,
     spelling_key,
 )
-from muster.matching.records import Member
-from muster.matching.scoring import LLR, Identity, NameFrequencies
+from muster.matching.records import Member, attributes_of
+from muster.matching.scoring import LLR, AttributeFrequencies, Identity, NameFrequencies
 from muster.matching.words import sound_key
 
 FORMAT = "muster-match-index"
-VERSION = 3  # 3: given names filed by `spoken_key`
+VERSION = 4  # 3: given names filed by `spoken_key`; 4: other identifying attributes
 MAX_BUCKET = 50_000  # a key shared by more members than this says nothing useful
 ENUMERATE = 3_000  # members read from a traveler's smallest keys; larger keys are only probed
 SURNAME_LETTERS, GIVEN_LETTERS = 6.0, 3.0  # pre-score weight of the letter-pair overlap
@@ -217,6 +222,8 @@ class RollColumns:
         self.national_ids: list[str] = []
         self.values: tuple[dict[str, int], ...] = ({}, {}, {}, {})  # given, surnames, born, sex
         self.ids: tuple[list[int], ...] = ([], [], [], [])
+        # other identifying attributes: by name, one value per row ("" none)
+        self.attributes: dict[str, list[str]] = {}
         self._rows: dict[str, int] | None = {}
 
     def __len__(self) -> int:
@@ -250,7 +257,15 @@ class RollColumns:
         return columns
 
     def add(
-        self, key: str, serial: str, given: str, surnames: str, born: str, nid: str, sex: str
+        self,
+        key: str,
+        serial: str,
+        given: str,
+        surnames: str,
+        born: str,
+        nid: str,
+        sex: str,
+        attributes: Mapping[str, str] | None = None,
     ) -> None:
         if self._rows is None:
             self._rows = {k: i for i, k in enumerate(self.keys)}
@@ -270,10 +285,17 @@ class RollColumns:
             self.national_ids[row] = nid
             for ids, code in zip(self.ids, codes, strict=True):
                 ids[row] = code
+        if attributes or self.attributes:
+            carried = dict(attributes_of(attributes or {}))
+            for name in carried.keys() - self.attributes.keys():
+                self.attributes[name] = []
+            for name, values in self.attributes.items():
+                values.extend([""] * (len(self.keys) - len(values)))
+                values[row] = carried.get(name, "")
 
     def add_member(self, m: Member) -> None:
         self.add(m.key, m.serial_number, m.given_names, m.surnames, m.birth_date,
-                 m.national_id, m.sex)  # fmt: skip
+                 m.national_id, m.sex, m.attributes)  # fmt: skip
 
 
 def _parse_cedula(text: str) -> tuple[int, int]:
@@ -420,6 +442,8 @@ class CandidateIndex:
 
     def __init__(self) -> None:
         self.freq = NameFrequencies()
+        self.values = AttributeFrequencies()  # of the other identifying attributes
+        self._attributes: dict[str, _Parts] = {}  # by name: distinct values, "" first (id 0)
         self._n = 0
         self._serials = _Strings.of([])
         self._keys: _Strings | None = None  # None: every member's key is their serial number
@@ -485,7 +509,40 @@ class CandidateIndex:
         del cedulas
         index._derive()
         index._set_keys(index._file_all(given, surnames, workers))
+        for name, values in columns.attributes.items():
+            parts = index._attribute(name)
+            found = (parts.intern(attribute_value(v)) for v in values)
+            cols[_attribute_column(name)][:] = np.fromiter(found, np.int32, n)
+        index._count_attributes()
         return index
+
+    def _attribute(self, name: str) -> _Parts:
+        """The table of attribute `name`'s distinct values, with its id column (made empty)."""
+        parts = self._attributes.get(name)
+        if parts is None:
+            parts = self._attributes[name] = _Parts(_Strings.of([""]))
+            self._cols[_attribute_column(name)] = np.zeros(len(self._cols["born"]), np.int32)
+        return parts
+
+    def _count_attributes(self) -> None:
+        """The attributes' frequencies, counted from their columns."""
+        self.values = AttributeFrequencies()
+        for name, parts in self._attributes.items():
+            counts = np.bincount(self._cols[_attribute_column(name)][: self._n])
+            values = parts.strings.values()
+            found = Counter({values[i]: int(c) for i, c in enumerate(counts.tolist()) if i and c})
+            self.values.values[name] = found
+            self.values.carrying[name] = sum(found.values())
+
+    def _attributes_of(self, row: int) -> tuple[tuple[str, str], ...]:
+        if not self._attributes:
+            return ()
+        found = []
+        for name, parts in self._attributes.items():
+            value = int(self._cols[_attribute_column(name)][row])
+            if value:
+                found.append((name, parts.strings[value]))
+        return tuple(sorted(found))
 
     def _derive(self) -> None:
         cols = self._cols
@@ -619,6 +676,7 @@ class CandidateIndex:
             self._births.strings[int(cols["birth_id"][row])],
             self._national_ids[row],
             self._sexes.strings[int(cols["sex_id"][row])],
+            dict(self._attributes_of(row)),
         )
 
     def serial(self, row: int) -> str:
@@ -651,6 +709,7 @@ class CandidateIndex:
                 date(born // 10_000, born // 100 % 100, born % 100) if born else None,
                 f"{_LETTERS[letter]}-{cedula}" if letter else None,
                 _SEXES[sex] or None,
+                self._attributes_of(row),
             )
             for row, gid, sid, born, letter, cedula, sex in columns
         ]
@@ -690,7 +749,9 @@ class CandidateIndex:
             self._rows = {self.key(i): i for i in range(self._n)}
         row = self._rows.get(member.key)
         if row is not None:
-            self.freq.add(self.identity(row).name, sign=-1)
+            old = self.identity(row)
+            self.freq.add(old.name, sign=-1)
+            self.values.add(old.attributes, sign=-1)
             self._serials.set(row, member.serial_number)
             self._national_ids.set(row, member.national_id)
         else:
@@ -709,6 +770,7 @@ class CandidateIndex:
         self._set_columns(row, member)
         identity = self.identity(row)
         self.freq.add(identity.name)
+        self.values.add(identity.attributes)
         for key in member_keys(identity):  # keys of the old version stay: only extra candidates
             trimmed = key_hash(key) >> ROW_BITS
             self._overlay.setdefault(trimmed, []).append(row)
@@ -742,6 +804,12 @@ class CandidateIndex:
         cols["letter"][row], cols["cedula"][row] = _parse_cedula(m.national_id)
         cols["born_bcd"][row] = _bcd(cols["born"][row : row + 1])[0]
         cols["cedula_bcd"][row] = _bcd(cols["cedula"][row : row + 1])[0]
+        carried = dict(attributes_of(m.attributes))
+        for name in carried.keys() - self._attributes.keys():
+            self._attribute(name)
+        for name, parts in self._attributes.items():
+            value = carried.get(name)
+            cols[_attribute_column(name)][row] = parts.intern(value) if value else 0
         self._odd.pop(row, None)
 
     # -- looking up ---------------------------------------------------------------------
@@ -906,6 +974,15 @@ class CandidateIndex:
         }
         for name, _ in self._NUMERIC:
             arrays[name] = self._cols[name][: self._n]
+        names = list(self._attributes)
+        if names:  # the names, and each attribute's values and id column by its position
+            arrays["attribute_names_blob"], arrays["attribute_names_offsets"] = _Strings.of(
+                names
+            ).arrays()
+            for i, name in enumerate(names):
+                distinct = self._attributes[name].strings
+                arrays[f"attribute{i}_blob"], arrays[f"attribute{i}_offsets"] = distinct.arrays()
+                arrays[f"attribute{i}_ids"] = self._cols[_attribute_column(name)][: self._n]
         tables: dict[str, _Strings | None] = {
             "serials": self._serials,
             "keys": self._keys,
@@ -969,6 +1046,11 @@ class CandidateIndex:
             index._surnames = _Parts(strings("surnames"))
             index._births = _Parts(strings("births"))
             index._sexes = _Parts(strings("sexes"))
+            if "attribute_names_blob" in arrays.files:
+                for i, name in enumerate(strings("attribute_names").values()):
+                    index._attributes[name] = _Parts(strings(f"attribute{i}"))
+                    ids = arrays[f"attribute{i}_ids"].astype(np.int32)
+                    index._cols[_attribute_column(name)] = ids
             odd = arrays["odd"].tolist()
             freq = orjson.loads(arrays["frequencies"].tobytes())
         index.freq = NameFrequencies(
@@ -977,7 +1059,13 @@ class CandidateIndex:
         )  # fmt: skip
         for row in odd:
             index._odd_name(int(row))
+        index._count_attributes()
         return index
+
+
+def _attribute_column(name: str) -> str:
+    """The column of attribute `name`'s value ids among the index's numeric columns."""
+    return f"attribute:{name}"
 
 
 class _MemberView(Sequence[Member]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from muster.matching.index import CandidateIndex, RollColumns
@@ -14,31 +14,56 @@ CANDIDATES = 10  # members fully compared per traveler (the likeliest by the ind
 
 
 class Matcher:
-    """Finds a traveler on the roll and says how sure it is, with reasons."""
+    """Finds a traveler on the roll and says how sure it is, with reasons.
 
-    def __init__(self, index: CandidateIndex, thresholds: Thresholds | None = None) -> None:
+    `attribute_m`: by attribute name, how often the same person's two records agree on that
+    other identifying attribute (`scoring.M_ATTRIBUTE` for the others; docs/matching.md).
+    """
+
+    def __init__(
+        self,
+        index: CandidateIndex,
+        thresholds: Thresholds | None = None,
+        attribute_m: Mapping[str, float] | None = None,
+    ) -> None:
         self.index = index
         self.thresholds = thresholds or Thresholds()
+        for name, m in (attribute_m or {}).items():
+            if not 0.0 < m < 1.0:
+                raise ValueError(f"attribute {name}: m must be between 0 and 1, not {m}")
+        self.attribute_m = dict(attribute_m or {})
 
     @classmethod
     def from_members(
-        cls, members: Iterable[Member], thresholds: Thresholds | None = None
+        cls,
+        members: Iterable[Member],
+        thresholds: Thresholds | None = None,
+        attribute_m: Mapping[str, float] | None = None,
     ) -> Matcher:
-        """A matcher over these members (name frequencies learnt from them)."""
-        return cls(CandidateIndex.build(members), thresholds)
+        """A matcher over these members (name and attribute frequencies learnt from them)."""
+        return cls(CandidateIndex.build(members), thresholds, attribute_m)
 
     @classmethod
     def from_columns(
-        cls, columns: RollColumns, thresholds: Thresholds | None = None, workers: int = 1
+        cls,
+        columns: RollColumns,
+        thresholds: Thresholds | None = None,
+        workers: int = 1,
+        attribute_m: Mapping[str, float] | None = None,
     ) -> Matcher:
         """A matcher over a roll gathered as columns (`muster match --roll`); `workers` > 1
         parses the names in forked processes (only from a process without other threads)."""
-        return cls(CandidateIndex.from_columns(columns, workers), thresholds)
+        return cls(CandidateIndex.from_columns(columns, workers), thresholds, attribute_m)
 
     @classmethod
-    def load(cls, path: Path, thresholds: Thresholds | None = None) -> Matcher:
+    def load(
+        cls,
+        path: Path,
+        thresholds: Thresholds | None = None,
+        attribute_m: Mapping[str, float] | None = None,
+    ) -> Matcher:
         """A matcher over an index saved with `save` (digest checked)."""
-        return cls(CandidateIndex.load(path), thresholds)
+        return cls(CandidateIndex.load(path), thresholds, attribute_m)
 
     def save(self, path: Path) -> None:
         self.index.save(path)
@@ -61,6 +86,6 @@ class Matcher:
         index = self.index
         rows = index.candidates(identity, CANDIDATES)
         for row, member in zip(rows, index.identities(rows), strict=True):
-            comparison = compare(identity, member, index.freq)
+            comparison = compare(identity, member, index.freq, index.values, self.attribute_m)
             compared.append((index.serial(row), index.key(row), comparison))
         return decide(compared, self.thresholds, notes)

@@ -34,6 +34,13 @@ def fold(text: str) -> str:
     return " ".join(_NOT_LETTER.sub(" ", bare.replace("'", "")).split())
 
 
+def attribute_value(text: str) -> str:
+    """Another identifying attribute's value as compared (`Member.attributes`): upper case,
+    accents removed, runs of spaces as one; blank when there is nothing but spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.upper())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
 _OCR_DIGIT_IN_WORD = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
 
 

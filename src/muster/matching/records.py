@@ -6,9 +6,11 @@ become missing and are named in `notes`, never an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from muster.matching.normalize import (
+    attribute_value,
     cedula_from_document,
     parse_birth_date,
     parse_name,
@@ -18,9 +20,21 @@ from muster.matching.normalize import (
 from muster.matching.scoring import Identity
 
 
+def attributes_of(attributes: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """Other identifying attributes as compared: (name, `attribute_value`) sorted by name,
+    names stripped, blank values left out."""
+    found = ((name.strip(), attribute_value(value)) for name, value in attributes.items())
+    return tuple(sorted((name, value) for name, value in found if name and value))
+
+
 @dataclass(frozen=True, slots=True)
 class Traveler:
-    """A traveler as presented at the post; every field but the names may be blank."""
+    """A traveler as presented at the post; every field but the names may be blank.
+
+    `attributes`: other identifying attributes the traveler's document or record carries (a
+    place of birth, an address, a postcode), by name; compared with the member's under the
+    same name when both are given (docs/matching.md).
+    """
 
     given_names: str
     surnames: str
@@ -29,6 +43,7 @@ class Traveler:
     document_number: str = ""
     sex: str = ""
     traveler_id: str = ""
+    attributes: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def identity(self) -> tuple[Identity, tuple[str, ...]]:
         """The traveler as an identity to compare, and notes on the values that were ignored."""
@@ -45,7 +60,10 @@ class Traveler:
         if not (self.given_names.strip() or self.surnames.strip()):
             notes.append("no name given")
         name = parse_name(self.given_names, self.surnames)
-        return Identity(name, born.value, national_id, sex.value), tuple(notes)
+        identity = Identity(
+            name, born.value, national_id, sex.value, attributes_of(self.attributes)
+        )
+        return identity, tuple(notes)
 
 
 def last_serial(serial: str | None, former_serials: str | None) -> str:
@@ -63,7 +81,8 @@ class Member:
     """A person who is or was on the roll, named by the serial number they last held.
 
     `key` identifies the person across amendments (the registry's person id; the serial number
-    when the roll is a file).
+    when the roll is a file). `attributes`: other identifying attributes the roll holds for
+    them (a place of birth, an address), by name, as on `Traveler`.
     """
 
     key: str
@@ -73,6 +92,7 @@ class Member:
     birth_date: str = ""
     national_id: str = ""
     sex: str = ""
+    attributes: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     @classmethod
     def from_roll_row(
@@ -97,4 +117,5 @@ class Member:
             parse_birth_date(self.birth_date).value,
             parse_national_id(self.national_id).value,
             parse_sex(self.sex).value,
+            attributes_of(self.attributes),
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -50,6 +50,12 @@ IDENTIFIERS = {"cedula_exact", "birth_exact", "birth_swapped"}
 # Facts that say another person: weighed in the score, and a `match` then needs the cédula.
 CONTRADICTIONS = {"cedula_differs", "given_differs", "sex_differs", "birth_differs"}
 UNCONFIRMED_GIVEN = {"given_differs", "given_unclear", "sex_differs"}
+ATTRIBUTE_KINDS = {"attribute_agrees", "attribute_differs"}
+# Other identifying attributes (`Member.attributes`: a place of birth, an address, a postcode):
+# m, how often the same person's two records agree on one, unless given per attribute. An
+# attribute recorded twice for one person differs when it was mistyped (1-2%) or changed in
+# between (a move, for an address): assumed one record in ten.
+M_ATTRIBUTE = 0.9
 
 
 @dataclass
@@ -104,6 +110,26 @@ class NameFrequencies:
 _PREFIX_SHARES: dict[tuple[str, bool, int, int], float] = {}
 
 
+@dataclass
+class AttributeFrequencies:
+    """How many members carry each value of each other identifying attribute (`Member.
+    attributes`, values as `normalize.attribute_value`), and how many carry the attribute."""
+
+    values: dict[str, Counter[str]] = field(default_factory=dict)
+    carrying: Counter[str] = field(default_factory=Counter)
+
+    def add(self, attributes: Iterable[tuple[str, str]], sign: int = 1) -> None:
+        """Count one member's attributes (sign -1 forgets them)."""
+        for name, value in attributes:
+            self.carrying[name] += sign
+            self.values.setdefault(name, Counter())[value] += sign
+
+    def share(self, name: str, value: str) -> float:
+        """u: the share of the members carrying attribute `name` who carry this value."""
+        counts = self.values.get(name)
+        return ((counts[value] if counts else 0) + 1) / (self.carrying[name] + 2)
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
     """One side of a comparison: a structured name and whatever else is known (None = missing)."""
@@ -114,6 +140,9 @@ class Identity:
     # that may be the cédula number or a passport number
     national_id: str | None = None
     sex: str | None = None
+    # other identifying attributes, (name, value as `normalize.attribute_value`), sorted by
+    # name, blank values left out
+    attributes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -414,6 +443,37 @@ def cedula_evidence(a: str | None, b: str | None) -> Evidence | None:
     return Evidence("cédula", f"differs ({b})", LLR["cedula_differs"], "cedula_differs")
 
 
+def attribute_evidence(
+    traveler: tuple[tuple[str, str], ...],
+    member: tuple[tuple[str, str], ...],
+    values: AttributeFrequencies,
+    m: Mapping[str, float] | None = None,
+) -> list[Evidence]:
+    """Other identifying attributes carried on both sides under the same name, the
+    Fellegi-Sunter way: agreeing adds log(m / u), u the share of the roll's members carrying
+    the member's value (learnt from the roll); differing adds log((1 - m) / (1 - u)). m is
+    `M_ATTRIBUTE` unless given for the attribute. An agreement never counts against, nor a
+    difference for; a difference is no contradiction (people move)."""
+    if not traveler or not member:
+        return []
+    theirs = dict(member)
+    out: list[Evidence] = []
+    for name, shown in traveler:
+        value = theirs.get(name)
+        if value is None:
+            continue
+        rate = (m or {}).get(name, M_ATTRIBUTE)
+        u = values.share(name, value)
+        label = f"attribute {name}"
+        if shown == value:
+            weight = max(0.0, math.log(rate / u))
+            out.append(Evidence(label, "agrees", weight, "attribute_agrees"))
+        else:
+            weight = min(0.0, math.log((1 - rate) / (1 - min(u, 0.999))))
+            out.append(Evidence(label, f"differs ({value})", weight, "attribute_differs"))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """All the evidence for one traveler–member pair and its log-odds."""
@@ -437,14 +497,29 @@ class Comparison:
         )
 
     @property
+    def attributes_identify(self) -> bool:
+        """The other identifying attributes together say at least what an exact birth date
+        says (their weights, agreeing and differing, sum to `LLR["birth_exact"]` or more): a
+        stranger bearing the member's name would share them only by chance. A relative living
+        with the member may share them all the same."""
+        weight = sum(e.weight for e in self.evidence if e.kind in ATTRIBUTE_KINDS)
+        return weight >= LLR["birth_exact"]
+
+    @property
     def identified(self) -> bool:
         """A cédula or birth date agrees, and so does a name: neither alone identifies a person;
         or both the cédula and the birth date agree, whatever the name. A cédula one digit off
         or with two adjacent digits swapped identifies with the full name (first given name and
-        a surname): a namesake's cédula is any other number, a sibling's bears another name."""
+        a surname): a namesake's cédula is any other number, a sibling's bears another name.
+        Other identifying attributes as telling as a birth date (`attributes_identify`) also
+        identify with a name: they rule out a namesake who is a stranger."""
         kinds = {e.kind for e in self.evidence}
         if self.named:
-            return bool(kinds & IDENTIFIERS) or ("cedula_near" in kinds and self.full_name)
+            return (
+                bool(kinds & IDENTIFIERS)
+                or ("cedula_near" in kinds and self.full_name)
+                or (bool(kinds & ATTRIBUTE_KINDS) and self.attributes_identify)
+            )
         return "cedula_exact" in kinds and bool(kinds & {"birth_exact", "birth_swapped"})
 
     @property
@@ -458,10 +533,16 @@ class Comparison:
         """Why this member cannot be a `match` whatever the score ("" when they can): a name
         alone never identifies a person; a first given name that does not agree (a relative
         may share the surnames and even the birth date), a different sex or birth date need the
-        cédula; a different cédula needs the exact birth date."""
+        cédula; a different cédula needs the exact birth date (or other attributes as telling:
+        both rule out a namesake with their own cédula). What a relative shows (another first
+        given name, another birth date) still needs the cédula: a relative may share the
+        member's address."""
         kinds = {e.kind for e in self.evidence}
+        attributes = bool(kinds & ATTRIBUTE_KINDS)
         if not self.identified:
             if self.named:
+                if attributes:
+                    return "name only: neither cédula, birth date nor other attributes confirm it"
                 return "name only: neither cédula nor birth date confirms it"
             return "no name agrees, and the cédula and birth date do not both agree"
         if "cedula_exact" in kinds:
@@ -471,6 +552,12 @@ class Comparison:
         if "birth_differs" in kinds:
             return "the birth date differs and no exact cédula confirms it"
         if "cedula_differs" in kinds and "birth_exact" not in kinds:
+            if attributes and self.attributes_identify:
+                return ""
+            if attributes:
+                return (
+                    "the cédula differs and neither the birth date nor other attributes confirm it"
+                )
             return "the cédula differs and the birth date does not agree exactly"
         return ""
 
@@ -547,8 +634,15 @@ def _names(
     return evidence
 
 
-def compare(traveler: Identity, member: Identity, freq: NameFrequencies) -> Comparison:
-    """The evidence that traveler and member are one person (prior included)."""
+def compare(
+    traveler: Identity,
+    member: Identity,
+    freq: NameFrequencies,
+    values: AttributeFrequencies | None = None,
+    m: Mapping[str, float] | None = None,
+) -> Comparison:
+    """The evidence that traveler and member are one person (prior included); other
+    identifying attributes weighed by `values` (`attribute_evidence`, m by attribute name)."""
     cedula = cedula_evidence(traveler.national_id, member.national_id)
     # Another first given name with the member's surnames (and birth date) is what a relative
     # shows; a relative carries their own cédula, so with the member's exact cédula the other
@@ -572,6 +666,9 @@ def compare(traveler: Identity, member: Identity, freq: NameFrequencies) -> Comp
         evidence.append(birth)
     if traveler.sex and member.sex and traveler.sex != member.sex:
         evidence.append(Evidence("sex", "differs", LLR["sex_differs"], "sex_differs"))
+    if traveler.attributes and member.attributes:
+        found = values if values is not None else AttributeFrequencies()
+        evidence.extend(attribute_evidence(traveler.attributes, member.attributes, found, m))
     prior = math.log(1 / max(freq.people, 1))
     return Comparison(prior + sum(e.weight for e in evidence), tuple(evidence))
 
@@ -579,11 +676,14 @@ def compare(traveler: Identity, member: Identity, freq: NameFrequencies) -> Comp
 __all__ = [
     "FAMILY",
     "LLR",
+    "M_ATTRIBUTE",
     "M_EXACT",
     "NAMESAKE_POPULATION",
+    "AttributeFrequencies",
     "Comparison",
     "Evidence",
     "Identity",
     "NameFrequencies",
+    "attribute_evidence",
     "compare",
 ]
