@@ -16,6 +16,7 @@ from muster.ledger import signing
 from muster.reference_data import load_reference
 from muster.services import authorities, drafts
 from muster.services.context import Actor
+from muster.services.crossings import CrossingRecord
 from muster.services.recording import RecordedOrder, record_order
 from muster.services.registry import init_registry, writing
 
@@ -145,3 +146,17 @@ def issue(
         draft = drafts.draft_order(conn, reg.origin, request)
         signature = signing.sign(sign_with or signer.key, draft.order_bytes)
         return record_order(conn, reg, ACTOR, draft, signature, fingerprint or signer.fingerprint)
+
+
+def crossing_record(decision: str, post: str = "SBOL", officer: str = "ofc") -> CrossingRecord:
+    """A crossing as a screening of a typed identity records it."""
+    return CrossingRecord(
+        post=post,
+        direction="exit",
+        officer=officer,
+        document={"kind": "typed"},
+        decision=decision,
+        reasons=[{"code": "test", "text": "prueba ñ"}],
+        match={"verdict": "no_match", "score": 0.0},
+        person_id=None,
+    )

@@ -17,25 +17,11 @@ from muster.services.crossing_process import (
     read_frame,
     writer_process,
 )
-from muster.services.crossings import CrossingRecord
 from muster.services.verify import verify_registry
 from muster.store.tables import crossings
-from tests.factories import PASSPHRASE, new_registry
+from tests.factories import PASSPHRASE, crossing_record, new_registry
 
 AT = "2019-03-15T12:00:00+00:00"
-
-
-def crossing(decision: str = "deny") -> CrossingRecord:
-    return CrossingRecord(
-        post="SBOL",
-        direction="exit",
-        officer="ofc",
-        document={"kind": "typed"},
-        decision=decision,
-        reasons=[{"code": "directive", "text": "Directiva 2018 ñ"}],
-        match={"verdict": "match", "score": 0.99},
-        person_id=None,
-    )
 
 
 def stored(engine: Engine) -> set[str]:
@@ -52,7 +38,7 @@ def test_server_processes_share_one_writer_that_seals_on_stop(engine: Engine, db
         try:
             ids = await asyncio.gather(
                 *(
-                    client.record(crossing("refer" if i % 3 == 0 else "deny"), AT)
+                    client.record(crossing_record("refer" if i % 3 == 0 else "deny"), AT)
                     for i in range(60)
                     for client in (first, second)
                 )
@@ -77,7 +63,7 @@ def test_server_processes_share_one_writer_that_seals_on_stop(engine: Engine, db
 
 def test_no_writer_is_a_clear_error(tmp_path: Path) -> None:
     async def attempt() -> None:
-        await CrossingClient(tmp_path / "nobody.sock").record(crossing(), AT)
+        await CrossingClient(tmp_path / "nobody.sock").record(crossing_record("deny"), AT)
 
     with pytest.raises(CrossingWriterUnavailableError, match="not reachable"):
         asyncio.run(attempt())
@@ -96,7 +82,7 @@ def test_a_writer_lost_before_committing_fails_the_crossing(tmp_path: Path) -> N
         client = CrossingClient(path)
         async with server:
             with pytest.raises(CrossingWriterUnavailableError, match="before committing"):
-                await client.record(crossing(), AT)
+                await client.record(crossing_record("deny"), AT)
         await client.close()
 
     asyncio.run(scenario())

@@ -11,7 +11,7 @@ from muster.services.accounts import Account, Role
 from muster.services.registry import writing
 from muster.services.verify import verify_registry
 from muster.store.tables import crossings
-from tests.factories import ACTOR, PASSPHRASE, new_registry
+from tests.factories import ACTOR, PASSPHRASE, crossing_record, new_registry
 
 SUPERVISOR = Account("sup", Role.SUPERVISOR, ("SBOL",))
 OFFICER = Account("ofc", Role.OFFICER, ("SBOL",))
@@ -19,19 +19,7 @@ OFFICER = Account("ofc", Role.OFFICER, ("SBOL",))
 
 def record(engine: Engine, decision: str, post: str = "SBOL") -> str:
     with engine.begin() as conn:
-        return cx.record_crossing(
-            conn,
-            cx.CrossingRecord(
-                post=post,
-                direction="exit",
-                officer="ofc",
-                document={"kind": "typed"},
-                decision=decision,
-                reasons=[{"code": "test", "text": "prueba ñ"}],
-                match={"verdict": "no_match", "score": 0.0},
-                person_id=None,
-            ),
-        )
+        return cx.record_crossing(conn, crossing_record(decision, post))
 
 
 def test_sealed_crossings_verify_and_tampering_is_named(engine: Engine) -> None:
@@ -88,16 +76,7 @@ def test_group_commit_writes_every_crossing_and_seals_on_stop(engine: Engine) ->
 
     writer = CrossingWriter(engine, seal, seal_every_s=0.2)
     writer.start()
-    record = cx.CrossingRecord(
-        post="SBOL",
-        direction="exit",
-        officer="ofc",
-        document={"kind": "typed"},
-        decision="refer",
-        reasons=[{"code": "t"}],
-        match={"verdict": "possible"},
-        person_id=None,
-    )
+    record = crossing_record("refer")
     with ThreadPoolExecutor(8) as pool:
         ids = list(
             pool.map(lambda _i: writer.submit(record, "2019-03-15T12:00:00+00:00"), range(200))

@@ -63,23 +63,6 @@ async def read_frame(reader: asyncio.StreamReader) -> Any:
         return None
 
 
-def record_message(crossing_id: str, record: CrossingRecord, at: str) -> dict[str, Any]:
-    return {
-        "id": crossing_id,
-        "at": at,
-        "record": {
-            "post": record.post,
-            "direction": record.direction,
-            "officer": record.officer,
-            "document": record.document,
-            "decision": record.decision,
-            "reasons": record.reasons,
-            "match": record.match,
-            "person_id": record.person_id,
-        },
-    }
-
-
 class CrossingClient:
     """A server process's end of the socket: `record` returns the crossing's id once the
     writer process has committed it. The crossings decided in one turn of the event loop go
@@ -101,7 +84,8 @@ class CrossingClient:
         self._pending[crossing_id] = done
         if not self._outbox:
             asyncio.get_running_loop().call_soon(self._flush, stream)
-        self._outbox.append(frame(record_message(crossing_id, record, at)))
+        # orjson writes the dataclass as an object of its fields
+        self._outbox.append(frame({"id": crossing_id, "at": at, "record": record}))
         await done
         return crossing_id
 
@@ -181,12 +165,8 @@ class CrossingServer:
 
     async def _connection(self, reader: asyncio.StreamReader, stream: asyncio.StreamWriter) -> None:
         while (message := await read_frame(reader)) is not None:
-            r = message["record"]
-            record = CrossingRecord(
-                r["post"], r["direction"], r["officer"], r["document"], r["decision"],
-                r["reasons"], r["match"], r["person_id"],
-            )  # fmt: skip
             self._senders[message["id"]] = stream
+            record = CrossingRecord(**message["record"])
             self.writer.enqueue(record, message["at"], message["id"])
 
     def _written(self, ids: list[str], error: BaseException | None) -> None:  # writer thread

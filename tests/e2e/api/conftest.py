@@ -109,21 +109,10 @@ def signed_draft(api: Api, n: int) -> dict[str, str]:
 def add_crossing(api: Api, decision: str, post: str = "SBOL") -> str:
     """A crossing recorded at a post, as a screening would record it."""
     from muster.services import crossings as cx
+    from tests.factories import crossing_record
 
     with api.engine.begin() as conn:
-        return cx.record_crossing(
-            conn,
-            cx.CrossingRecord(
-                post=post,
-                direction="exit",
-                officer="officer-user",
-                document={"kind": "typed"},
-                decision=decision,
-                reasons=[{"code": "test"}],
-                match={"verdict": "no_match"},
-                person_id=None,
-            ),
-        )
+        return cx.record_crossing(conn, crossing_record(decision, post, "officer-user"))
 
 
 def wait_ready(client: TestClient, timeout_s: float = 60.0) -> TestClient:
