@@ -50,6 +50,7 @@ def travelers(engine: Any, n: int) -> list[dict[str, Any]]:
     and as many people not on the roll (random people, members' namesakes and relatives)."""
     from muster.demo.population import SyntheticPerson
     from muster.matching.normalize import parse_birth_date
+    from muster.matching.records import last_serial
     from muster.matching.synthetic import generate_travelers
     from muster.store.tables import roll
 
@@ -57,7 +58,7 @@ def travelers(engine: Any, n: int) -> list[dict[str, Any]]:
         rows = conn.execute(select(roll).order_by(func.random()).limit(max(n, 1000))).all()
     sample = [
         SyntheticPerson(
-            r.serial_number or (r.former_serials or "").split(";")[-1], r.national_id,
+            last_serial(r.serial_number, r.former_serials), r.national_id,
             r.given_names, r.surnames, r.birth_date, r.sex, r.component, r.rank or "",
             r.category, r.unit,
         )
