@@ -114,11 +114,7 @@ def test_the_server_stops_when_its_crossing_writer_dies(tmp_path: Path) -> None:
     server = cli.popen("serve", "--port", str(port))
     try:
         wait_ready(f"http://127.0.0.1:{port}/api/v1")
-        writers = [
-            pid
-            for pid in children(server.pid)
-            if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
-        ]
+        writers = [pid for pid in children(server.pid) if "spawn_main" in cmdline(pid)]
         assert len(writers) == 1
         os.kill(writers[0], signal.SIGKILL)
         _out, err = server.communicate(timeout=60)
@@ -127,6 +123,10 @@ def test_the_server_stops_when_its_crossing_writer_dies(tmp_path: Path) -> None:
             server.kill()
     assert server.returncode == 1
     assert "the crossing writer stopped" in err
+
+
+def cmdline(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
 
 
 def children(pid: int) -> list[int]:
@@ -140,3 +140,25 @@ def children(pid: int) -> list[int]:
             if int(stat[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+def test_sigterm_stops_the_server_and_its_writer_and_leaves_no_files(tmp_path: Path) -> None:
+    cli = Cli(tmp_path)
+    cli.json("demo", "--size", "500", "--seed", "4", "--no-serve")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    cli.env["TMPDIR"] = str(scratch)  # where the writer's socket directory goes
+    port = free_port()
+    server = cli.popen("serve", "--port", str(port))
+    try:
+        wait_ready(f"http://127.0.0.1:{port}/api/v1")
+        assert list(scratch.iterdir())  # the socket's directory, while serving
+        writers = [p for p in children(server.pid) if "spawn_main" in cmdline(p)]
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 128 + signal.SIGTERM
+    assert not list(scratch.iterdir())
+    assert all(not Path(f"/proc/{pid}").exists() for pid in writers)  # stopped, not orphaned

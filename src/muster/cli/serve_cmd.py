@@ -52,11 +52,12 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
     with writer_process(s) as writer, tempfile.TemporaryDirectory(prefix="muster-") as tmp:
 
         def stopped(signum: int, _frame: object) -> None:
-            # uvicorn shuts down on SIGTERM and then raises it again, here. When the writer
-            # died (it sent the SIGTERM), carry on to the error below.
+            # uvicorn shuts down on SIGTERM and then raises it again, here: leave through the
+            # blocks above (the writer writes and seals, temporary files go), with the exit
+            # status of a SIGTERM. When the writer died (it sent the SIGTERM), carry on to
+            # the error below.
             if not writer.died:
-                signal.signal(signum, signal.SIG_DFL)
-                signal.raise_signal(signum)
+                raise SystemExit(128 + signum)
 
         signal.signal(signal.SIGTERM, stopped)
         try:
