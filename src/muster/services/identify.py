@@ -120,21 +120,24 @@ def _member(
     return Member.from_roll_row(row, str(person_id), formers)
 
 
+# What the matcher reads of a person's roll entry, in this order.
+MEMBER_COLUMNS = (
+    roll.c.person_id,
+    roll.c.serial_number,
+    roll.c.former_serials,
+    roll.c.national_id,
+    roll.c.given_names,
+    roll.c.surnames,
+    roll.c.birth_date,
+    roll.c.sex,
+)
+
+
 def current_members(conn: Connection, person_ids: list[int]) -> Iterator[Member]:
     """These people as the roll holds them now, as matcher members (the whole roll is read
     as columns: `roll_columns`)."""
-    columns = (
-        roll.c.person_id,
-        roll.c.serial_number,
-        roll.c.former_serials,
-        roll.c.national_id,
-        roll.c.given_names,
-        roll.c.surnames,
-        roll.c.birth_date,
-        roll.c.sex,
-    )
     for i in range(0, len(person_ids), CHUNK):
-        query = select(*columns).where(roll.c.person_id.in_(person_ids[i : i + CHUNK]))
+        query = select(*MEMBER_COLUMNS).where(roll.c.person_id.in_(person_ids[i : i + CHUNK]))
         for r in conn.execute(query):
             yield _member(int(r[0]), r[1], r[2] or "", r[3], r[4], r[5], as_date(r[6]), r[7])
 
@@ -148,10 +151,10 @@ def roll_columns(conn: Connection) -> RollColumns:
     born: list[str] = []
     national_ids: list[str] = []
     sexes: list[str] = []
-    rows = conn.exec_driver_sql(
-        "SELECT person_id, serial_number, former_serials, national_id, given_names, surnames,"
-        " birth_date, sex FROM roll ORDER BY person_id"
-    )
+    names = ", ".join(c.name for c in MEMBER_COLUMNS)
+    # The driver's rows as they come: 2,000,000 of them go faster without SQLAlchemy's
+    # result processing (a date arrives as text on SQLite, as a date on PostgreSQL).
+    rows = conn.exec_driver_sql(f"SELECT {names} FROM roll ORDER BY person_id")
     for pid, serial, formers, nid, g, s, b, sex in rows:
         keys.append(str(pid))
         serials.append(last_serial(serial, formers))  # struck off: the last they held
