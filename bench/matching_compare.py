@@ -30,10 +30,15 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.machine import describe, replace_section
+
+if TYPE_CHECKING:
+    from muster.matching.synthetic import LabelledTraveler
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -64,23 +69,24 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _tree(root: int) -> list[int]:
-    tree, out, todo = _children(), [], [root]
+def tree(root: int) -> list[int]:
+    """`root` and every process descended from it."""
+    children, out, todo = _children(), [], [root]
     while todo:
         pid = todo.pop()
         out.append(pid)
-        todo.extend(tree.get(pid, ()))
+        todo.extend(children.get(pid, ()))
     return out
 
 
-def _rss(pid: int) -> int:
+def rss(pid: int) -> int:
     try:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
     except (OSError, IndexError, ValueError):
         return 0
 
 
-def _pss(pid: int) -> int:
+def pss(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
@@ -101,43 +107,42 @@ class Run:
     load: float = 0.0
     finished: bool = True
     why: str = ""
-    log: Path | None = None
 
 
 def watch(
     cmd: list[str], log: Path, mem_limit: int, time_limit: float, env: dict[str, str] | None = None
 ) -> Run:
     """Run `cmd` in a session of its own; kill the whole tree past a limit."""
-    run = Run(log=log)
+    run = Run()
     with log.open("w") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
             cmd, cwd=ROOT, stdout=err, stderr=subprocess.STDOUT, start_new_session=True, env=env
         )
-        last_pss, pss, loads, status = 0.0, 0, [], None
+        last_pss, proportional, loads, status = 0.0, 0, [], None
         while status is None:
             pid, code, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:  # exited; usage covers the tree's processes that were waited for
                 status = os.waitstatus_to_exitcode(code)
                 run.cpu_s = usage.ru_utime + usage.ru_stime
                 break
-            pids = _tree(proc.pid)
-            rss = sum(_rss(p) for p in pids)
-            run.peak_rss = max(run.peak_rss, rss)
+            pids = tree(proc.pid)
+            resident = sum(rss(p) for p in pids)
+            run.peak_rss = max(run.peak_rss, resident)
             now = time.perf_counter()
-            if now - last_pss >= 0.5 or rss > mem_limit:
-                pss = sum(_pss(p) for p in pids)
-                run.peak_pss = max(run.peak_pss, pss)
+            if now - last_pss >= 0.5 or resident > mem_limit:
+                proportional = sum(pss(p) for p in pids)
+                run.peak_pss = max(run.peak_pss, proportional)
                 loads.append(os.getloadavg()[0])
                 last_pss = now
             elapsed = now - started
             # The limit is on PSS: what the tree really takes from the machine (forked
             # workers' shared pages would otherwise count once per worker).
-            if pss > mem_limit or elapsed > time_limit:
+            if proportional > mem_limit or elapsed > time_limit:
                 run.finished = False
                 run.why = (
                     f"its processes passed {mem_limit / GIB:.0f} GiB after {elapsed:.0f} s"
-                    if pss > mem_limit
+                    if proportional > mem_limit
                     else f"still running at the {time_limit / 60:.0f}-minute limit"
                 )
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -181,14 +186,31 @@ def muster_source(ref: str) -> tuple[dict[str, str] | None, str]:
 # --- data and scoring ---------------------------------------------------------------------
 
 
-TRAVELER_HEADER = (
-    "traveler_id", "given_names", "surnames", "birth_date", "national_id", "document_number",
-    "nationality",
-)  # fmt: skip
+def write_travelers(
+    travelers_csv: Path, truth_csv: Path, labelled: Iterable[LabelledTraveler]
+) -> None:
+    """The synthetic travelers as `muster match` reads them, and their truth (serial, kind)."""
+    from muster.cli.match_cmd import TRAVELER_COLUMNS
+
+    with (
+        travelers_csv.open("w", encoding="utf-8", newline="") as fh,
+        truth_csv.open("w", encoding="utf-8", newline="") as th,
+    ):
+        writer, truth_writer = csv.writer(fh), csv.writer(th)
+        writer.writerow(TRAVELER_COLUMNS)
+        truth_writer.writerow(("traveler_id", "serial_number", "kind"))
+        for lt in labelled:
+            t = lt.traveler
+            writer.writerow(
+                [t.traveler_id, t.given_names, t.surnames, t.birth_date, t.national_id,
+                 t.document_number, ""]
+            )  # fmt: skip
+            truth_writer.writerow((t.traveler_id, lt.truth or "", lt.kind))
 
 
 def write_data(work: Path, roll_size: int, traveler_count: int, seed: int) -> dict[str, tuple]:
-    """ROLL.csv, TRAVELERS.csv and TRUTH.csv; returns traveler id → (truth serial, kind)."""
+    """ROLL.csv, TRAVELERS.csv and TRUTH.csv; returns traveler id → (truth serial, kind,
+    whether the traveler shows the name alone)."""
     from muster.demo.population import generate_roll, write_roll_csv
     from muster.matching.synthetic import generate_travelers
 
@@ -196,24 +218,13 @@ def write_data(work: Path, roll_size: int, traveler_count: int, seed: int) -> di
     roll = generate_roll(roll_size, seed)
     travelers = generate_travelers(roll, traveler_count, seed + 1)
     write_roll_csv(work / "ROLL.csv", roll)
+    write_travelers(work / "TRAVELERS.csv", work / "TRUTH.csv", travelers)
     truth: dict[str, tuple] = {}
-    with (
-        (work / "TRAVELERS.csv").open("w", encoding="utf-8", newline="") as fh,
-        (work / "TRUTH.csv").open("w", encoding="utf-8", newline="") as th,
-    ):
-        writer, truth_writer = csv.writer(fh), csv.writer(th)
-        writer.writerow(TRAVELER_HEADER)
-        truth_writer.writerow(("traveler_id", "serial_number", "kind"))
-        for lt in travelers:
-            t = lt.traveler
-            writer.writerow(
-                [t.traveler_id, t.given_names, t.surnames, t.birth_date, t.national_id,
-                 t.document_number, ""]
-            )  # fmt: skip
-            truth_writer.writerow((t.traveler_id, lt.truth or "", lt.kind))
-            cedula_doc = 0 < len(t.document_number) <= 8  # the generator's passports: 9 digits
-            name_only = not (t.birth_date or t.national_id or cedula_doc)
-            truth[t.traveler_id] = (lt.truth, lt.kind, name_only)
+    for lt in travelers:
+        t = lt.traveler
+        cedula_doc = 0 < len(t.document_number) <= 8  # the generator's passports: 9 digits
+        name_only = not (t.birth_date or t.national_id or cedula_doc)
+        truth[t.traveler_id] = (lt.truth, lt.kind, name_only)
     print(f"data: {roll_size:,} + {traveler_count:,} in {time.perf_counter() - started:.0f} s")
     return truth
 
@@ -327,7 +338,6 @@ def run_synthetic(args: argparse.Namespace, roll_size: int, count: int) -> tuple
         "roll": roll_size,
         "travelers": count,
         "name_only_namesakes": name_only_namesakes / off if off else 0.0,
-        "work": work.name,
     }
     return info, outcomes
 
@@ -336,7 +346,7 @@ def summary_line(o: Outcome) -> str:
     r = o.run
     head = (
         f"{r.wall_s:.0f} s (CPU {r.cpu_s:.0f} s, load {r.load:.1f}), "
-        f"peak RSS {r.peak_rss / 2**20:,.0f} MB, PSS {r.peak_pss / 2**20:,.0f} MB"
+        f"peak RSS {mb(r.peak_rss)} MB, PSS {mb(r.peak_pss)} MB"
     )
     if not r.finished:
         return f"did not finish ({r.why}); {head}"
@@ -462,7 +472,7 @@ member. Decision record: `docs/decisions/0006-matching-benchmark.md`."""
 
 def versions() -> dict[str, str]:
     names = {"splink": "splink", "rapidfuzz": "rapidfuzz", "nomenklatura": "nomenklatura",
-             "ftm": "followthemoney", "recordlinkage": "recordlinkage"}  # fmt: skip
+             "ftm": "followthemoney"}  # fmt: skip
     code = (
         "import importlib.metadata as m, json, sys; "
         "print(json.dumps({k: m.version(v) for k, v in json.loads(sys.argv[1]).items()}))"
@@ -471,7 +481,7 @@ def versions() -> dict[str, str]:
         out = subprocess.run(
             [str(PEERS_PY), "-c", code, json.dumps(names)], capture_output=True, text=True
         )
-        return {k: v for k, v in json.loads(out.stdout).items()}
+        return dict(json.loads(out.stdout))
     except (OSError, ValueError):
         return dict.fromkeys(names, "?")
 
@@ -480,15 +490,17 @@ def mb(n: int) -> str:
     return f"{n / 2**20:,.0f}"
 
 
-def synthetic_block(info: dict, outcomes: list[Outcome], command: str) -> str:
+def synthetic_block(
+    info: dict, outcomes: list[Outcome], command: str, args: argparse.Namespace
+) -> str:
     lines = [
         f"### Roll {info['roll']:,} / travelers {info['travelers']:,}"
-        + (f" ({args_global.label})" if args_global.label else ""),
+        + (f" ({args.label})" if args.label else ""),
         "",
         f"Command: `{command}` ({time.strftime('%Y-%m-%d')}, Muster at "
-        f"{args_global.muster_what}; the machine is shared and noisy: "
+        f"{args.muster_what}; the machine is shared and noisy: "
         "wall times vary by ±20% between runs). Memory limit "
-        f"{args_global.mem_limit_gib:.0f} GiB and {args_global.time_limit / 60:.0f} minutes per "
+        f"{args.mem_limit_gib:.0f} GiB and {args.time_limit / 60:.0f} minutes per "
         "tool.",
         "",
         "| figure | " + " | ".join(o.tool for o in outcomes) + " |",
@@ -517,7 +529,7 @@ def synthetic_block(info: dict, outcomes: list[Outcome], command: str) -> str:
         + " |"
     )
     lines.append(
-        "| machine load during the run (1-min load average, mean; 2 cores) | "
+        f"| machine load during the run (1-min load average, mean; {os.cpu_count()} cores) | "
         + " | ".join(f"{o.run.load:.1f}" for o in outcomes)
         + " |"
     )
@@ -584,7 +596,7 @@ def kinds_table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def febrl_block(outcomes: list[Outcome], command: str) -> str:
+def febrl_block(outcomes: list[Outcome], command: str, muster_what: str) -> str:
     lines = [
         "### FEBRL4",
         "",
@@ -598,7 +610,7 @@ def febrl_block(outcomes: list[Outcome], command: str) -> str:
         "street_number and postcode as other identifying attributes on both sides "
         "(`Member.attributes`, `Traveler.attributes`: m 0.9 by default, u each value's share "
         "among A's records; no blocking on them). Pairwise precision, recall and F1. "
-        f"Command: `{command}` (Muster at {args_global.muster_what}). "
+        f"Command: `{command}` (Muster at {muster_what}). "
         "Splink on Muster's fields: the same model without street number and postcode "
         "(comparisons and blocking rules), m by EM on date of birth and on soc_sec_id.",
         "",
@@ -657,10 +669,9 @@ def write_doc(blocks: dict[str, str]) -> None:
     text = DOC.read_text() if DOC.exists() else ""
     order = ["100000x10000", "2000000x100000", "febrl4"]
     kept: dict[str, str] = {}
-    present = re.findall(rf"<!-- {SECTION}-(\S+):begin -->", text)
-    for key in set(order) | set(blocks) | set(present):
+    for key in re.findall(rf"<!-- {SECTION}-(\S+):begin -->", text):
         begin, end = f"<!-- {block_name(key)}:begin -->", f"<!-- {block_name(key)}:end -->"
-        if begin in text and end in text:
+        if end in text:
             kept[key] = text[text.index(begin) + len(begin) : text.index(end)].strip()
     kept.update(blocks)
     ver = versions()
@@ -678,21 +689,16 @@ def write_doc(blocks: dict[str, str]) -> None:
         return (order.index(base) if base in order else len(order), key)
 
     for key in sorted(kept, key=place):
-        if key in kept:
-            body += [
-                f"<!-- {block_name(key)}:begin -->",
-                kept[key],
-                f"<!-- {block_name(key)}:end -->",
-                "",
-            ]
+        body += [
+            f"<!-- {block_name(key)}:begin -->",
+            kept[key],
+            f"<!-- {block_name(key)}:end -->",
+            "",
+        ]
     replace_section(DOC, SECTION, "\n".join(body))
 
 
-args_global: argparse.Namespace
-
-
 def main() -> None:
-    global args_global
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -719,7 +725,6 @@ def main() -> None:
     )
     args = parser.parse_args()
     args.tools = [t for t in args.tools.split(",") if t]
-    args_global = args
     for needed in (PRODUCT_MUSTER, PEERS_PY):
         if not needed.exists():
             sys.exit(
@@ -730,17 +735,16 @@ def main() -> None:
         return
     args.muster_env, args.muster_what = muster_source(args.muster_ref)
     print(f"Muster: {args.muster_what}")
-    command = "python -m bench.matching_compare " + " ".join(sys.argv[1:])
-    command = command.strip()
+    command = " ".join(["python -m bench.matching_compare", *sys.argv[1:]])
     blocks: dict[str, str] = {}
     sizes = [] if args.febrl4_only else (args.size or ["100000:10000"])
     for size in sizes:
         roll_size, count = (int(x) for x in size.split(":"))
         info, outcomes = run_synthetic(args, roll_size, count)
         key = f"{roll_size}x{count}" + (f"-{args.label}" if args.label else "")
-        blocks[key] = synthetic_block(info, outcomes, command)
+        blocks[key] = synthetic_block(info, outcomes, command, args)
     if not args.no_febrl4:
-        blocks["febrl4"] = febrl_block(run_febrl4(args), command)
+        blocks["febrl4"] = febrl_block(run_febrl4(args), command, args.muster_what)
     for text in blocks.values():
         print("\n" + text)
     if not args.no_doc:
