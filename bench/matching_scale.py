@@ -31,16 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.machine import describe, replace_section
+from bench.matching_compare import pss, rss, tree, write_travelers
 
 if TYPE_CHECKING:
     from muster.matching.index import RollColumns
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-TRAVELER_HEADER = (
-    "traveler_id", "given_names", "surnames", "birth_date", "national_id", "document_number",
-    "nationality",
-)  # fmt: skip
 
 
 def prepare(folder: Path, roll_size: int, travelers: int, seed: int) -> None:
@@ -55,18 +52,7 @@ def prepare(folder: Path, roll_size: int, travelers: int, seed: int) -> None:
     write_roll_csv(folder / "roll.csv", roll)
     labelled = generate_travelers(roll, travelers, seed + 1)
     del roll
-    with (folder / "travelers.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(TRAVELER_HEADER)
-        for lt in labelled:
-            t = lt.traveler
-            writer.writerow([t.traveler_id, t.given_names, t.surnames, t.birth_date,
-                             t.national_id, t.document_number, "VEN"])  # fmt: skip
-    with (folder / "truth.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(("traveler_id", "serial_number", "kind"))
-        for lt in labelled:
-            writer.writerow([lt.traveler.traveler_id, lt.truth or "", lt.kind])
+    write_travelers(folder / "travelers.csv", folder / "truth.csv", labelled)
 
 
 def timed(action: Callable[[], object]) -> tuple[object, float, float]:
@@ -135,7 +121,6 @@ def in_process(folder: Path, runs: int, sample: int, baseline_roll: int) -> dict
     for t in travelers[-500:]:  # warm the word caches as a running service has them
         matcher.match(t)
         baseline.match(t)
-    results = {}
     per_run: dict[str, list[tuple[float, float, float, float]]] = {"roll": [], "baseline": []}
     for run in range(runs):  # each run other travelers (none seen before, if there are enough)
         start = run * sample % max(len(travelers) - sample, 1)
@@ -144,11 +129,9 @@ def in_process(folder: Path, runs: int, sample: int, baseline_roll: int) -> dict
             walls, cpus = [], []
             for t in chosen:
                 wall, cpu = time.perf_counter(), time.thread_time()
-                result = m.match(t)
+                m.match(t)
                 cpus.append(time.thread_time() - cpu)
                 walls.append(time.perf_counter() - wall)
-                if name == "roll":
-                    results[t.traveler_id] = result
             per_run[name].append(
                 (statistics.median(walls), percentile(walls, 0.99),
                  statistics.median(cpus), percentile(cpus, 0.99))
@@ -168,8 +151,6 @@ def in_process(folder: Path, runs: int, sample: int, baseline_roll: int) -> dict
         identity, _ = t.identity()
         found += serial in {index.serial(r) for r in index.candidates(identity, CANDIDATES)}
     out["candidate_recall"], out["on_roll"] = found / on, on
-    out.update(quality({k: (v.verdict.value, v.serial_number) for k, v in results.items()}, truth))
-    out["quality_of"] = len(results)
     return out
 
 
@@ -197,39 +178,6 @@ def quality(verdicts: dict[str, tuple[str, str]], truth: dict[str, str]) -> dict
     }  # fmt: skip
 
 
-def _tree(root: int) -> list[int]:
-    """`root` and every process descended from it."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [root], [root]
-    while frontier:
-        frontier = [p for p, parent in parents.items() if parent in frontier]
-        found.extend(frontier)
-    return found
-
-
-def _memory(pids: list[int]) -> tuple[int, int]:
-    """Sum of RSS and sum of PSS of the processes, in bytes."""
-    rss = pss = 0
-    page = os.sysconf("SC_PAGE_SIZE")
-    for pid in pids:
-        try:
-            rss += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    pss += int(line.split()[1]) * 1024
-                    break
-        except (OSError, ValueError, IndexError):
-            continue
-    return rss, pss
-
-
 def command(folder: Path) -> dict[str, object]:
     """The whole `muster match` at this size, with the peak memory of its process tree."""
     out_path = folder / "results.csv"
@@ -246,8 +194,9 @@ def command(folder: Path) -> dict[str, object]:
 
     def watch() -> None:
         while process.poll() is None:
-            rss, pss = _memory(_tree(process.pid))
-            peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
+            pids = tree(process.pid)
+            peak["rss"] = max(peak["rss"], sum(rss(p) for p in pids))
+            peak["pss"] = max(peak["pss"], sum(pss(p) for p in pids))
             time.sleep(0.2)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -322,7 +271,7 @@ def report(r: dict[str, object], args: argparse.Namespace, cmd: str) -> str:
         f"baseline p50 per run: {r['baseline_p50_ms_runs']}).",
         "",
         f"Load average of the machine (1 min) when the command started / ended: "
-        f"{r['cli_load']} (2 cores).",
+        f"{r['cli_load']} ({os.cpu_count()} cores).",
         "",
         f"Quality at this size, all {args.travelers:,} travelers of the command's results: "
         f"precision of `match` {f('cli_precision', 4)}, recall of `match` {f('cli_recall', 4)}, "
