@@ -269,14 +269,20 @@ def _rf_keys(r: dict[str, str], swapped: bool) -> list[tuple[str, ...]]:
 # --- nomenklatura logic-v1 ----------------------------------------------------------------
 
 
-def _ftm_person(dataset: Any, eid: str, given: str, surnames: str, **more: str) -> Any:
+def _ftm_person(dataset: Any, eid: str, r: dict[str, str], **more: str) -> Any:
+    """A followthemoney Person from a roll or travelers row: names, birth date, cédula."""
     from followthemoney import StatementEntity
 
-    given, surnames = given.replace("<", " ").strip(), surnames.replace("<", " ").strip()
+    given, surnames = (
+        r["given_names"].replace("<", " ").strip(),
+        r["surnames"].replace("<", " ").strip(),
+    )
     props = {
         "name": [f"{given} {surnames}".strip()],
         "firstName": [given],
         "lastName": [surnames],
+        "birthDate": [iso_date(r["birth_date"])],
+        "idNumber": [digits(r["national_id"])],
         **{k: [v] for k, v in more.items()},
     }
     data = {"id": eid, "schema": "Person", "properties": {k: v for k, v in props.items() if v[0]}}
@@ -317,26 +323,11 @@ def run_nomenklatura(
     by_serial = {r["serial_number"]: i for i, r in enumerate(roll)}
 
     def member(i: int) -> Any:
-        r = roll[i]
-        return _ftm_person(
-            dataset,
-            r["serial_number"],
-            r["given_names"],
-            r["surnames"],
-            birthDate=iso_date(r["birth_date"]),
-            idNumber=digits(r["national_id"]),
-        )
+        return _ftm_person(dataset, roll[i]["serial_number"], roll[i])
 
     def traveler(r: dict[str, str]) -> Any:
-        return _ftm_person(
-            dataset,
-            r["traveler_id"],
-            r["given_names"],
-            r["surnames"],
-            birthDate=iso_date(r["birth_date"]),
-            idNumber=digits(r["national_id"]),
-            passportNumber=digits(r["document_number"]),
-        )
+        passport = digits(r["document_number"])
+        return _ftm_person(dataset, r["traveler_id"], r, passportNumber=passport)
 
     log("building nomenklatura's index")
     index = Index(_RollView(member, len(roll)), work, options={"memory": memory_mb})  # type: ignore[arg-type]
