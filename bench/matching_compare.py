@@ -499,7 +499,7 @@ def synthetic_block(
         "",
         f"Command: `{command}` ({time.strftime('%Y-%m-%d')}, Muster at "
         f"{args.muster_what}; the machine is shared and noisy: "
-        "wall times vary by ±20% between runs). Memory limit "
+        "wall times vary between runs). Memory limit "
         f"{args.mem_limit_gib:.0f} GiB and {args.time_limit / 60:.0f} minutes per "
         "tool.",
         "",
