@@ -301,11 +301,12 @@ def main() -> None:
     print({k: v for k, v in figures.items() if not k.endswith("_runs")}, flush=True)
     figures.update(command(folder))
     cmd = "python -m bench.matching_scale"
-    defaults = (2_000_000, 100_000, 2018, 3, 20_000)
-    if (args.roll, args.travelers, args.seed, args.runs, args.sample) != defaults:
+    defaults = (2_000_000, 100_000, 2018, 3, 20_000, 100_000)
+    given = (args.roll, args.travelers, args.seed, args.runs, args.sample, args.baseline_roll)
+    if given != defaults:
         cmd += (
             f" --roll {args.roll} --travelers {args.travelers} --seed {args.seed}"
-            f" --runs {args.runs} --sample {args.sample}"
+            f" --runs {args.runs} --sample {args.sample} --baseline-roll {args.baseline_roll}"
         )
     text = report(figures, args, cmd)
     print(text)
