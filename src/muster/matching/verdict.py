@@ -205,42 +205,22 @@ def decide(
     shift = max(top, 0.0)  # exp without overflow: divide everything by exp(shift)
     weights = [math.exp(c.log_odds - shift) for _, _, c in compared]
     total = math.exp(-shift) + sum(weights)
-
-    facts = [(c.unconfirmed, c) for _, _, c in compared]
-    every = [
-        (
-            calibrate(w / total, CALIBRATION[not why]) if thresholds.calibrated else w / total,
-            w / total,
-            serial,
-            key,
-            c,
-            why,
-        )
-        for (serial, key, _), (why, c), w in zip(compared, facts, weights, strict=True)
-    ]
+    every = []
+    for (serial, key, c), w in zip(compared, weights, strict=True):
+        p, why = w / total, c.unconfirmed
+        shown = calibrate(p, CALIBRATION[not why]) if thresholds.calibrated else p
+        every.append((shown, p, serial, key, c, why))
     on_roll = sum(item[0] for item in every)  # someone among the candidates
     scored = sorted(every, key=lambda item: (-item[0], -item[1], item[2]))[: thresholds.shown]
-    ranked = [
-        Candidate(serial, key, p, c.evidence, c.identified, c.contradicted, why)
-        for p, _, serial, key, c, why in scored
-    ]
-    best = ranked[0]
-    if best.score >= thresholds.match and not best.unconfirmed:
+    score, _, _, _, _, why = scored[0]
+    if score >= thresholds.match and not why:
         verdict = Verdict.MATCH
     elif on_roll >= thresholds.possible:
         verdict = Verdict.POSSIBLE
     else:
         verdict = Verdict.NO_MATCH
     rounded = tuple(
-        Candidate(
-            c.serial_number,
-            c.key,
-            round(c.score, 4),
-            c.evidence,
-            c.identified,
-            c.contradicted,
-            c.unconfirmed,
-        )
-        for c in ranked
+        Candidate(serial, key, round(p, 4), c.evidence, c.identified, c.contradicted, why)
+        for p, _, serial, key, c, why in scored
     )
     return MatchResult(verdict, rounded, notes)
