@@ -27,18 +27,21 @@ _ALIASES = {"MA": "MARIA", "MA.": "MARIA"}  # assumption: common written abbrevi
 T = TypeVar("T")
 
 
+def _upper_bare(text: str) -> str:
+    """Upper case, accents removed (Ñ→N, Ü→U)."""
+    decomposed = unicodedata.normalize("NFKD", text.upper())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Upper case, accents removed (Ñ→N, Ü→U), punctuation and hyphens as spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.upper())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_NOT_LETTER.sub(" ", bare.replace("'", "")).split())
+    return " ".join(_NOT_LETTER.sub(" ", _upper_bare(text).replace("'", "")).split())
 
 
 def attribute_value(text: str) -> str:
     """Another identifying attribute's value as compared (`Member.attributes`): upper case,
     accents removed, runs of spaces as one; blank when there is nothing but spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.upper())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    return " ".join(_upper_bare(text).split())
 
 
 _OCR_DIGIT_IN_WORD = re.compile(r"[A-Za-z][0-9]|[0-9][A-Za-z]")
