@@ -58,12 +58,13 @@ def member_keys(identity: Identity) -> set[Key]:
 
 
 def traveler_keys(identity: Identity) -> set[Key]:
-    """The keys a traveler is looked up by (a superset, all on the traveler's side so a saved
+    """The keys a traveler is looked up by (`member_keys`, whose surnames as one word also find
+    a surname written in two words, SATTE RLEY; and more, all on the traveler's side so a saved
     index keeps its keys): the birth date with day and month swapped; the cédula with two
     adjacent digits swapped; a given name or surname written in two words, joined; the name
     keys of the name read with its fields exchanged (given names written as surnames and
     surnames as given names)."""
-    keys = _common_keys(identity)
+    keys = member_keys(identity)
     born = identity.birth_date
     if born is not None and born.day <= 12 and born.day != born.month:
         keys.add(("d", f"{born.year:04d}{born.day:02d}{born.month:02d}", ""))
@@ -72,11 +73,9 @@ def traveler_keys(identity: Identity) -> set[Key]:
         if digits[i] != digits[i + 1] and (i > 0 or digits[i + 1] != "0"):
             keys.add(("c", digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :], ""))
     name = identity.name
-    variants, _, joined = surname_tokens(name)
     if len(name.given) >= 2:  # a given name written in two words (YUS MARY)
+        variants = surname_tokens(name)[0]
         keys.update(("g", spoken_key(name.given[0] + name.given[1]), v) for v in variants)
-    if joined:  # a surname written in two words (SATTE RLEY), or both surnames as one
-        keys.update(("g", g, joined) for g in given_tokens(name))
     if name.given and name.surnames:
         exchanged = PersonName(
             tuple(s.core for s in name.surnames), tuple(Surname(g) for g in name.given)
