@@ -35,7 +35,7 @@ from datetime import date
 from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, cast, overload
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -374,14 +374,24 @@ def _digits_differing(theirs: U64, mine: int) -> Array:
     return _popcount(nibbles)
 
 
+def _given_letters(given: Sequence[str]) -> int:
+    """The letter pairs (`bloom`) a name's first two given names are pre-scored by."""
+    return bloom(given[:2])
+
+
+def _surname_letters(name: PersonName) -> int:
+    """The letter pairs (`bloom`) a name's surnames are pre-scored by."""
+    return bloom(s.core for s in name.all_surnames)
+
+
 def _given_bloom(text: str) -> int:
     mrz = "<" if "<" in text else ""
-    return bloom(parse_name(text, mrz).given[:2])
+    return _given_letters(parse_name(text, mrz).given)
 
 
 def _surname_bloom(text: str) -> int:
     mrz = "<" if "<" in text else ""
-    return bloom(s.core for s in parse_name(mrz, text).all_surnames)
+    return _surname_letters(parse_name(mrz, text))
 
 
 @dataclass
@@ -414,7 +424,7 @@ def _surname_parts(start: int, stop: int) -> _SurnameParts:
             out.parsed.append(None)
             continue
         name = parse_name("", text)
-        out.bloom[i] = bloom(s.core for s in name.all_surnames)
+        out.bloom[i] = _surname_letters(name)
         out.parsed.append((name.surnames, name.married))
         count = counts[i]
         for s in name.all_surnames:
@@ -568,7 +578,7 @@ class CandidateIndex:
                 g_bloom[i] = _given_bloom(text)
                 continue
             words = self._given_parsed[i] = parse_name(text, "").given
-            g_bloom[i] = bloom(words[:2])
+            g_bloom[i] = _given_letters(words)
             count = int(g_count[i])
             for w in set(words):
                 freq.given[spelling_key(w)] += count
@@ -662,9 +672,9 @@ class CandidateIndex:
     # -- members ------------------------------------------------------------------------
 
     @property
-    def members(self) -> Sequence[Member]:
-        """Every member ever filed, by row (read from the columns on access)."""
-        return _MemberView(self)
+    def members(self) -> Iterator[Member]:
+        """Every member ever filed, by row (read from the columns as they are reached)."""
+        return (self.member(row) for row in range(self._n))
 
     def member(self, row: int) -> Member:
         cols = self._cols
@@ -881,10 +891,10 @@ class CandidateIndex:
         name = traveler.name
         if name.surnames or name.married:
             theirs = self._surname_bloom[self._cols["surname_id"][rows]]
-            score += SURNAME_LETTERS * _dice(bloom(s.core for s in name.all_surnames), theirs)
+            score += SURNAME_LETTERS * _dice(_surname_letters(name), theirs)
         if name.given:
             theirs = self._given_bloom[self._cols["given_id"][rows]]
-            score += GIVEN_LETTERS * _dice(bloom(name.given[:2]), theirs)
+            score += GIVEN_LETTERS * _dice(_given_letters(name.given), theirs)
         if len(rows) > limit:
             keep = np.argpartition(-score, limit - 1)[:limit]
             rows, score, named, known = rows[keep], score[keep], named[keep], known[keep]
@@ -1066,27 +1076,3 @@ class CandidateIndex:
 def _attribute_column(name: str) -> str:
     """The column of attribute `name`'s value ids among the index's numeric columns."""
     return f"attribute:{name}"
-
-
-class _MemberView(Sequence[Member]):
-    """The index's members as a read-only sequence."""
-
-    def __init__(self, index: CandidateIndex) -> None:
-        self._index = index
-
-    def __len__(self) -> int:
-        return len(self._index)
-
-    @overload
-    def __getitem__(self, i: int) -> Member: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Member]: ...
-    def __getitem__(self, i: int | slice) -> Member | Sequence[Member]:
-        if isinstance(i, slice):
-            return [self._index.member(r) for r in range(len(self))[i]]
-        if not -len(self) <= i < len(self):
-            raise IndexError(i)
-        return self._index.member(i % len(self))
-
-    def __iter__(self) -> Iterator[Member]:
-        return (self._index.member(r) for r in range(len(self)))
