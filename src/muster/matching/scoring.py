@@ -161,6 +161,11 @@ class Evidence:
 AS_SECOND = ", member's second given name"  # the traveler's first given name is the member's second
 
 
+def _surname_agrees(evidence: Iterable[Evidence]) -> bool:
+    """Some surname agrees."""
+    return any(not e.kind and e.weight > 0 and e.field.startswith("surname") for e in evidence)
+
+
 def _not_first_given(e: Evidence) -> bool:
     """The first given name does not agree as the member's first: another name, two slips, the
     member's second given name. What a brother or sister shows too."""
@@ -492,9 +497,7 @@ class Comparison:
         given = next((e for e in self.evidence if e.field.startswith("given name")), None)
         if given is None or given.kind or given.weight <= 0 or _not_first_given(given):
             return False
-        return any(
-            not e.kind and e.weight > 0 and e.field.startswith("surname") for e in self.evidence
-        )
+        return _surname_agrees(self.evidence)
 
     @property
     def attributes_identify(self) -> bool:
@@ -658,7 +661,7 @@ def compare(
             and birth.kind == "birth_exact"
             and evidence
             and _not_first_given(evidence[0])
-            and any(not e.kind and e.weight > 0 and e.field.startswith("surname") for e in evidence)
+            and _surname_agrees(evidence)
         ):
             # Another first given name, the same surnames and birth date: what a twin shows.
             how = "exact, as a twin's would be (not the member's first given name)"
