@@ -187,17 +187,25 @@ def test_index_of_another_version_is_refused(tmp_path: Path) -> None:
         Matcher.load(path)
 
 
+def _born_the_same_day(
+    prefix: str, born: str, first_cedula: int, given: tuple[str, ...], surnames: tuple[str, ...]
+) -> list[Member]:
+    """Men born on `born` under every given name with every surname, cédulas in a row."""
+    names = [(g, s) for g in given for s in surnames]
+    return [
+        M(f"{prefix}{i}", f"{prefix}-{i}", g, s, born, f"V-{first_cedula + i}", "M")
+        for i, (g, s) in enumerate(names)
+    ]
+
+
 def test_a_member_among_many_born_the_same_day_is_ranked_first_despite_typos() -> None:
     born = "1966-05-07"
-    others = [
-        M(f"N{i}", f"N-{i}", g, s, born, f"V-{4000000 + i}", "M")
-        for i, (g, s) in enumerate(
-            (g, s)
-            for g in ("JUAN", "JUAN CARLOS", "PEDRO", "LUIS", "JOSÉ", "CARLOS", "JESÚS", "ANDRÉS")
-            for s in ("GONZÁLEZ PÉREZ", "RODRÍGUEZ GARCÍA", "HERNÁNDEZ LÓPEZ", "DÍAZ SUÁREZ",
-                      "MORALES ROJAS", "TORRES FLORES", "RAMÍREZ CASTILLO", "ARZOLA MÁRQUEZ")
-        )
-    ]  # fmt: skip
+    others = _born_the_same_day(
+        "N", born, 4000000,
+        ("JUAN", "JUAN CARLOS", "PEDRO", "LUIS", "JOSÉ", "CARLOS", "JESÚS", "ANDRÉS"),
+        ("GONZÁLEZ PÉREZ", "RODRÍGUEZ GARCÍA", "HERNÁNDEZ LÓPEZ", "DÍAZ SUÁREZ",
+         "MORALES ROJAS", "TORRES FLORES", "RAMÍREZ CASTILLO", "ARZOLA MÁRQUEZ"),
+    )  # fmt: skip
     member = M("T", "EB-0000077", "JUAN", "ARZAL MARTÍNEZ", born, "V-4999999", "M")
     index = CandidateIndex.build([*others, member])
     traveler, _ = Traveler("JUAN", "AZAL MATÍNEZ", "07/05/1966").identity()
@@ -247,14 +255,11 @@ def test_index_built_in_two_processes_is_the_one_built_in_one(
 
 def test_strangers_far_below_the_best_are_not_compared_but_a_sibling_is() -> None:
     born = "1979-09-30"
-    strangers = [
-        M(f"S{i}", f"S-{i}", g, s, born, f"V-{5000000 + i}", "M")
-        for i, (g, s) in enumerate(
-            (g, s)
-            for g in ("PEDRO", "LUIS", "CARLOS", "JESÚS")
-            for s in ("GONZÁLEZ PÉREZ", "RODRÍGUEZ GARCÍA", "DÍAZ SUÁREZ", "MORALES ROJAS")
-        )
-    ]  # fmt: skip
+    strangers = _born_the_same_day(
+        "S", born, 5000000,
+        ("PEDRO", "LUIS", "CARLOS", "JESÚS"),
+        ("GONZÁLEZ PÉREZ", "RODRÍGUEZ GARCÍA", "DÍAZ SUÁREZ", "MORALES ROJAS"),
+    )  # fmt: skip
     member = M("X", "EB-0000100", "YOSMAR ALEXIS", "QUINTERO ZAMBRANO", born, "V-15999999", "M")
     sibling = M("Y", "EB-0000101", "JHONNY", "QUINTERO ZAMBRANO", born, "V-16000000", "M")
     index = CandidateIndex.build([*strangers, member, sibling])
