@@ -192,7 +192,12 @@ def test_periods_follow_effective_dates_and_revocations() -> None:
         (date(2016, 3, 1), Status.ABSENT, Category.RESERVE),
         (date(2018, 12, 21), Status.STRUCK_OFF, Category.RESERVE),
     ]
-    assert [p.until for p in spans] == [date(2015, 1, 1), date(2016, 3, 1), date(2018, 12, 21), None]
+    assert [p.until for p in spans] == [
+        date(2015, 1, 1),
+        date(2016, 3, 1),
+        date(2018, 12, 21),
+        None,
+    ]
     assert spans[-1].state.serial_number is None and spans[2].state.serial_number == "GNB-0000001"
     # Every period holds exactly on the days the fold gives the same state.
     for day in (date(2014, 1, 1), date(2016, 2, 29), date(2016, 3, 1), date(2020, 1, 1)):
