@@ -16,6 +16,7 @@ from muster.cli import (
     order_cmd,
     post_cmd,
     registry_cmd,
+    roll_export_cmd,
     serve_cmd,
 )
 
@@ -35,6 +36,7 @@ app.command("demo")(demo_cmd.demo)
 app.add_typer(account_cmd.user_app, name="user")
 app.command("serve")(serve_cmd.serve)
 app.add_typer(account_cmd.token_app, name="token")
+order_cmd.roll_app.command("export")(roll_export_cmd.roll_export)
 order_cmd.order_app.command("list")(listing_cmd.order_list)
 account_cmd.token_app.command("list")(listing_cmd.token_list)
 app.add_typer(post_cmd.post_app, name="post")
