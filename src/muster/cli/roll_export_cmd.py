@@ -48,11 +48,13 @@ def roll_export(
     try:
         writer = csv.writer(stream)
         writer.writerow(EXPORT_COLUMNS)
-        with common.engine().connect() as conn:
-            with common.err_console.status(f"reading the roll as of {day}…"):
-                for row in export_rows(conn, day, statuses):
-                    writer.writerow(row)
-                    counts[row[-1]] += 1
+        with (
+            common.engine().connect() as conn,
+            common.err_console.status(f"reading the roll as of {day}…"),
+        ):
+            for row in export_rows(conn, day, statuses):
+                writer.writerow(row)
+                counts[row[-1]] += 1
     finally:
         if out:
             stream.close()
