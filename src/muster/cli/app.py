@@ -14,6 +14,7 @@ from muster.cli import (
     ledger_cmd,
     listing_cmd,
     order_cmd,
+    order_sign_cmd,
     post_cmd,
     registry_cmd,
     roll_export_cmd,
@@ -38,6 +39,7 @@ app.command("serve")(serve_cmd.serve)
 app.add_typer(account_cmd.token_app, name="token")
 order_cmd.roll_app.command("export")(roll_export_cmd.roll_export)
 order_cmd.order_app.command("list")(listing_cmd.order_list)
+order_cmd.order_app.command("sign")(order_sign_cmd.order_sign)
 account_cmd.token_app.command("list")(listing_cmd.token_list)
 app.add_typer(post_cmd.post_app, name="post")
 app.add_typer(border_cmd.crossing_app, name="crossing")
