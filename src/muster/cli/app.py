@@ -8,11 +8,16 @@ from muster import __version__
 from muster.cli import (
     account_cmd,
     authority_cmd,
+    border_cmd,
     common,
     demo_cmd,
     ledger_cmd,
+    listing_cmd,
     order_cmd,
+    order_sign_cmd,
+    post_cmd,
     registry_cmd,
+    roll_export_cmd,
     serve_cmd,
 )
 
@@ -32,6 +37,13 @@ app.command("demo")(demo_cmd.demo)
 app.add_typer(account_cmd.user_app, name="user")
 app.command("serve")(serve_cmd.serve)
 app.add_typer(account_cmd.token_app, name="token")
+order_cmd.roll_app.command("export")(roll_export_cmd.roll_export)
+order_cmd.order_app.command("list")(listing_cmd.order_list)
+order_cmd.order_app.command("sign")(order_sign_cmd.order_sign)
+account_cmd.token_app.command("list")(listing_cmd.token_list)
+app.add_typer(post_cmd.post_app, name="post")
+app.add_typer(border_cmd.crossing_app, name="crossing")
+app.add_typer(border_cmd.referral_app, name="referral")
 
 
 def _register_match() -> None:

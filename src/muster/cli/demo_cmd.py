@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from pydantic import SecretStr
 
-from muster.cli import common
+from muster.cli import common, progress
 from muster.services import queries
 
 DEMO_SCREENING_DATE = date(2019, 3, 15)  # the demo screens as on this day
@@ -27,14 +27,20 @@ def demo(
     as_json: bool = common.JsonOption,
 ) -> None:
     """Build the demo registry (synthetic data) into MUSTER_DATABASE_URL, show it, serve it."""
-    from muster.services.demo import DEMO_ACCOUNTS, DEMO_PASSPHRASE, build_demo, demo_password
+    from muster.services.demo import (
+        DEMO_ACCOUNTS,
+        DEMO_PASSPHRASE,
+        DEMO_STEPS,
+        build_demo,
+        demo_password,
+    )
 
     s = common.settings()
     engine = common.engine(s)
     passphrase = s.registry_passphrase.get_secret_value() if s.registry_passphrase else None
     started = time.perf_counter()
-    with common.err_console.status("building the demo registry…") as status:
-        result = build_demo(engine, size, seed, passphrase, keys_dir, lambda m: status.update(m))
+    with progress.steps(DEMO_STEPS) as step:
+        result = build_demo(engine, size, seed, passphrase, keys_dir, step)
     seconds = time.perf_counter() - started
     with engine.connect() as conn:
         stats = queries.stats(conn, s.screening_date or DEMO_SCREENING_DATE)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import typer
 
-from muster.cli import common
+from muster.cli import common, progress
 from muster.domain.errors import InvalidInputError
 from muster.matching import Matcher, MatchResult, Traveler
-from muster.matching.index import RollColumns
+from muster.matching.index import INDEX_STEPS, RollColumns
 
 ROLL_COLUMNS = ("serial_number", "national_id", "given_names", "surnames", "birth_date", "sex")
 TRAVELER_COLUMNS = (
@@ -173,8 +173,10 @@ def match(
     if index_path is not None:
         matcher = Matcher.load(index_path)
     else:
-        roll = read_roll(roll_path) if roll_path is not None else roll_from_registry(as_of_date)
-        matcher = Matcher.from_columns(roll, workers=workers)
+        with progress.steps(1 + INDEX_STEPS) as step:
+            step("reading the roll")
+            roll = read_roll(roll_path) if roll_path is not None else roll_from_registry(as_of_date)
+            matcher = Matcher.from_columns(roll, workers=workers, progress=step)
     if save_index is not None:
         matcher.save(save_index)
     travelers = [

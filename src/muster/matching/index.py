@@ -28,7 +28,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -66,6 +66,7 @@ PRESCORE_GAP = 20.0  # members pre-scored this far below the best are not compar
 PARALLEL_FROM = 10_000  # distinct surnames worth parsing in several processes
 ROW_BITS = 24  # a key is filed as (hash >> ROW_BITS, row): up to 16,777,216 members
 MAX_ROWS = 1 << ROW_BITS
+INDEX_STEPS = 3  # the steps `CandidateIndex.from_columns` reports to its `progress`
 _KINDS = {"c": 1, "d": 2, "p": 3, "g": 4}
 _LETTERS = ("", "V", "E", "?")
 _SEXES = ("", "M", "F")
@@ -490,9 +491,17 @@ class CandidateIndex:
         return cls.from_columns(columns)
 
     @classmethod
-    def from_columns(cls, columns: RollColumns, workers: int = 1) -> CandidateIndex:
+    def from_columns(
+        cls,
+        columns: RollColumns,
+        workers: int = 1,
+        progress: Callable[[str], None] | None = None,
+    ) -> CandidateIndex:
         """An index of a roll gathered as columns; with `workers` > 1 the distinct surnames are
-        parsed in that many processes (forked: only from a process without other threads)."""
+        parsed in that many processes (forked: only from a process without other threads).
+        `progress` is told each of the INDEX_STEPS steps as it starts."""
+        step = progress or (lambda _message: None)
+        step(f"indexing {len(columns):,} people: dates of birth and cédulas")
         index = cls()
         n = index._n = len(columns)
         if n >= MAX_ROWS:
@@ -518,7 +527,9 @@ class CandidateIndex:
         cols["cedula"] = np.fromiter((c[1] for c in cedulas), dtype=np.int64, count=n)
         del cedulas
         index._derive()
+        step(f"indexing {len(columns):,} people: names and their keys")
         index._set_keys(index._file_all(given, surnames, workers))
+        step(f"indexing {len(columns):,} people: attributes")
         for name, values in columns.attributes.items():
             parts = index._attribute(name)
             found = (parts.intern(attribute_value(v)) for v in values)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from muster.matching.index import CandidateIndex, RollColumns
@@ -50,10 +50,13 @@ class Matcher:
         thresholds: Thresholds | None = None,
         workers: int = 1,
         attribute_m: Mapping[str, float] | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> Matcher:
         """A matcher over a roll gathered as columns (`muster match --roll`); `workers` > 1
-        parses the names in forked processes (only from a process without other threads)."""
-        return cls(CandidateIndex.from_columns(columns, workers), thresholds, attribute_m)
+        parses the names in forked processes (only from a process without other threads);
+        `progress` is told each step of the build as it starts."""
+        index = CandidateIndex.from_columns(columns, workers, progress)
+        return cls(index, thresholds, attribute_m)
 
     @classmethod
     def load(

@@ -181,6 +181,9 @@ def holds_demo(engine: Engine) -> bool | None:
     return size > 1
 
 
+DEMO_STEPS = 5  # the steps `build_demo` reports: registry, people, two enlistments, scenario
+
+
 def build_demo(
     engine: Engine,
     size: int,
