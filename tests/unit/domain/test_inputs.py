@@ -138,7 +138,7 @@ def test_subject_lines_tolerate_bom_crlf_blanks_and_refuse_duplicates() -> None:
         "GNB-1",
         "V-12.345.678",
     ]
-    with pytest.raises(DuplicateSubjectError, match="line 3: '12345678' repeats line 1"):
+    with pytest.raises(DuplicateSubjectError, match="line 3: '12345678': repeats line 1"):
         parse_subject_lines("V-12.345.678\nGNB-1\n12345678\n", "s.txt")
     with pytest.raises(InvalidInputError, match="no subjects"):
         parse_subject_lines("\n\n", "s.txt")
