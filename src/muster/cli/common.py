@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import typer
 from rich.console import Console
@@ -89,6 +89,12 @@ def escape(text: str) -> str:
     from rich.markup import escape as rich_escape
 
     return rich_escape(text)
+
+
+def usage_error(message: str) -> NoReturn:
+    """Options that cannot go together: one line on stderr, exit 2 (usage)."""
+    err_console.print(f"[bold red]usage:[/] {escape(message)}", markup=True)
+    raise typer.Exit(EXIT_USAGE)
 
 
 def settings() -> Settings:
