@@ -59,9 +59,15 @@ def test_match_against_the_registry_roll_and_as_of(cli: Cli) -> None:
     # struck off: still found, named by the serial number they last held
     assert (now["T2"]["verdict"], now["T2"]["serial_number"]) == ("match", "GNB-0000004")
     assert now["T3"]["verdict"] == "no_match"
+    # each result carries the member's status and category, blank for no match
+    assert (now["T1"]["status"], now["T1"]["category"]) == ("active", "active")
+    assert (now["T2"]["status"], now["T2"]["category"]) == ("struck_off", "active")
+    assert (now["T3"]["status"], now["T3"]["category"]) == ("", "")
     before = results(cli, "--as-of", "2016-12-31")
     assert before["T1"]["verdict"] == "no_match"  # enlisted in 2017
     assert before["T2"]["serial_number"] == "GNB-0000004"
+    assert before["T2"]["status"] == "active"  # the absence and strike-off came later
+    assert results(cli, "--as-of", "2018-03-01")["T2"]["status"] == "absent"
 
     refused = cli.run(
         "match", "--travelers", "travelers.csv", "--out", "x.csv", "--as-of", "31/12/2016",
@@ -72,4 +78,4 @@ def test_match_against_the_registry_roll_and_as_of(cli: Cli) -> None:
         "match", "--travelers", "travelers.csv", "--out", "x.csv", "--roll", "roll.csv",
         "--as-of", "2016-12-31", ok=False,
     )  # fmt: skip
-    assert refused.returncode == 1 and "registry's roll" in refused.stderr
+    assert refused.returncode == 2 and "registry's roll" in refused.stderr

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, TextIO
 
 import typer
 from rich.console import Console
@@ -27,7 +29,18 @@ out_console = Console(highlight=False, soft_wrap=True)
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_VERIFY = 0, 1, 2, 3
 
-JsonOption = typer.Option(False, "--json", help="Print exactly one JSON object on stdout.")
+
+def _remember_json(ctx: typer.Context, value: bool) -> bool:
+    """Note --json where the error handler finds it: a refusal is then a JSON object too."""
+    if value:
+        ctx.meta[JSON_REQUESTED] = True
+    return value
+
+
+JSON_REQUESTED = "muster.json"
+JsonOption = typer.Option(
+    False, "--json", help="Print exactly one JSON object on stdout.", callback=_remember_json
+)
 
 
 class MusterGroup(TyperGroup):
@@ -40,6 +53,8 @@ class MusterGroup(TyperGroup):
             err_console.print(f"[bold red]verification failed:[/] {err}", markup=True)
             ctx.exit(EXIT_VERIFY)
         except MusterError as err:
+            if ctx.meta.get(JSON_REQUESTED):
+                emit_json(error_json(err))
             err_console.print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
             ctx.exit(EXIT_REFUSED)
         except SQLAlchemyError as err:  # the database is unreachable, locked or not Muster's
@@ -51,11 +66,35 @@ class MusterGroup(TyperGroup):
             ctx.exit(EXIT_REFUSED)
 
 
+def error_json(err: MusterError) -> dict[str, Any]:
+    """A refusal as one JSON object: its class, what it says, and every problem it lists."""
+    obj: dict[str, Any] = {"ok": False, "code": type(err).__name__, "detail": str(err)}
+    problems = getattr(err, "problems", None)
+    if problems:
+        obj["detail"] = str(err).splitlines()[0].rstrip(":")
+        obj["problems"] = [
+            dataclasses.asdict(p)
+            if dataclasses.is_dataclass(p) and not isinstance(p, type)
+            else str(p)
+            for p in problems
+        ]
+    source = getattr(err, "source", None)
+    if isinstance(source, str):
+        obj["file"] = source
+    return obj
+
+
 def escape(text: str) -> str:
     """Text safe to print through Rich markup."""
     from rich.markup import escape as rich_escape
 
     return rich_escape(text)
+
+
+def usage_error(message: str) -> NoReturn:
+    """Options that cannot go together: one line on stderr, exit 2 (usage)."""
+    err_console.print(f"[bold red]usage:[/] {escape(message)}", markup=True)
+    raise typer.Exit(EXIT_USAGE)
 
 
 def settings() -> Settings:
@@ -112,13 +151,84 @@ def parse_day(value: str | None, option: str) -> date | None:
 def read_text_file(path: Path, what: str) -> str:
     """A UTF-8 text file's contents, or a clear error naming the file."""
     try:
-        return path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise InvalidInputError(f"{what} {path}: no such file") from None
-    except UnicodeDecodeError as err:
-        raise InvalidInputError(f"{what} {path}: not UTF-8 (byte {err.start})") from None
+        data = path.read_bytes()
     except OSError as err:
-        raise InvalidInputError(f"{what} {path}: {err.strerror}") from None
+        raise unreadable(path, what, err) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise not_utf8(path, what, data.split(b"\n")) from None
+
+
+def unreadable(path: Path, what: str, err: OSError) -> InvalidInputError:
+    """The error for an input file that cannot be opened or read."""
+    if isinstance(err, FileNotFoundError):
+        return InvalidInputError(f"{what} {path}: no such file")
+    if isinstance(err, IsADirectoryError):
+        return InvalidInputError(f"{what} {path}: is a folder, not a file")
+    return InvalidInputError(f"{what} {path}: {err.strerror or err}")
+
+
+def not_utf8(path: Path, what: str, lines: Iterable[bytes] | None = None) -> InvalidInputError:
+    """The error for a file that is not UTF-8, naming the first line and byte that is not
+    (`lines`: the file's lines as bytes; read again from the file when not given)."""
+    if lines is None:
+        try:
+            with path.open("rb") as handle:
+                return not_utf8(path, what, handle)
+        except OSError as err:
+            return unreadable(path, what, err)
+    for line_no, line in enumerate(lines, start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as err:
+            return InvalidInputError(
+                f"{what} {path}: not UTF-8 at line {line_no}, byte {err.start + 1} of the line "
+                f"(0x{line[err.start]:02X}); save the file as UTF-8"
+            )
+    return InvalidInputError(f"{what} {path}: not UTF-8; save the file as UTF-8")
+
+
+def bad_csv(path: Path, what: str, line: int, err: csv.Error) -> InvalidInputError:
+    """The error for a CSV file the csv module cannot read, naming the line."""
+    text = str(err)
+    if "field larger than field limit" in text:
+        text = (
+            f"a field longer than {csv.field_size_limit():,} characters "
+            "(is a double quote left open?)"
+        )
+    return InvalidInputError(f"{what} {path}: line {line}: {text}")
+
+
+def check_output(path: Path, what: str, *inputs: Path | None) -> None:
+    """Refuses, before anything is written, an output file that cannot be written there or
+    that is one of the command's input files."""
+    if path.is_dir():
+        raise InvalidInputError(f"{what} {path}: is a folder; give a file name")
+    if not path.parent.is_dir():
+        raise InvalidInputError(f"{what} {path}: no folder {path.parent}")
+    for given in inputs:
+        if given is not None and same_file(path, given):
+            raise InvalidInputError(
+                f"{what} {path}: it is also an input file ({given}); "
+                "write the results to another file"
+            )
+
+
+def open_output(path: Path, what: str) -> TextIO:
+    """An output file opened for writing UTF-8 text (CSV: no newline translation)."""
+    try:
+        return path.open("w", encoding="utf-8", newline="")
+    except OSError as err:
+        raise InvalidInputError(f"{what} {path}: cannot write it ({err.strerror or err})") from None
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name the same file (through links and `..` too)."""
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
 
 
 def typer_app(help_text: str, callback: Callable[..., Any] | None = None) -> typer.Typer:

@@ -24,7 +24,10 @@ TRAVELER_COLUMNS = (
     "traveler_id", "given_names", "surnames", "birth_date", "national_id", "document_number",
     "nationality",
 )  # fmt: skip
-RESULT_COLUMNS = ("traveler_id", "serial_number", "score", "verdict", "reasons")
+RESULT_COLUMNS = (
+    "traveler_id", "serial_number", "score", "verdict", "reasons", "status", "category",
+)  # fmt: skip
+STANDING_COLUMNS = ("status", "category")  # optional in a roll file
 CHUNK = 500
 
 _worker_matcher: Matcher | None = None
@@ -34,31 +37,41 @@ def read_csv(path: Path, what: str, required: tuple[str, ...]) -> list[dict[str,
     """Rows of a UTF-8 CSV file, refused at once if it is not UTF-8 or lacks a column."""
     text = common.read_text_file(path, what).removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InvalidInputError(
-            f"{what} {path}: missing column(s) {', '.join(missing)}; "
-            f"the header must include {','.join(required)}"
-        )
-    return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    try:
+        header = reader.fieldnames or []
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise InvalidInputError(
+                f"{what} {path}: missing column(s) {', '.join(missing)}; "
+                f"the header must include {','.join(required)}"
+            )
+        return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    except csv.Error as err:
+        raise common.bad_csv(path, what, reader.reader.line_num, err) from None
 
 
-def read_roll(path: Path) -> RollColumns:
+Standing = dict[str, tuple[str, str]]  # a member's key: (status, category)
+
+
+def read_roll(path: Path) -> tuple[RollColumns, Standing]:
     """A roll file as columns, read as a stream (a 2,000,000-row roll is held neither whole
-    nor as a dict per row); refused if it is not UTF-8 or lacks a column."""
+    nor as a dict per row), with each member's status and category when the file has those
+    columns; refused if it is not UTF-8 or lacks a column."""
+    what = "roll file"
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            return _roll_columns(path, csv.reader(handle))
-    except FileNotFoundError:
-        raise InvalidInputError(f"roll file {path}: no such file") from None
+            reader = csv.reader(handle)
+            try:
+                return _roll_columns(path, reader)
+            except csv.Error as err:
+                raise common.bad_csv(path, what, reader.line_num, err) from None
     except UnicodeDecodeError:
-        raise InvalidInputError(f"roll file {path}: not UTF-8") from None
+        raise common.not_utf8(path, what) from None
     except OSError as err:
-        raise InvalidInputError(f"roll file {path}: {err.strerror}") from None
+        raise common.unreadable(path, what, err) from None
 
 
-def _roll_columns(path: Path, reader: Iterator[list[str]]) -> RollColumns:
+def _roll_columns(path: Path, reader: Iterator[list[str]]) -> tuple[RollColumns, Standing]:
     header = next(reader, [])
     missing = [c for c in ROLL_COLUMNS if c not in header]
     if missing:
@@ -67,26 +80,35 @@ def _roll_columns(path: Path, reader: Iterator[list[str]]) -> RollColumns:
             f"the header must include {','.join(ROLL_COLUMNS)}"
         )
     at = [header.index(c) for c in ROLL_COLUMNS]
-    width = max(at) + 1
+    extra = [header.index(c) if c in header else -1 for c in STANDING_COLUMNS]
+    width = max(at + extra) + 1
     s, n, g, f, b, x = at
+    st, cat = extra
     serials: list[str] = []
     nids: list[str] = []
     given: list[str] = []
     surnames: list[str] = []
     born: list[str] = []
     sex: list[str] = []
+    standing: Standing = {}
     for row in reader:
         if len(row) < width:
             if not any(row):
                 continue
             row = row + [""] * (width - len(row))
-        serials.append(row[s].strip())
+        serial = row[s].strip()
+        serials.append(serial)
         nids.append(row[n].strip())
         given.append(row[g])
         surnames.append(row[f])
         born.append(row[b].strip())
         sex.append(row[x].strip())
-    return RollColumns.of(serials, serials, given, surnames, born, nids, sex)
+        if st >= 0 or cat >= 0:
+            standing[serial] = (
+                row[st].strip() if st >= 0 else "",
+                row[cat].strip() if cat >= 0 else "",
+            )
+    return RollColumns.of(serials, serials, given, surnames, born, nids, sex), standing
 
 
 def roll_from_registry(as_of: date | None) -> RollColumns:
@@ -106,15 +128,39 @@ def roll_from_registry(as_of: date | None) -> RollColumns:
         engine.dispose()
 
 
+def standing_from_registry(keys: set[str], as_of: date | None) -> Standing:
+    """The status and category of the registry's members with these keys (person ids)."""
+    from muster.config import today
+    from muster.services.standing import states_on
+    from muster.store.dialects import reading
+
+    engine = common.engine()
+    try:
+        with reading(engine) as conn:
+            day = as_of or today()
+            states = states_on(conn, sorted(int(k) for k in keys if k.isdigit()), day)
+            found = {
+                pid: (state.status.value, state.category.value)
+                for pid, state in states.items()
+                if state is not None
+            }
+    finally:
+        engine.dispose()
+    return {str(pid): value for pid, value in found.items()}
+
+
 def _init_worker(matcher: Matcher) -> None:
     global _worker_matcher
     _worker_matcher = matcher
 
 
 def result_row(traveler: Traveler, result: MatchResult) -> list[str]:
-    """A traveler's row of RESULTS.csv."""
+    """A traveler's row of RESULTS.csv without the member's status and category, then the
+    key of the member it names ("" for no match)."""
+    best = result.best
+    key = best.key if best is not None and result.serial_number else ""
     return [traveler.traveler_id, result.serial_number, f"{result.score:.4f}",
-            result.verdict.value, result.reasons()]  # fmt: skip
+            result.verdict.value, result.reasons(), key]  # fmt: skip
 
 
 def _match_chunk(travelers: list[Traveler]) -> list[list[str]]:
@@ -163,47 +209,68 @@ def match(
     ),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers", min=1, help="Processes."),
 ) -> None:
-    """Find each traveler on the roll; one row per traveler with the best candidate."""
+    """Find each traveler on the roll; one row per traveler with the best candidate, and
+    that member's status and category."""
+    check_files(travelers_path, out, roll_path, index_path, save_index)
     as_of_date = None
     if as_of is not None:
         if roll_path is not None or index_path is not None:
-            raise InvalidInputError("--as-of applies to the registry's roll: omit --roll/--index")
+            common.usage_error("--as-of applies to the registry's roll: omit --roll/--index")
         as_of_date = common.parse_day(as_of, "--as-of")
     rows = read_csv(travelers_path, "travelers file", TRAVELER_COLUMNS)
+    standing: Standing | None = {}  # None: look the members up in the registry
     if index_path is not None:
-        matcher = Matcher.load(index_path)
+        matcher = Matcher.load(index_path)  # an index holds identities only
     else:
         with progress.steps(1 + INDEX_STEPS) as step:
             step("reading the roll")
-            roll = read_roll(roll_path) if roll_path is not None else roll_from_registry(as_of_date)
+            if roll_path is not None:
+                roll, standing = read_roll(roll_path)
+            else:
+                roll, standing = roll_from_registry(as_of_date), None
             matcher = Matcher.from_columns(roll, workers=workers, progress=step)
     if save_index is not None:
         matcher.save(save_index)
     travelers = [
-        Traveler(
-            r["given_names"],
-            r["surnames"],
-            r["birth_date"],
-            r["national_id"],
-            r["document_number"],
-            r.get("sex", ""),
-            r["traveler_id"],
-        )
+        Traveler(r["given_names"], r["surnames"], r["birth_date"], r["national_id"],
+                 r["document_number"], r.get("sex", ""), r["traveler_id"])
         for r in rows
-    ]
+    ]  # fmt: skip
+    with common.progress_bar("Matching", len(travelers)) as advance:
+        results = []
+        for row in match_all(matcher, travelers, workers):
+            results.append(row)
+            advance(1)
+    if standing is None:
+        standing = standing_from_registry({r[-1] for r in results if r[-1]}, as_of_date)
+    write_results(out, results, standing)
+
+
+def check_files(
+    travelers: Path, out: Path, roll: Path | None, index: Path | None, save_index: Path | None
+) -> None:
+    """Refuses, before anything is read or written, options that conflict and outputs that
+    cannot be written or would overwrite an input."""
+    if roll is not None and index is not None:
+        common.usage_error("give --roll or --index, not both")
+    inputs = [travelers, roll, index, None if index is None else index.with_suffix(".json")]
+    saved = [] if save_index is None else [save_index, save_index.with_suffix(".json")]
+    common.check_output(out, "--out", *inputs, *saved)
+    for path in saved:
+        common.check_output(path, "--save-index", *inputs)
+
+
+def write_results(out: Path, results: list[list[str]], standing: Standing) -> None:
+    """RESULTS.csv: each result row with the status and category of the member it names."""
     counts = {"match": 0, "possible": 0, "no_match": 0}
-    with (
-        out.open("w", encoding="utf-8", newline="") as handle,
-        common.progress_bar("Matching", len(travelers)) as advance,
-    ):
+    with common.open_output(out, "--out") as handle:
         writer = csv.writer(handle)
         writer.writerow(RESULT_COLUMNS)
-        for row in match_all(matcher, travelers, workers):
+        for *row, key in results:
             counts[row[3]] += 1
-            writer.writerow(row)
-            advance(1)
+            writer.writerow([*row, *standing.get(key, ("", ""))])
     common.say(
-        f"{len(travelers)} travelers: {counts['match']} match, {counts['possible']} possible, "
+        f"{len(results)} travelers: {counts['match']} match, {counts['possible']} possible, "
         f"{counts['no_match']} no_match → {out}"
     )
 

@@ -18,7 +18,7 @@ from muster.cli import common
 from muster.config import today
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category, OrderKind
-from muster.domain.orders import check_order_dates, parse_subject_lines
+from muster.domain.orders import check_order_dates, subject_lines
 from muster.domain.roll_import import check_header, check_roll_rows
 from muster.ledger import signing
 from muster.reference_data import load_reference
@@ -42,15 +42,14 @@ def load_signing_key(path: Path) -> tuple[Ed25519PrivateKey, str]:
 def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
     """Header and rows of a UTF-8 CSV file."""
     text = common.read_text_file(path, "roll file")
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     try:
         header = next(reader)
+        rows = list(reader)
     except StopIteration:
         raise InvalidInputError(f"{path}: the file is empty; expected a header row") from None
-    try:
-        rows = list(reader)
     except csv.Error as err:
-        raise InvalidInputError(f"{path}: line {reader.line_num}: {err}") from None
+        raise common.bad_csv(path, "roll file", reader.line_num, err) from None
     return header, rows
 
 
@@ -91,6 +90,7 @@ def import_roll(
                 on_roll_ids=ids,
                 latest_birth=eff,
                 progress=advance,
+                header_width=len(header),
             )
             del raw_rows
         num = number or drafts.next_order_number(conn, f"ENL-{authority}", signed)
@@ -163,9 +163,9 @@ def issue(
     started = time.perf_counter()
     signed = common.parse_day(signed_on, "--signed-on")
     assert signed is not None
-    refs: list[str] = []
+    lines: list[tuple[int, str]] = []
     if subjects is not None:
-        refs = parse_subject_lines(common.read_text_file(subjects, "--subjects"), str(subjects))
+        lines = subject_lines(common.read_text_file(subjects, "--subjects"), str(subjects))
     rules_obj = None
     if rules is not None:
         try:
@@ -179,7 +179,8 @@ def issue(
         signed_on=signed,
         effective=common.parse_day(effective, "--effective") or signed,
         grounds=grounds,
-        refs=refs,
+        refs=[ref for _, ref in lines],
+        ref_lines=[line for line, _ in lines],
         category=category,
         valid_from=common.parse_day(valid_from, "--valid-from"),
         valid_until=common.parse_day(valid_until, "--valid-until"),
@@ -218,9 +219,11 @@ def subjects_export(
     out: Path = typer.Option(None, "--out", help="Write CSV here instead of stdout."),
 ) -> None:
     """Export an order's subject list as CSV (an enlistment: the roll rows it enlisted)."""
+    if out is not None:
+        common.check_output(out, "--out")
     with common.engine().connect() as conn:
         columns, rows = queries.order_subjects_table(conn, number)
-    stream = out.open("w", encoding="utf-8", newline="") if out else None
+    stream = common.open_output(out, "--out") if out else None
     target = stream or __import__("sys").stdout
     writer = csv.writer(target)
     writer.writerow(columns)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Self
+
 from muster.errors import MusterError
 
 
@@ -51,20 +55,60 @@ class SignatureError(RefusedError):
     """Raised when an order's signature does not verify, or its key is unknown or revoked."""
 
 
-class UnknownSubjectError(RefusedError):
-    """Raised when an order names a subject that is not on the roll."""
+@dataclass(frozen=True, slots=True)
+class SubjectProblem:
+    """One refused subject of an order: its line in the subjects file, the text, why."""
+
+    line: int | None
+    ref: str
+    problem: str
+
+    def __str__(self) -> str:
+        where = "" if self.line is None else f"line {self.line}: "
+        return f"{where}{self.ref!r}: {self.problem}"
 
 
-class DuplicateSubjectError(InvalidInputError):
+class _SubjectsError(MusterError):
+    """Lists every refused subject (a summary of at most `shown` of them in the message)."""
+
+    def __init__(
+        self, message: str, problems: Sequence[SubjectProblem] = (), source: str | None = None
+    ) -> None:
+        self.problems, self.source = list(problems), source
+        super().__init__(message)
+
+    @classmethod
+    def listing(cls, source: str, problems: Sequence[SubjectProblem], shown: int = 50) -> Self:
+        lines = [str(p) for p in problems[:shown]]
+        if len(problems) > shown:
+            lines.append(f"… and {len(problems) - shown} more (use --json for the full list)")
+        return cls(
+            f"{source}: {len(problems)} subject(s) refused, nothing recorded:\n  "
+            + "\n  ".join(lines),
+            problems,
+            source,
+        )
+
+
+class UnknownSubjectError(_SubjectsError, RefusedError):
+    """Raised when an order names a subject that is not on the roll (the problems list every
+    refused subject, duplicates included)."""
+
+
+class DuplicateSubjectError(_SubjectsError, InvalidInputError):
     """Raised when a subject list names the same person twice."""
 
 
 class SubjectsRefusedError(RefusedError):
-    """Raised when an order's rules refuse some of its subjects: every one is named."""
+    """Raised when an order's rules refuse some of its subjects: every one is named (the
+    message shows the first `shown`; `problems` holds them all)."""
 
-    def __init__(self, number: str, problems: list[str]) -> None:
+    def __init__(self, number: str, problems: list[str], shown: int = 50) -> None:
         self.number, self.problems = number, list(problems)
+        lines = self.problems[:shown]
+        if len(self.problems) > shown:
+            lines.append(f"… and {len(self.problems) - shown} more (use --json for the full list)")
         super().__init__(
-            f"order {number} refused for {len(self.problems)} subject(s), nothing recorded: "
-            + "; ".join(self.problems)
+            f"order {number} refused for {len(self.problems)} subject(s), nothing recorded:\n  "
+            + "\n  ".join(lines)
         )

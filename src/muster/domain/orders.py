@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from muster.domain.errors import DuplicateSubjectError, InvalidInputError
+from muster.domain.errors import DuplicateSubjectError, InvalidInputError, SubjectProblem
 from muster.domain.kinds import AMENDABLE_FIELDS, Category, OrderKind
 from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
 
@@ -178,23 +178,31 @@ def parse_subject_lines(text: str, source: str) -> list[str]:
     refs: list[str] = []
     seen: dict[str, int] = {}
     duplicates = []
-    for line_no, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
-        ref = raw.strip()
-        if not ref:
-            continue
+    for line_no, ref in subject_lines(text, source):
         key = subject_key(ref)
         if key in seen:
-            duplicates.append(f"line {line_no}: {ref!r} repeats line {seen[key]}")
+            duplicates.append(SubjectProblem(line_no, ref, f"repeats line {seen[key]}"))
             continue
         seen[key] = line_no
         refs.append(ref)
     if duplicates:
-        raise DuplicateSubjectError(f"{source}: duplicate subjects: " + "; ".join(duplicates))
-    if not refs:
+        raise DuplicateSubjectError.listing(source, duplicates)
+    return refs
+
+
+def subject_lines(text: str, source: str) -> list[tuple[int, str]]:
+    """Each non-blank line of a subjects file with its number (a byte-order mark and CRLF line
+    ends tolerated); refused if there is none."""
+    found = [
+        (line_no, raw.strip())
+        for line_no, raw in enumerate(text.lstrip("\ufeff").splitlines(), start=1)
+        if raw.strip()
+    ]
+    if not found:
         raise InvalidInputError(
             f"{source}: no subjects (expected one serial number or cédula per line)"
         )
-    return refs
+    return found
 
 
 def subject_key(ref: str) -> str:

@@ -70,6 +70,15 @@ def check_header(header: Sequence[str], source: str) -> dict[str, int]:
     return {c: names.index(c) for c in ROLL_COLUMNS}
 
 
+def _width(raw: Sequence[str], header_width: int | None, width: int) -> str:
+    if header_width is None:
+        return f"{width} columns expected, found {len(raw)}"
+    why = "a value with a comma must be in double quotes"
+    if len(raw) < header_width:
+        why = "every row has as many fields as the header"
+    return f"{len(raw)} fields, the header has {header_width} ({why})"
+
+
 def check_roll_rows(
     rows: Iterable[Sequence[str]],
     positions: dict[str, int],
@@ -80,8 +89,13 @@ def check_roll_rows(
     on_roll_ids: Container[str] = (),
     latest_birth: date | None = None,
     progress: Callable[[int], None] | None = None,
+    header_width: int | None = None,
 ) -> list[EnlistRow]:
-    """Canonical enlistment rows, or RollFileError naming every bad row (first data row is 2)."""
+    """Canonical enlistment rows, or RollFileError naming every bad row (first data row is 2).
+
+    With `header_width` (the header's number of fields) a row of any other width is refused:
+    an unquoted comma would otherwise shift or cut the values that get signed.
+    """
     problems: list[RowProblem] = []
     out: list[EnlistRow] = []
     seen_serial: dict[str, int] = {}
@@ -93,13 +107,11 @@ def check_roll_rows(
     for row_no, raw in enumerate(rows, start=2):
         if progress is not None and row_no % PROGRESS_EVERY == 0:
             progress(PROGRESS_EVERY)
-        if len(raw) < width:
+        if len(raw) < width or (header_width is not None and len(raw) != header_width):
             if not any(v.strip() for v in raw):
                 continue
             problems.append(
-                RowProblem(
-                    row_no, "(row)", ",".join(raw), f"{width} columns expected, found {len(raw)}"
-                )
+                RowProblem(row_no, "(row)", ",".join(raw), _width(raw, header_width, width))
             )
             continue
         serial, nid, given, surnames, birth, sex, comp, rank, cat, unit = (

@@ -1031,11 +1031,23 @@ class CandidateIndex:
     @classmethod
     def load(cls, path: Path) -> CandidateIndex:
         """An index saved by `save`, refused if its digest or format does not match."""
+        manifest_path = path.with_suffix(".json")
+        if manifest_path == path:
+            raise IndexFileError(path, "this is the manifest: give the .npz file beside it")
         try:
-            manifest = orjson.loads(path.with_suffix(".json").read_bytes())
             data = path.read_bytes()
+        except FileNotFoundError:
+            raise IndexFileError(path, "no such file") from None
+        except OSError as err:
+            raise IndexFileError(path, f"cannot read it ({err.strerror or err})") from None
+        try:
+            manifest = orjson.loads(manifest_path.read_bytes())
+        except FileNotFoundError:
+            raise IndexFileError(path, f"its manifest {manifest_path} is missing") from None
         except (OSError, orjson.JSONDecodeError) as err:
-            raise IndexFileError(path, f"cannot read it ({err})") from None
+            raise IndexFileError(
+                path, f"cannot read its manifest {manifest_path} ({err})"
+            ) from None
         if (
             not isinstance(manifest, dict)
             or manifest.get("format") != FORMAT

@@ -17,6 +17,7 @@ from muster.domain.errors import (
     DuplicateSubjectError,
     InvalidInputError,
     NotFoundError,
+    SubjectProblem,
     UnknownSubjectError,
 )
 from muster.domain.kinds import Category, OrderKind
@@ -32,6 +33,7 @@ from muster.ledger.canonical import canonical_json, canonical_table, sha256_hex
 from muster.store.tables import former_serials, orders, roll
 
 SUBJECT_COLUMNS = ("person_id", "ref")
+NOT_ON_ROLL = "not on the roll"
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ class OrderRequest:
     rules: Mapping[str, Any] | None = None
     changes: Mapping[str, str] | None = None
     source: str = "--subjects"
+    ref_lines: Sequence[int] = ()  # each ref's line in the subjects file, when it has one
 
 
 def draft_order(conn: Connection, origin: str, req: OrderRequest) -> Draft:
@@ -116,7 +119,7 @@ def draft_order(conn: Connection, origin: str, req: OrderRequest) -> Draft:
     if req.kind.has_subjects:
         if not req.refs:
             raise InvalidInputError(f"a {req.kind.value} order needs --subjects FILE")
-        subjects = resolve_subjects(conn, req.refs, req.source)
+        subjects = resolve_subjects(conn, req.refs, req.source, req.ref_lines)
         table = canonical_table(SUBJECT_COLUMNS, subjects)
         digest = SubjectDigest(len(subjects), sha256_hex(table))
     elif req.refs:
@@ -152,8 +155,12 @@ def draft_order(conn: Connection, origin: str, req: OrderRequest) -> Draft:
     return _finish(content, table, subjects=subjects)
 
 
-def resolve_subjects(conn: Connection, refs: Sequence[str], source: str) -> list[tuple[int, str]]:
-    """Each reference's person: by current serial number, then cédula, then former serial."""
+def resolve_subjects(
+    conn: Connection, refs: Sequence[str], source: str, lines: Sequence[int] = ()
+) -> list[tuple[int, str]]:
+    """Each reference's person: by current serial number, then cédula, then former serial;
+    refused naming every reference not on the roll or naming a person again (by `lines`,
+    their line numbers in the subjects file, when given)."""
     by_serial: dict[str, int] = {}
     by_id: dict[str, int] = {}
     by_former: dict[str, int] = {}
@@ -179,27 +186,25 @@ def resolve_subjects(conn: Connection, refs: Sequence[str], source: str) -> list
         ):
             by_id[nid] = int(pid)
     out: list[tuple[int, str]] = []
-    unknown: list[str] = []
-    seen: dict[int, str] = {}
-    duplicates: list[str] = []
-    for t in texts:
+    problems: list[SubjectProblem] = []
+    seen: dict[int, tuple[int | None, str]] = {}
+    unknown = False
+    for at, t in enumerate(texts):
+        line = lines[at] if at < len(lines) else None
         pid = by_serial.get(t) or by_id.get(ids.get(t, "")) or by_former.get(t)
         if pid is None:
-            unknown.append(t)
+            unknown = True
+            problems.append(SubjectProblem(line, t, NOT_ON_ROLL))
         elif pid in seen:
-            duplicates.append(f"{t!r} and {seen[pid]!r} are the same person")
+            first_line, first = seen[pid]
+            where = "" if first_line is None else f"line {first_line} "
+            problems.append(SubjectProblem(line, t, f"the same person as {where}({first!r})"))
         else:
-            seen[pid] = t
+            seen[pid] = (line, t)
             out.append((pid, t))
-    if unknown:
-        shown = ", ".join(repr(u) for u in unknown[:20])
-        more = f" and {len(unknown) - 20} more" if len(unknown) > 20 else ""
-        raise UnknownSubjectError(
-            f"{source}: {len(unknown)} subject(s) not on the roll (no serial number, former "
-            f"serial number or cédula matches): {shown}{more}"
-        )
-    if duplicates:
-        raise DuplicateSubjectError(f"{source}: duplicate subjects: " + "; ".join(duplicates))
+    if problems:
+        error = UnknownSubjectError if unknown else DuplicateSubjectError
+        raise error.listing(source, problems)
     return out
 
 

@@ -138,7 +138,7 @@ def test_subject_lines_tolerate_bom_crlf_blanks_and_refuse_duplicates() -> None:
         "GNB-1",
         "V-12.345.678",
     ]
-    with pytest.raises(DuplicateSubjectError, match="line 3: '12345678' repeats line 1"):
+    with pytest.raises(DuplicateSubjectError, match="line 3: '12345678': repeats line 1"):
         parse_subject_lines("V-12.345.678\nGNB-1\n12345678\n", "s.txt")
     with pytest.raises(InvalidInputError, match="no subjects"):
         parse_subject_lines("\n\n", "s.txt")
@@ -200,3 +200,23 @@ def test_directive_problems_are_named_by_path() -> None:
         assert fragment in text
     ok = {"version": 1, "rules": [{"id": "x", "when": {"direction": ["exit"]}, "outcome": "refer"}]}
     assert validate_directive(ok, "r") == ok
+
+
+def test_a_row_with_more_or_fewer_fields_than_the_header_is_refused() -> None:
+    spilled = [*GOOD[:-1], "Destacamento 200", " Zona 3"]  # an unquoted comma in `unit`
+    spilled[POS["serial_number"]], spilled[POS["national_id"]] = "GNB-2", "V-2"
+    short = GOOD[:-1]
+    short[POS["serial_number"]], short[POS["national_id"]] = "GNB-3", "V-3"
+    with pytest.raises(RollFileError) as err:
+        check_roll_rows(
+            [GOOD, spilled, short], POS, load_reference(), source="r.csv", header_width=10
+        )
+    assert [(p.row, p.column) for p in err.value.problems] == [(3, "(row)"), (4, "(row)")]
+    assert err.value.problems[0].expected == (
+        "11 fields, the header has 10 (a value with a comma must be in double quotes)"
+    )
+    assert "Destacamento 200, Zona 3" in err.value.problems[0].value
+    assert err.value.problems[1].expected.startswith("9 fields, the header has 10")
+    # a header with a column Muster ignores: its rows are as wide as the header
+    (row,) = check_roll_rows([[*GOOD, "x"]], POS, load_reference(), source="r", header_width=11)
+    assert row[-1] == "Destacamento 211"
