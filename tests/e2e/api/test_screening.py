@@ -201,3 +201,61 @@ def test_a_failed_document_needs_the_typed_identity(demo: tuple[Engine, Path]) -
         assert typed_too["document_checks_passed"] is False
         crossing = client.get(f"/api/v1/crossings/{typed_too['crossing_id']}", headers=auth).json()
         assert crossing["decision"] == typed_too["decision"]
+
+
+def test_an_expired_or_unknown_document_is_a_finding_the_directive_refers(
+    demo: tuple[Engine, Path],
+) -> None:
+    import json
+
+    from muster.store.tables import crossings
+
+    engine, _root = demo
+    discharged = person(engine, roll.c.status == "discharged")
+    day = date(2019, 3, 15)
+
+    def passport(expiry: date, nationality: str = "VEN") -> list[str]:
+        return make_td3(
+            surnames=discharged.surnames,
+            given_names=discharged.given_names,
+            number="123456789",
+            nationality=nationality,
+            birth=discharged.birth_date,
+            sex=discharged.sex,
+            expiry=expiry,
+            personal=discharged.national_id.replace("-", ""),
+        )
+
+    with client_on(engine, day) as client:
+        wait_ready(client)
+        auth = login(client)
+
+        def screen(lines: list[str]) -> dict[str, Any]:
+            body = {"post": "SBOL", "direction": "exit", "mrz": lines}
+            answer = client.post("/api/v1/screenings", headers=auth, json=body)
+            assert answer.status_code == 200, answer.text
+            return dict(answer.json())
+
+        valid = screen(passport(date(2024, 1, 1)))
+        assert valid["decision"] == "clear"  # discharged: free to leave
+        assert valid["document_checks_passed"] is True and valid["document_findings"] == []
+        expired = screen(passport(date(2019, 3, 14)))  # the day before the screening day
+        assert expired["match"]["verdict"] == "match"  # the zone's data is still used
+        assert expired["decision"] == "refer"
+        assert expired["document_checks_passed"] is False
+        assert [(f["code"], f["field"]) for f in expired["document_findings"]] == [
+            ("expired", "expiry_date")
+        ]
+        codes = [r["code"] for r in expired["reasons"]]
+        assert "document:expired" in codes
+        assert any(r.get("rule") == "document" for r in expired["reasons"])
+        unknown = screen(passport(date(2024, 1, 1), nationality="QQQ"))
+        assert unknown["decision"] == "refer"
+        (reason,) = [r for r in unknown["reasons"] if r["code"] == "document:unknown_code"]
+        assert reason["field"] == "nationality" and "'QQQ'" in reason["text"]
+    with engine.connect() as conn:
+        row = conn.execute(select(crossings).where(crossings.c.id == expired["crossing_id"])).one()
+    document = json.loads(row.document)
+    assert document["checks_passed"] is False and document["problems"] == []
+    assert document["findings"][0]["code"] == "expired"
+    assert "document:expired" in [r["code"] for r in json.loads(row.reasons)]
