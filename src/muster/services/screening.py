@@ -15,6 +15,7 @@ from muster.documents.mrz import MrzError, Zone, parse_mrz
 from muster.domain import exit_policy as policy
 from muster.domain.errors import InvalidInputError
 from muster.errors import MusterError
+from muster.matching.normalize import typed_birth_date
 from muster.reference_data.country_codes import icao_country_codes
 from muster.services.accounts import Account
 from muster.services.crossings import CrossingRecord, insert_crossings, new_crossing_id
@@ -69,6 +70,20 @@ class ScreeningRequest:
     identity: Traveler | None
 
 
+def zone_number_field(zone: Zone) -> str:
+    """Which field of the zone the traveler's document number is read from."""
+    if not zone.optional_data:
+        return "zone's document number"
+    return "zone's personal number" if zone.format == "TD3" else "zone's optional data"
+
+
+def checked_identity(identity: Traveler) -> Traveler:
+    """The typed identity, its birth date read as `muster match` reads one, else refused."""
+    if isinstance(identity.birth_date, str):
+        typed_birth_date(identity.birth_date, "identity.birth_date")
+    return identity
+
+
 def read_document(
     request: ScreeningRequest, day: date
 ) -> tuple[Traveler, dict[str, Any], tuple[Finding, ...]]:
@@ -81,7 +96,9 @@ def read_document(
                 "give the document's machine-readable zone (mrz) or the "
                 "identity typed by the officer"
             )
-        return request.identity, {"kind": "typed", "findings": []}, ()
+        return checked_identity(request.identity), {"kind": "typed", "findings": []}, ()
+    if request.identity is not None:
+        checked_identity(request.identity)
     zone: Zone | None = None
     findings: tuple[Finding, ...] = ()
     try:
@@ -118,6 +135,7 @@ def read_document(
         zone.nationality,
         from_mrz=True,
         sex=zone.sex,
+        document_number_field=zone_number_field(zone),
     )
     return traveler, document, findings
 

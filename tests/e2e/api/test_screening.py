@@ -259,3 +259,78 @@ def test_an_expired_or_unknown_document_is_a_finding_the_directive_refers(
     assert document["checks_passed"] is False and document["problems"] == []
     assert document["findings"][0]["code"] == "expired"
     assert "document:expired" in [r["code"] for r in json.loads(row.reasons)]
+
+
+def test_a_typed_birth_date_reads_as_muster_match_reads_it(demo: tuple[Engine, Path]) -> None:
+    from muster.matching import Matcher, Member
+    from muster.matching import Traveler as FileTraveler
+
+    engine, _root = demo
+    someone = person(engine, roll.c.status == "discharged")
+    born = someone.birth_date
+    with client_on(engine, date(2019, 3, 15)) as client:
+        wait_ready(client)
+        auth = login(client)
+
+        def screen(birth_date: str) -> Any:
+            body = typed(someone)
+            body["identity"] = {**body["identity"], "birth_date": birth_date}
+            return client.post("/api/v1/screenings", headers=auth, json=body)
+
+        iso = screen(born.isoformat()).json()
+        day_first = screen(born.strftime("%d/%m/%Y"))
+        assert day_first.status_code == 200, day_first.text
+        assert day_first.json()["match"] == iso["match"]
+        assert "birth date exact" in " ".join(day_first.json()["match"]["reasons"])
+        refused = screen("31/31/1995")
+        assert refused.status_code == 422
+        assert refused.json()["detail"] == (
+            "identity.birth_date: '31/31/1995' is not a date: "
+            "expected YYYY-MM-DD (or DD/MM/YYYY, YYYYMMDD)"
+        )
+    # muster match reads the same text the same way
+    member = Member.from_roll_row(
+        {
+            "serial_number": "S-1",
+            "national_id": someone.national_id,
+            "given_names": someone.given_names,
+            "surnames": someone.surnames,
+            "birth_date": born.isoformat(),
+            "sex": someone.sex,
+        },
+        "1",
+    )
+    matcher = Matcher.from_members([member])
+    text = born.strftime("%d/%m/%Y")
+    reasons = matcher.match(FileTraveler(someone.given_names, someone.surnames, text)).reasons()
+    assert "birth date exact" in reasons
+
+
+def test_a_cedula_read_from_a_zone_names_the_zone_field(demo: tuple[Engine, Path]) -> None:
+    engine, _root = demo
+    someone = person(engine, roll.c.status == "discharged")
+    digits = someone.national_id.replace("-", "")[1:]
+    fields = {
+        "surnames": someone.surnames,
+        "given_names": someone.given_names,
+        "birth": someone.birth_date,
+        "sex": someone.sex,
+        "expiry": date(2024, 1, 1),
+    }
+    with client_on(engine, date(2019, 3, 15)) as client:
+        wait_ready(client)
+        auth = login(client)
+
+        def reasons(body: dict[str, Any]) -> str:
+            answer = client.post("/api/v1/screenings", headers=auth, json=body)
+            assert answer.status_code == 200, answer.text
+            return " ".join(answer.json()["match"]["reasons"])
+
+        personal = make_td3(number="X1234567", personal=digits, **fields)
+        by_number = make_td3(number=digits, **fields)
+        zone = {"post": "SBOL", "direction": "exit"}
+        assert "cédula exact, as the zone's personal number" in reasons({**zone, "mrz": personal})
+        assert "cédula exact, as the zone's document number" in reasons({**zone, "mrz": by_number})
+        body = typed(someone)
+        body["identity"] = {**body["identity"], "national_id": None, "document_number": digits}
+        assert "cédula exact, as the typed document number" in reasons(body)
