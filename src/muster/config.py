@@ -29,6 +29,15 @@ class Settings(BaseSettings):
     index_prepared: bool = False
 
 
+def today(settings: Settings | None = None) -> date:
+    """The day decisions are taken on: `MUSTER_SCREENING_DATE` when set (a registry set in the
+    past, such as the demo), otherwise the server's clock (its local date). Screening, the
+    status shown for a person, statistics and the newest day an order may be signed on all
+    read it here."""
+    day = (settings or Settings()).screening_date
+    return day if day is not None else date.today()
+
+
 def log_to_stderr() -> None:
     """The server's own messages (readiness, sealing failures) on stderr, once."""
     muster = logging.getLogger("muster")

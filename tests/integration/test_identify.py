@@ -133,7 +133,7 @@ def test_members_as_of(engine: Engine) -> None:
     _rename_twin(engine, command, "LEOMARYS")
     with engine.connect() as conn:
         everyone = [int(r[0]) for r in conn.execute(select(roll.c.person_id))]
-        now = {m.national_id: m for m in current_members(conn, everyone)}
+        now = {m.national_id: m for m in current_members(conn, everyone, date(2030, 1, 1))}
         before = {m.national_id: m for m in members_as_of(conn, date(2018, 12, 31))}
         early = list(members_as_of(conn, date(2013, 12, 31)))
     assert len(now) == len(before) == 42

@@ -17,7 +17,7 @@ from muster.api import errors
 from muster.api.deps import AccountCache
 from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
-from muster.config import Settings, log_to_stderr
+from muster.config import Settings, log_to_stderr, today
 from muster.services.crossing_process import CrossingClient, seal_pending
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.identify import RollMatcher
@@ -32,7 +32,8 @@ def load_matcher(app: FastAPI) -> RollMatcher:
     """Index everyone ever on the roll; the service is ready to screen once done."""
     started = time.perf_counter()
     with reading(app.state.engine) as conn:
-        matcher, how = RollMatcher.open(conn, app.state.settings.index_path)
+        settings = app.state.settings
+        matcher, how = RollMatcher.open(conn, settings.index_path, today(settings))
     logger.info(
         "ready to screen: index of the roll %s in %.1f s", how, time.perf_counter() - started
     )

@@ -98,6 +98,7 @@ def require(*roles: Role) -> Callable[[Account], Awaitable[Account]]:
 
 
 ReadConn = Annotated[Connection, Depends(read_conn)]
+AppSettings = Annotated[Settings, Depends(settings_of)]
 AnyAccount = Annotated[Account, Depends(current_account)]
 AdminUser = Annotated[Account, Depends(require(Role.ADMIN))]
 OfficerUser = Annotated[Account, Depends(require(Role.OFFICER))]

@@ -37,7 +37,7 @@ def demo(
         result = build_demo(engine, size, seed, passphrase, keys_dir, lambda m: status.update(m))
     seconds = time.perf_counter() - started
     with engine.connect() as conn:
-        stats = queries.stats(conn, None)
+        stats = queries.stats(conn, s.screening_date or DEMO_SCREENING_DATE)
     if as_json:
         common.emit_json(
             {

@@ -92,13 +92,16 @@ def _roll_columns(path: Path, reader: Iterator[list[str]]) -> RollColumns:
 def roll_from_registry(as_of: date | None) -> RollColumns:
     """Everyone ever on the registry's roll (as of a date: as the orders in effect then left
     it), each named by the serial number they last held."""
+    from muster.config import today
     from muster.services.identify import columns_as_of, roll_columns
     from muster.store.dialects import reading
 
     engine = common.engine()
     try:
         with reading(engine) as conn:
-            return roll_columns(conn) if as_of is None else columns_as_of(conn, as_of)
+            if as_of is None:
+                return roll_columns(conn, today())
+            return columns_as_of(conn, as_of)
     finally:
         engine.dispose()
 

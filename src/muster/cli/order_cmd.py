@@ -7,7 +7,6 @@ import gc
 import io
 import json
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +15,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from muster.cli import common
+from muster.config import today
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category, OrderKind
-from muster.domain.orders import parse_subject_lines
+from muster.domain.orders import check_order_dates, parse_subject_lines
 from muster.domain.roll_import import check_header, check_roll_rows
 from muster.ledger import signing
 from muster.reference_data import load_reference
@@ -69,8 +69,9 @@ def import_roll(
     # Millions of small objects, none cyclic: the cycle collector would only slow this down.
     gc.disable()
     started = time.perf_counter()
-    signed = common.parse_day(signed_on, "--signed-on") or date.today()
+    signed = common.parse_day(signed_on, "--signed-on") or today()
     eff = common.parse_day(effective, "--effective") or signed
+    check_order_dates(number or "(enlistment)", signed, eff, today())
     private, fingerprint = load_signing_key(key)
     reg_pass = common.registry_passphrase()
     with common.err_console.status("reading and checking the roll file…"):

@@ -8,6 +8,7 @@ import sys
 import typer
 
 from muster.cli import common
+from muster.config import today
 from muster.services import queries
 from muster.services.context import Actor
 from muster.services.registry import PassphraseMissingError, init_registry
@@ -54,11 +55,17 @@ def init(
 @person_app.command("show")
 def person_show(
     ref: str = typer.Argument(..., help="Serial number (current or former) or cédula."),
+    as_of: str = typer.Option(
+        None, "--as-of", help="Show the state on this date (YYYY-MM-DD); default today."
+    ),
     as_json: bool = common.JsonOption,
 ) -> None:
-    """Show a person: identity, service record, status and every order that touched them."""
-    with common.engine().connect() as conn:
-        view = queries.person_view(conn, ref)
+    """Show a person: identity, service record and status on a day (default today), changes
+    scheduled after it, and every order that touched them."""
+    s = common.settings()
+    day = common.parse_day(as_of, "--as-of") or today(s)
+    with common.engine(s).connect() as conn:
+        view = queries.person_view(conn, ref, day)
     if as_json:
         common.emit_json(view)
         return
@@ -81,6 +88,13 @@ def person_show(
         if isinstance(value, list):
             value = ", ".join(value) or "-"
         print(f"{key:>22}: {'-' if value is None else value}")
+    on_roll = "" if view["on_roll"] else " (not on the roll yet: enlisted later)"
+    print(f"{'as of':>22}: {view['as_of']}{on_roll}")
+    for span in view["scheduled"]:
+        print(
+            f"{'scheduled':>22}: from {span['from']} {span['status']}, {span['category']} "
+            f"({span['kind']} {span['order']})"
+        )
     print("history:")
     for ev in view["history"]:
         change = ", ".join(
@@ -100,15 +114,16 @@ def person_search(
     as_json: bool = common.JsonOption,
 ) -> None:
     """Search the roll by name (every word must appear)."""
-    with common.engine().connect() as conn:
-        found = queries.search_people(conn, name, limit)
+    s = common.settings()
+    with common.engine(s).connect() as conn:
+        found = queries.search_people(conn, name, today(s), limit)
     if as_json:
         common.emit_json({"query": name, "people": found})
         return
     for p in found:
         print(
             f"{p['serial_number'] or '-':<14} {p['national_id']:<12} {p['given_names']} "
-            f"{p['surnames']}  {p['birth_date']}  {p['component']}  {p['status']}"
+            f"{p['surnames']}  {p['birth_date']}  {p['component']}  {p['status'] or 'not yet'}"
         )
     common.say(f"{len(found)} found" + (" (limit reached)" if len(found) == limit else ""))
 
@@ -117,9 +132,10 @@ def stats(
     as_of: str = typer.Option(None, "--as-of", help="Count as of this date (YYYY-MM-DD)."),
     as_json: bool = common.JsonOption,
 ) -> None:
-    """Counts of the roll by status, component and category, as of a date."""
-    day = common.parse_day(as_of, "--as-of")
-    with common.engine().connect() as conn:
+    """Counts of the roll by status, component and category on a date (default today)."""
+    s = common.settings()
+    day = common.parse_day(as_of, "--as-of") or today(s)
+    with common.engine(s).connect() as conn:
         result = queries.stats(conn, day)
     if as_json:
         common.emit_json(result)

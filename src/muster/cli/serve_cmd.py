@@ -102,13 +102,14 @@ def serve_with(s: Settings, host: str, port: int, workers: int, tmp: Path) -> No
 
 def prepare_index(s: Settings, path: Path) -> Path:
     """The match index saved in `path`, up to date with the registry's orders."""
+    from muster.config import today
     from muster.services.identify import RollMatcher
     from muster.store.dialects import make_engine, reading
 
     engine = make_engine(s.database_url)
     try:
         with reading(engine) as conn:
-            matcher, how = RollMatcher.open(conn, path)
+            matcher, how = RollMatcher.open(conn, path, today(s))
             if matcher.saved_seq != matcher.seq:  # orders since it was saved: not N times
                 matcher.save(conn, path)
     finally:

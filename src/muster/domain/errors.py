@@ -57,3 +57,14 @@ class UnknownSubjectError(RefusedError):
 
 class DuplicateSubjectError(InvalidInputError):
     """Raised when a subject list names the same person twice."""
+
+
+class SubjectsRefusedError(RefusedError):
+    """Raised when an order's rules refuse some of its subjects: every one is named."""
+
+    def __init__(self, number: str, problems: list[str]) -> None:
+        self.number, self.problems = number, list(problems)
+        super().__init__(
+            f"order {number} refused for {len(self.problems)} subject(s), nothing recorded: "
+            + "; ".join(self.problems)
+        )

@@ -103,6 +103,29 @@ class OrderContent:
         )
 
 
+EARLIEST_ORDER_DATE = date(1900, 1, 1)
+
+
+def check_order_dates(number: str, signed_on: date, effective: date, recorded_on: date) -> None:
+    """Refuses an order signed after the day it is recorded, or dated before 1900; an
+    effective date after the recording day is allowed (the order is scheduled)."""
+    problems = []
+    for name, day in (("signed_on", signed_on), ("effective", effective)):
+        if day < EARLIEST_ORDER_DATE:
+            problems.append(
+                f"{name} {day.isoformat()} is before {EARLIEST_ORDER_DATE.isoformat()}: "
+                "expected a date from 1900 on"
+            )
+    if signed_on > recorded_on:
+        problems.append(
+            f"signed_on {signed_on.isoformat()} is after {recorded_on.isoformat()}, the day it "
+            "is recorded: an order cannot be signed in the future (a later effective date is "
+            "allowed, and schedules it)"
+        )
+    if problems:
+        raise InvalidInputError(f"order {number!r} refused: " + "; ".join(problems))
+
+
 def check_order_fields(content: OrderContent) -> None:
     """Refuses an order whose fields do not fit its kind, naming every problem."""
     kind, problems = content.kind, []

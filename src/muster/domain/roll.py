@@ -1,7 +1,10 @@
 """The roll as a fold of orders: `apply(state, order)` per person, and "as of" cuts.
 
-"As of D" counts every order whose effective date is on or before D, folded in ledger order,
-except orders revoked by a revocation effective on or before D.
+"As of D" counts every order whose effective date is on or before D, folded in the order of
+their effective dates (orders effective the same day in ledger order), except orders revoked
+by a revocation effective on or before D. A backdated order is therefore judged where it takes
+effect, not where it was recorded. `periods` cuts a person's fold into the spans over which
+their state holds: the projection that every reader of "the status on day D" uses.
 """
 
 from __future__ import annotations
@@ -113,6 +116,25 @@ def amend(state: PersonState, changes: Mapping[str, str]) -> PersonState:
     return replace(state, **values)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A span of days over which a person's state holds: from `start` until the day before
+    `until` (None: open), opened by the order at ledger position `opened_by`."""
+
+    start: date
+    until: date | None
+    state: PersonState
+    opened_by: int
+
+    def holds_on(self, day: date) -> bool:
+        return self.start <= day and (self.until is None or day < self.until)
+
+
+def in_effect_order(orders: Iterable[OrderFacts]) -> list[OrderFacts]:
+    """Orders in the order the fold applies them: by effective date, then ledger position."""
+    return sorted(orders, key=lambda o: (o.effective, o.seq))
+
+
 def counts(order: OrderFacts, as_of: date | None, revoked_on: Mapping[str, date]) -> bool:
     """Whether an order counts in the fold as of a date (None: the whole ledger)."""
     if as_of is not None and order.effective > as_of:
@@ -139,7 +161,7 @@ def fold_person(
                 )
         return None
     state = enlisted
-    for order in sorted(orders, key=lambda o: o.seq):
+    for order in in_effect_order(orders):
         if counts(order, as_of, revoked_on):
             state = apply(state, order)
     return state
@@ -157,6 +179,51 @@ def critical_dates(
     return [*sorted(dates), None]
 
 
+def periods(
+    enlisted: PersonState,
+    enlistment: OrderFacts,
+    orders: Sequence[OrderFacts],
+    revoked_on: Mapping[str, date],
+    revoked_by: Mapping[str, int] | None = None,
+) -> list[Period]:
+    """A person's states over time, from their enlistment's effective date, one period per
+    change (the last one open). Refuses unless the fold holds on every date it can change.
+
+    `revoked_by` gives the ledger position of each revoking order, so that a period opened by
+    a revocation names it; without it such a period names the last order effective that day.
+    """
+    found: list[Period] = []
+    for day in critical_dates(enlistment, orders, revoked_on)[:-1]:
+        assert day is not None
+        state = fold_person(enlisted, enlistment, orders, revoked_on, day)
+        if state is None or (found and found[-1].state == state):
+            continue
+        if found:
+            found[-1] = replace(found[-1], until=day)
+        found.append(
+            Period(day, None, state, opener(day, enlistment, orders, revoked_on, revoked_by))
+        )
+    return found
+
+
+def opener(
+    day: date,
+    enlistment: OrderFacts,
+    orders: Sequence[OrderFacts],
+    revoked_on: Mapping[str, date],
+    revoked_by: Mapping[str, int] | None,
+) -> int:
+    """The ledger position of the last order that takes effect on `day` for this person."""
+    seqs = [o.seq for o in (enlistment, *orders) if o.effective == day]
+    if revoked_by:
+        seqs += [
+            revoked_by[o.number]
+            for o in orders
+            if revoked_on.get(o.number) == day and o.number in revoked_by
+        ]
+    return max(seqs, default=enlistment.seq)
+
+
 def check_timeline(
     enlisted: PersonState,
     enlistment: OrderFacts,
@@ -164,10 +231,8 @@ def check_timeline(
     revoked_on: Mapping[str, date],
 ) -> PersonState | None:
     """Refuses unless the person's fold holds on every date; returns the final state."""
-    final: PersonState | None = None
-    for as_of in critical_dates(enlistment, orders, revoked_on):
-        final = fold_person(enlisted, enlistment, orders, revoked_on, as_of)
-    return final
+    found = periods(enlisted, enlistment, orders, revoked_on)
+    return found[-1].state if found else None
 
 
 def history(
@@ -188,7 +253,7 @@ def history(
         )
     ]
     state = enlisted
-    for order in sorted(orders, key=lambda o: o.seq):
+    for order in in_effect_order(orders):
         if not counts(order, None, revoked_on):
             events.append(
                 HistoryEvent(

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from muster.config import today
 from muster.domain.directive import validate_directive
 from muster.domain.errors import (
     DuplicateSubjectError,
@@ -20,7 +21,12 @@ from muster.domain.errors import (
 )
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
-from muster.domain.orders import OrderContent, SubjectDigest, check_order_fields
+from muster.domain.orders import (
+    OrderContent,
+    SubjectDigest,
+    check_order_dates,
+    check_order_fields,
+)
 from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow, clean_text
 from muster.ledger.canonical import canonical_json, canonical_table, sha256_hex
 from muster.store.tables import former_serials, orders, roll
@@ -40,6 +46,7 @@ class Draft:
 
 
 def _finish(content: OrderContent, table: bytes | None, **kw: Any) -> Draft:
+    check_order_dates(content.number, content.signed_on, content.effective, today())
     check_order_fields(content)
     return Draft(content, canonical_json(content.to_json()), table, **kw)
 

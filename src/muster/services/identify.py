@@ -24,16 +24,17 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from muster.config import today
 from muster.domain.kinds import OrderKind
+from muster.domain.roll import PersonState
 from muster.errors import MusterError
 from muster.matching import Matcher, MatchResult, Member, Verdict
 from muster.matching import Traveler as MatchTraveler
 from muster.matching.index import IndexFileError, RollColumns
 from muster.matching.records import last_serial
-from muster.services.queries import fold_at
-from muster.services.recording import load_person_files, revoked_map
+from muster.services import standing
 from muster.store.roll_rows import as_date
-from muster.store.tables import order_subjects, orders, registry, roll
+from muster.store.tables import order_subjects, orders, person_periods, registry, roll
 
 CHUNK = 5_000
 logger = logging.getLogger("muster.identify")
@@ -136,17 +137,36 @@ MEMBER_COLUMNS = (
 )
 
 
-def current_members(conn: Connection, person_ids: list[int]) -> Iterator[Member]:
-    """These people as the roll holds them now, as matcher members (the whole roll is read
-    as columns: `roll_columns`)."""
+def member_of(state: PersonState) -> Member:
+    """A person's state as a matcher member, named by the serial number they last held."""
+    return _member(
+        state.person_id,
+        state.serial_number,
+        ";".join(state.former_serial_numbers),
+        state.national_id,
+        state.given_names,
+        state.surnames,
+        state.birth_date,
+        state.sex,
+    )
+
+
+def current_members(conn: Connection, person_ids: list[int], day: date) -> Iterator[Member]:
+    """These people as matcher members, as they stand on `day` (someone enlisted by an order
+    effective later: as they enlist); the whole roll is read as columns: `roll_columns`."""
     for i in range(0, len(person_ids), CHUNK):
-        query = select(*MEMBER_COLUMNS).where(roll.c.person_id.in_(person_ids[i : i + CHUNK]))
-        for r in conn.execute(query):
-            yield _member(int(r[0]), r[1], r[2] or "", r[3], r[4], r[5], as_date(r[6]), r[7])
+        chunk = person_ids[i : i + CHUNK]
+        states = standing.states_on(conn, chunk, day, or_first=True)
+        for pid in chunk:
+            state = states.get(pid)
+            if state is not None:
+                yield member_of(state)
 
 
-def roll_columns(conn: Connection) -> RollColumns:
-    """Everyone ever on the roll as it stands, read as columns (the fast way to index 2M)."""
+def roll_columns(conn: Connection, day: date) -> RollColumns:
+    """Everyone ever on the roll as they stand on `day` (enlisted later: as they enlist), read
+    as columns (the fast way to index 2M)."""
+    dated = standing.dated_states(conn, day, or_first=True)
     keys: list[str] = []
     serials: list[str] = []
     given: list[str] = []
@@ -159,6 +179,18 @@ def roll_columns(conn: Connection) -> RollColumns:
     # result processing (a date arrives as text on SQLite, as a date on PostgreSQL).
     rows = conn.exec_driver_sql(f"SELECT {names} FROM roll ORDER BY person_id")
     for pid, serial, formers, nid, g, s, b, sex in rows:
+        if pid in dated:
+            state = dated[pid]
+            if state is None:
+                continue
+            serial, formers = state.serial_number, ";".join(state.former_serial_numbers)
+            nid, g, s, b, sex = (
+                state.national_id,
+                state.given_names,
+                state.surnames,
+                state.birth_date,
+                state.sex,
+            )
         keys.append(str(pid))
         serials.append(last_serial(serial, formers))  # struck off: the last they held
         given.append(g)
@@ -178,34 +210,22 @@ def columns_as_of(conn: Connection, as_of: date) -> RollColumns:
 
 
 def members_as_of(conn: Connection, as_of: date) -> Iterator[Member]:
-    """Everyone on the roll as of `as_of` (enlisted by an order effective by then), with the
+    """Everyone on the roll on `as_of` (enlisted by an order effective by then), with the
     identity and serial number the orders in effect by then give them."""
-    touched = {int(r[0]) for r in conn.execute(select(order_subjects.c.person_id).distinct())}
+    dated = standing.dated_states(conn, as_of, or_first=False)
     enlisted_by = orders.alias("e")
     untouched = (
-        select(roll.c.person_id)
+        select(*MEMBER_COLUMNS)
         .join(enlisted_by, enlisted_by.c.seq == roll.c.enlisted_seq)
         .where(enlisted_by.c.effective <= as_of)
+        .order_by(roll.c.person_id)
     )
-    plain = sorted(int(r[0]) for r in conn.execute(untouched) if int(r[0]) not in touched)
-    yield from current_members(conn, plain)
-    revoked = revoked_map(conn)
-    ordered = sorted(touched)
-    for i in range(0, len(ordered), CHUNK):
-        for pid, person in sorted(load_person_files(conn, ordered[i : i + CHUNK]).items()):
-            state = fold_at(person, revoked, as_of)
-            if state is None:
-                continue
-            yield _member(
-                pid,
-                state.serial_number,
-                ";".join(state.former_serial_numbers),
-                state.national_id,
-                state.given_names,
-                state.surnames,
-                state.birth_date,
-                state.sex,
-            )
+    for r in conn.execute(untouched):
+        if int(r[0]) not in dated:
+            yield _member(int(r[0]), r[1], r[2] or "", r[3], r[4], r[5], as_date(r[6]), r[7])
+    for _pid, state in sorted(dated.items()):
+        if state is not None:
+            yield member_of(state)
 
 
 # Orders that change who is on the roll or how they are named.
@@ -305,26 +325,33 @@ def registry_fingerprint(conn: Connection) -> str:
 class RollMatcher:
     """The registry's roll in the matcher's index, following the orders recorded since."""
 
-    def __init__(self, matcher: Matcher, seq: int) -> None:
+    def __init__(self, matcher: Matcher, seq: int, day: date | None) -> None:
         self.matcher = matcher
         self.seq = seq  # the last order the index reflects
+        self.day = day  # the day its members' identities are as of (None: unknown)
         self.saved_seq: int | None = None  # the last order of the index file, if any
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, conn: Connection, path: Path | None) -> tuple[RollMatcher, str]:
+    def open(
+        cls, conn: Connection, path: Path | None, day: date | None = None
+    ) -> tuple[RollMatcher, str]:
         """The index saved in `path` brought up to date with the orders recorded since, or,
         when there is none fit for this registry, one built from the roll and saved there.
-        Returns the matcher and what was done, in words."""
+        Returns the matcher and what was done, in words. `day`: the day to screen on
+        (default: `config.today()`)."""
+        day = day or today()
         if path is not None and path.exists():
             try:
                 matcher, how = cls.load(conn, path), "loaded"
             except (IndexFileError, StaleIndexError) as err:
                 logger.warning("%s; building the index again", err)
             else:
-                touched = matcher.refresh(conn)
-                return matcher, f"{how} {path} (then re-filed {touched} touched by later orders)"
-        matcher = cls.from_registry(conn)
+                touched = matcher.refresh(conn, day=day)
+                return matcher, (
+                    f"{how} {path} (then re-filed {touched} touched by later orders or dates)"
+                )
+        matcher = cls.from_registry(conn, day)
         if path is None:
             return matcher, "built from the roll"
         matcher.save(conn, path)
@@ -342,8 +369,9 @@ class RollMatcher:
         seq = int(about.get("last_order", -1))
         if not 0 <= seq <= last_order_seq(conn):
             raise StaleIndexError(f"match index {path} is ahead of this registry's ledger")
+        day = date.fromisoformat(about["day"]) if about.get("day") else None
         with file_lock(path, fcntl.LOCK_SH):  # not while another process writes it
-            matcher = cls(Matcher.load(path), seq)
+            matcher = cls(Matcher.load(path), seq, day)
         matcher.saved_seq = seq
         return matcher
 
@@ -353,35 +381,51 @@ class RollMatcher:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._lock, file_lock(path, fcntl.LOCK_EX):  # one writer, no reader meanwhile
             self.matcher.save(path)
-            note = {"registry": registry_fingerprint(conn), "last_order": self.seq}
+            note = {
+                "registry": registry_fingerprint(conn),
+                "last_order": self.seq,
+                "day": None if self.day is None else self.day.isoformat(),
+            }
             registry_file(path).write_bytes(orjson.dumps(note))
             self.saved_seq = self.seq
 
     @classmethod
-    def from_registry(cls, conn: Connection) -> RollMatcher:
-        """An index of everyone ever on the roll (name frequencies learnt from them)."""
+    def from_registry(cls, conn: Connection, day: date | None = None) -> RollMatcher:
+        """An index of everyone ever on the roll as they stand on `day` (default today; name
+        frequencies learnt from them)."""
+        day = day or today()
         seq = last_order_seq(conn)
-        return cls(Matcher.from_columns(roll_columns(conn)), seq)
+        return cls(Matcher.from_columns(roll_columns(conn, day)), seq, day)
 
-    def refresh(self, conn: Connection, latest: int | None = None) -> int:
-        """File again the people touched by orders recorded since the last look; how many.
+    def refresh(self, conn: Connection, latest: int | None = None, day: date | None = None) -> int:
+        """File again the people touched by orders recorded since the last look, and those
+        whose state changes between the index's day and `day` (default today); how many.
         `latest`: the last order's ledger position, when the caller has read it already."""
         if latest is None:
             latest = last_order_seq(conn)
-        if latest == self.seq:
+        day = day or today()
+        if latest == self.seq and day == self.day:
             return 0
         with self._lock:
-            if latest <= self.seq:
-                return 0
-            people = touched_since(conn, self.seq)
-            for member in current_members(conn, people):
+            people: set[int] = set()
+            if latest > self.seq:
+                people.update(touched_since(conn, self.seq))
+            if self.day is None:
+                people.update(int(r[0]) for r in conn.execute(select(person_periods.c.person_id)))
+            elif day != self.day:
+                people.update(standing.changing_between(conn, self.day, day))
+            for member in current_members(conn, sorted(people), day):
                 self.matcher.update(member)
-            self.seq = latest
+            self.seq, self.day = max(latest, self.seq), day
             return len(people)
 
     def identify(
-        self, conn: Connection, traveler: Traveler, last_order: int | None = None
+        self,
+        conn: Connection,
+        traveler: Traveler,
+        last_order: int | None = None,
+        day: date | None = None,
     ) -> Identification:
-        """Who the traveler is on the roll as it stands now."""
-        self.refresh(conn, last_order)
+        """Who the traveler is on the roll as it stands on `day` (default today)."""
+        self.refresh(conn, last_order, day)
         return Identification.of(self.matcher.match(traveler.for_matching()))

@@ -13,8 +13,9 @@ from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import OrderKind
 from muster.ledger import entries
+from muster.services import standing
 from muster.store.roll_rows import as_date
-from muster.store.tables import ledger_entries, order_subjects, orders, roll
+from muster.store.tables import ledger_entries, order_subjects, orders
 
 
 @dataclass(frozen=True)
@@ -105,22 +106,21 @@ def load_authorizations(conn: Connection, person_id: int) -> list[AuthorizationR
     ]
 
 
-def load_person(conn: Connection, person_id: int) -> PersonFacts | None:
-    """A person's facts from the roll, or None."""
-    r = conn.execute(select(roll).where(roll.c.person_id == person_id)).first()
-    if r is None:
+def load_person(conn: Connection, person_id: int, day: date) -> PersonFacts | None:
+    """A person's facts as they stand on `day`, or None when not on the roll that day."""
+    state = standing.state_on(conn, person_id, day)
+    if state is None:
         return None
-    formers = tuple(s for s in (r.former_serials or "").split(";") if s)
     return PersonFacts(
-        int(r.person_id),
-        r.serial_number,
-        formers,
-        f"{r.given_names} {r.surnames}",
-        r.component,
-        r.rank,
-        r.category,
-        r.status,
-        bool(r.reinstated),
+        state.person_id,
+        state.serial_number,
+        state.former_serial_numbers,
+        f"{state.given_names} {state.surnames}",
+        state.component,
+        state.rank,
+        state.category.value,
+        state.status.value,
+        state.reinstated,
     )
 
 
@@ -149,29 +149,31 @@ class DirectiveCache:
 
 
 class PersonCache:
-    """People's facts and travel authorizations, kept until the next order is recorded.
+    """People's facts and travel authorizations, kept until the next order is recorded or the
+    day changes.
 
-    Only orders change a person's roll entry or authorizations, so an entry read after the
-    ledger's last order `n` holds while the last order is still `n`; a new order empties it.
+    Only orders change a person's periods or authorizations, so an entry read on day `d` after
+    the ledger's last order `n` holds while the day is `d` and the last order still `n`.
     """
 
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
-        self._key = -1
+        self._key: tuple[int, date] | None = None
         self._people: dict[int, tuple[PersonFacts | None, list[AuthorizationRecord]]] = {}
         self._lock = threading.Lock()
 
     def get(
-        self, conn: Connection, person_id: int, last_order: int
+        self, conn: Connection, person_id: int, last_order: int, day: date
     ) -> tuple[PersonFacts | None, list[AuthorizationRecord]]:
+        key = (last_order, day)
         with self._lock:
-            if last_order != self._key:
-                self._people, self._key = {}, last_order
+            if key != self._key:
+                self._people, self._key = {}, key
             found = self._people.get(person_id)
         if found is None:
-            found = (load_person(conn, person_id), load_authorizations(conn, person_id))
+            found = (load_person(conn, person_id, day), load_authorizations(conn, person_id))
             with self._lock:
-                if last_order == self._key:
+                if key == self._key:
                     if len(self._people) >= self.limit:
                         self._people.clear()
                     self._people[person_id] = found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zlib
-from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -12,14 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from muster.domain.errors import NotFoundError, UnknownSubjectError
-from muster.domain.kinds import Category, Status
 from muster.domain.reference import fold_text
 from muster.domain.roll import PersonState, fold_person, history
 from muster.ledger import entries
 from muster.ledger.canonical import parse_table
+from muster.services import standing
 from muster.services.drafts import find_order, resolve_subjects
 from muster.services.recording import PersonFile, load_person_files, revoked_map
-from muster.store.tables import ledger_entries, order_subjects, orders, roll, subject_lists
+from muster.store.tables import ledger_entries, orders, roll, subject_lists
 
 
 def order_view(conn: Connection, number: str) -> dict[str, Any]:
@@ -66,10 +65,14 @@ def find_person(conn: Connection, ref: str) -> int:
         raise NotFoundError(f"nobody on the roll has serial number or cédula {ref!r}") from None
 
 
-def person_view(conn: Connection, ref: str) -> dict[str, Any]:
-    """A person's identity, service record, status and every order that touched them."""
+def person_view(conn: Connection, ref: str, day: date) -> dict[str, Any]:
+    """A person's identity, service record and status on `day`, the periods of their state
+    (those that start after `day` are scheduled: recorded, not yet in effect) and every order
+    that touched them."""
     pid = find_person(conn, ref)
     f = load_person_files(conn, [pid])[pid]
+    spans = standing.periods_of(conn, pid)
+    on_day = standing.state_on(conn, pid, day)
     revoked = revoked_map(conn)
     enlisted = f.enlisted(revoked)
     numbers = {
@@ -98,7 +101,16 @@ def person_view(conn: Connection, ref: str) -> dict[str, Any]:
                 else None,
             }
         )
-    return {"person_id": pid, **state_json(f.state), "history": events}
+    shown = on_day or f.enlisted(revoked)
+    return {
+        "person_id": pid,
+        "as_of": day.isoformat(),
+        "on_roll": on_day is not None,
+        **state_json(shown),
+        "periods": spans,
+        "scheduled": standing.scheduled(spans, day),
+        "history": events,
+    }
 
 
 def state_json(s: PersonState) -> dict[str, Any]:
@@ -119,66 +131,39 @@ def state_json(s: PersonState) -> dict[str, Any]:
     }
 
 
-def search_people(conn: Connection, text: str, limit: int = 50) -> list[dict[str, Any]]:
-    """People whose name contains every word of the text (any case, any accents)."""
+def search_people(conn: Connection, text: str, day: date, limit: int = 50) -> list[dict[str, Any]]:
+    """People whose name contains every word of the text (any case, any accents), with their
+    status on `day` (None: not on the roll that day)."""
     words = fold_text(text).split()
     if not words:
         return []
     query = select(roll).where(*[roll.c.name_key.contains(w, autoescape=True) for w in words])
     rows = conn.execute(query.order_by(roll.c.person_id).limit(limit)).all()
-    return [
-        {
-            "person_id": int(r.person_id),
-            "serial_number": r.serial_number,
-            "national_id": r.national_id,
-            "given_names": r.given_names,
-            "surnames": r.surnames,
-            "birth_date": str(r.birth_date),
-            "component": r.component,
-            "status": r.status,
-        }
-        for r in rows
-    ]
+    on_day = standing.states_on(conn, [int(r.person_id) for r in rows], day)
+    found = []
+    for r in rows:
+        state = on_day.get(int(r.person_id))
+        found.append(
+            {
+                "person_id": int(r.person_id),
+                "serial_number": r.serial_number if state is None else state.serial_number,
+                "national_id": r.national_id,
+                "given_names": r.given_names,
+                "surnames": r.surnames,
+                "birth_date": str(r.birth_date),
+                "component": r.component,
+                "status": None if state is None else state.status.value,
+            }
+        )
+    return found
 
 
-def stats(conn: Connection, as_of: date | None) -> dict[str, Any]:
-    """Counts by status, component and category, as of a date (None: the whole ledger)."""
-    by_status: Counter[str] = Counter({s.value: 0 for s in Status})
-    by_category: Counter[str] = Counter({c.value: 0 for c in Category})
-    by_component: Counter[str] = Counter()
-    if as_of is None:
-        for st, comp, cat, n in conn.execute(
-            select(roll.c.status, roll.c.component, roll.c.category, func.count()).group_by(
-                roll.c.status, roll.c.component, roll.c.category
-            )
-        ):
-            by_status[st] += n
-            by_component[comp] += n
-            by_category[cat] += n
-    else:
-        touched = select(order_subjects.c.person_id).distinct()
-        enlisted_by = orders.alias("e")
-        for comp, cat, n in conn.execute(
-            select(roll.c.component, roll.c.enlisted_category, func.count())
-            .join(enlisted_by, enlisted_by.c.seq == roll.c.enlisted_seq)
-            .where(enlisted_by.c.effective <= as_of, roll.c.person_id.not_in(touched))
-            .group_by(roll.c.component, roll.c.enlisted_category)
-        ):
-            by_status[Status.ACTIVE.value] += n
-            by_component[comp] += n
-            by_category[cat] += n
-        pids = [int(r[0]) for r in conn.execute(touched)]
-        revoked = revoked_map(conn)
-        for f in load_person_files(conn, pids).values():
-            state = fold_at(f, revoked, as_of)
-            if state is not None:
-                by_status[state.status.value] += 1
-                by_component[state.component] += 1
-                by_category[state.category.value] += 1
-    total = sum(by_status.values())
+def stats(conn: Connection, day: date) -> dict[str, Any]:
+    """Counts by status, component and category of the people on the roll on `day`."""
+    by_status, by_component, by_category = standing.counts_on(conn, day)
     return {
-        "as_of": None if as_of is None else as_of.isoformat(),
-        "total": total,
+        "as_of": day.isoformat(),
+        "total": sum(by_status.values()),
         "by_status": dict(by_status),
         "by_component": dict(sorted(by_component.items())),
         "by_category": dict(by_category),

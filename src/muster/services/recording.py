@@ -12,15 +12,17 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
+from muster.config import today
 from muster.domain.errors import (
     OrderNumberTakenError,
     OrderOutOfScopeError,
     RefusedError,
     SignatureError,
+    SubjectsRefusedError,
 )
 from muster.domain.kinds import Category, OrderKind
-from muster.domain.orders import OrderContent
-from muster.domain.roll import OrderFacts, PersonState, check_timeline, enlisted_state
+from muster.domain.orders import OrderContent, check_order_dates
+from muster.domain.roll import OrderFacts, Period, PersonState, enlisted_state, periods
 from muster.domain.roll_import import ROLL_COLUMNS
 from muster.ledger import entries, signing
 from muster.ledger.canonical import sha256_hex
@@ -36,6 +38,7 @@ from muster.store.tables import (
     former_serials,
     order_subjects,
     orders,
+    person_periods,
     roll,
     subject_lists,
 )
@@ -63,6 +66,7 @@ def record_order(
 ) -> RecordedOrder:
     """Accept a signed order or refuse it with nothing written (the caller's transaction)."""
     content = draft.content
+    check_order_dates(content.number, content.signed_on, content.effective, today())
     check_number_free(conn, content.number)
     check_signature(conn, content, draft.order_bytes, signature, fingerprint)
     if content.registry != reg.origin:
@@ -86,7 +90,7 @@ def record_order(
     elif content.kind is OrderKind.REVOCATION:
         revoke(conn, seq, content)
     elif draft.subjects:
-        apply_to_subjects(conn, facts_of(seq, content), draft.subjects)
+        apply_to_subjects(conn, facts_of(seq, content), draft.subjects, number=content.number)
     if draft.table_bytes is not None:
         store_subject_list(conn, draft.table_bytes, len(draft.subjects or draft.enlist_rows or []))
     insert_order_row(conn, seq, content, fingerprint, first_person_id)
@@ -247,6 +251,19 @@ def revoked_map(conn: Connection) -> dict[str, date]:
     }
 
 
+def revoker_map(conn: Connection) -> dict[str, int]:
+    """Every revoked order's number and the ledger position of the order that revokes it."""
+    revoker = orders.alias("revoker")
+    return {
+        r.number: int(r.seq)
+        for r in conn.execute(
+            select(orders.c.number, revoker.c.seq).join(
+                revoker, revoker.c.number == orders.c.revoked_by
+            )
+        )
+    }
+
+
 @dataclass
 class PersonFile:
     """What the fold needs of one person: current state, enlistment, later orders."""
@@ -300,26 +317,80 @@ def apply_to_subjects(
     order: OrderFacts | None,
     subjects: Sequence[tuple[int, str]],
     revoked_after: dict[str, date] | None = None,
+    revoker: tuple[str, int] | None = None,
+    number: str = "",
 ) -> None:
-    """Fold a new order (or a revocation) into each subject's timeline and store the result."""
+    """Fold a new order (or a revocation) into each subject's timeline and store the result:
+    the roll's final state and every period. Refuses, naming every subject the rules refuse,
+    unless the timeline of each holds on every date."""
     pids = [pid for pid, _ in subjects]
     files = load_person_files(conn, pids)
     revoked_before = revoked_map(conn)
     revoked_now = revoked_after if revoked_after is not None else revoked_before
-    updates = []
-    for pid in pids:
+    revokers = revoker_map(conn)
+    if revoker is not None:
+        revokers[revoker[0]] = revoker[1]
+    updates: list[dict[str, Any]] = []
+    spans: list[dict[str, Any]] = []
+    refused: list[str] = []
+    for pid, ref in subjects:
         f = files[pid]
         start = f.enlisted(revoked_before)
         timeline = f.orders + ([order] if order is not None else [])
-        final = check_timeline(start, f.enlistment, timeline, revoked_now)
-        assert final is not None
-        updates.append({"pid": pid, **state_to_values(final)})
+        try:
+            found = periods(start, f.enlistment, timeline, revoked_now, revokers)
+        except RefusedError as err:
+            refused.append(f"{ref}: {err}")
+            continue
+        assert found
+        updates.append({"pid": pid, **state_to_values(found[-1].state)})
+        spans.extend(period_values(pid, p) for p in found)
+    if refused:
+        raise SubjectsRefusedError(number or (order.number if order else "?"), refused)
     if order is not None:
         conn.execute(
             order_subjects.insert(),
             [{"order_seq": order.seq, "person_id": pid, "ref": ref} for pid, ref in subjects],
         )
     write_states(conn, updates)
+    write_periods(conn, pids, spans)
+
+
+def period_values(person_id: int, p: Period) -> dict[str, Any]:
+    """A period as a row of `person_periods`."""
+    return {
+        "person_id": person_id,
+        "valid_from": p.start,
+        "valid_until": p.until,
+        "opened_by": p.opened_by,
+        "component": p.state.component,
+        **state_to_values(p.state),
+    }
+
+
+def write_periods(conn: Connection, pids: Sequence[int], rows: list[dict[str, Any]]) -> None:
+    """Replace these people's periods with `rows`."""
+    for i in range(0, len(pids), 500):
+        conn.execute(
+            delete(person_periods).where(person_periods.c.person_id.in_(pids[i : i + 500]))
+        )
+    if rows:
+        conn.execute(person_periods.insert(), rows)
+
+
+def reproject_touched(conn: Connection) -> int:
+    """Fold again everyone an order other than their enlistment names, storing their roll
+    state and periods (a schema upgrade that changes the projection); how many people."""
+    pids = [
+        int(r[0])
+        for r in conn.execute(
+            select(order_subjects.c.person_id).distinct().order_by(order_subjects.c.person_id)
+        )
+    ]
+    for i in range(0, len(pids), 5_000):
+        chunk = pids[i : i + 5_000]
+        apply_to_subjects(conn, None, [(pid, f"person {pid}") for pid in chunk], number="(upgrade)")
+    return len(pids)
 
 
 def write_states(conn: Connection, updates: list[dict[str, Any]]) -> None:
@@ -372,7 +443,14 @@ def revoke(conn: Connection, seq: int, content: OrderContent) -> None:
         )
     ]
     if subjects:
-        apply_to_subjects(conn, None, subjects, revoked_after=after)
+        apply_to_subjects(
+            conn,
+            None,
+            subjects,
+            revoked_after=after,
+            revoker=(target.number, seq),
+            number=content.number,
+        )
     conn.execute(
         update(orders)
         .where(orders.c.seq == target.seq)

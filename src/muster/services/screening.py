@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
+from muster.config import today
 from muster.documents.findings import Finding, document_findings
 from muster.documents.mrz import MrzError, Zone, parse_mrz
 from muster.domain import exit_policy as policy
@@ -56,7 +57,11 @@ class IdentityMatcher(Protocol):
     """Finds a traveler on the roll (`identify.RollMatcher`)."""
 
     def identify(
-        self, conn: Connection, traveler: Traveler, last_order: int | None = None
+        self,
+        conn: Connection,
+        traveler: Traveler,
+        last_order: int | None = None,
+        day: date | None = None,
     ) -> Identification: ...
 
 
@@ -156,16 +161,18 @@ def decide_crossing(
     matcher: IdentityMatcher,
     now: datetime | None = None,
     caches: ScreeningCaches | None = None,
+    day: date | None = None,
 ) -> Screened:
-    """Everything up to the crossing: document, identity, policy (reads only). Without
+    """Everything up to the crossing: document, identity, policy (reads only), decided on
+    `day` (default `config.today()`): the status and directives of that day. Without
     `caches`, everything is read from the database."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
+    day = day or today()
     post = request.post.upper()
     if post not in officer.posts:
         raise PostNotAllowedError(f"{officer.name} is not posted at {post}")
     if request.direction not in ("exit", "entry"):
         raise InvalidInputError("direction: expected exit or entry")
-    day = moment.date()  # the screening day, for the document and the policy
     traveler, document, findings = read_document(request, day)
     if caches is None or post not in caches.posts:
         if conn.execute(select(posts.c.code).where(posts.c.code == post)).first() is None:
@@ -173,14 +180,14 @@ def decide_crossing(
         if caches is not None:
             caches.posts.add(post)
     last_order = last_order_seq(conn) if caches is None else caches.orders.last_order(conn)
-    found = matcher.identify(conn, traveler, last_order)
+    found = matcher.identify(conn, traveler, last_order, day)
     person: PersonFacts | None = None
     authorized: list[AuthorizationRecord] = []
     if found.person_id is not None:
         if caches is not None:
-            person, authorized = caches.people.get(conn, found.person_id, last_order)
+            person, authorized = caches.people.get(conn, found.person_id, last_order, day)
         else:
-            person = load_person(conn, found.person_id)
+            person = load_person(conn, found.person_id, day)
             authorized = load_authorizations(conn, found.person_id)
     subject = (
         None

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import OrderContent
-from muster.domain.roll import OrderFacts, PersonState, fold_person
+from muster.domain.roll import OrderFacts, PersonState, periods
 from muster.ledger import entries, merkle, note, signing
 from muster.ledger.canonical import sha256_hex
 from muster.services.registry import registry_row
@@ -372,6 +372,7 @@ class RebuiltRoll:
     people: dict[int, tuple[Any, ...]]
     subjects: dict[tuple[int, int], str]
     formers: dict[str, int]
+    periods: dict[tuple[int, str], tuple[Any, ...]]  # (person, valid_from) -> PERIOD_COLUMNS
 
 
 def rebuild_roll(
@@ -380,6 +381,11 @@ def rebuild_roll(
     """Fold the enlistment tables and the later orders into the roll."""
     revoked_on = {
         o["number"]: o["revoked_on"] for o in replay.orders.values() if o["revoked_on"] is not None
+    }
+    revoked_by = {
+        o["number"]: replay.orders[o["revoked_by"]]["seq"]
+        for o in replay.orders.values()
+        if o["revoked_by"] is not None
     }
     by_person: dict[int, list[OrderFacts]] = {}
     subjects_want: dict[tuple[int, int], str] = {}
@@ -395,6 +401,7 @@ def rebuild_roll(
                 subjects_want[(seq, int(pid))] = ref
     expected: dict[int, tuple[Any, ...]] = {}
     formers_want: dict[str, int] = {}
+    periods_want: dict[tuple[int, str], tuple[Any, ...]] = {}
     for seq, c in enlistments:
         if seq not in replay.tables:
             continue
@@ -408,18 +415,22 @@ def rebuild_roll(
             later = by_person.get(pid)
             if later:
                 try:
-                    folded = fold_person(state, efacts, later, revoked_on)
+                    spans = periods(state, efacts, later, revoked_on, revoked_by)
                 except Exception as err:
                     report.add(f"person {pid}: the orders do not fold ({err})")
                     continue
-                if folded is None:
-                    continue
-                state = folded
+                for span in spans:
+                    periods_want[(pid, span.start.isoformat())] = (
+                        span.until.isoformat() if span.until else None,
+                        span.opened_by,
+                        *period_tuple(span.state),
+                    )
+                state = spans[-1].state
                 for s in state.former_serial_numbers:
                     formers_want[s] = pid
             expected[pid] = roll_tuple(state, seq, Category(r[8]))
     report.people = len(expected)
-    return RebuiltRoll(expected, subjects_want, formers_want)
+    return RebuiltRoll(expected, subjects_want, formers_want, periods_want)
 
 
 def check_roll(
@@ -457,6 +468,34 @@ def check_roll(
     }
     if stored_formers != formers_want:
         report.add("former_serials: differs from the serial numbers struck off in the ledger")
+    check_periods(conn, report, rebuilt.periods)
+
+
+def check_periods(
+    conn: Connection, report: VerifyReport, want: dict[tuple[int, str], tuple[Any, ...]]
+) -> None:
+    """The stored periods must be exactly those the ledger's orders give, person by person."""
+    cols = ", ".join(("person_id", "valid_from", *PERIOD_COLUMNS))
+    seen = set()
+    query = f"SELECT {cols} FROM person_periods ORDER BY person_id, valid_from"
+    for row in conn.exec_driver_sql(query):
+        values = [norm(v) for v in row]
+        key = (int(values[0]), str(values[1]))
+        have = tuple(values[2:])
+        have = (*have[:13], bool(have[13]), *have[14:])
+        seen.add(key)
+        expected = want.get(key)
+        if expected is None:
+            report.add(f"period of person {key[0]} from {key[1]}: stored, but no order opens it")
+        elif have != expected:
+            diffs = [
+                f"{n} stored {a!r}, ledger says {b!r}"
+                for n, a, b in zip(PERIOD_COLUMNS, have, expected, strict=True)
+                if a != b
+            ]
+            report.add(f"period of person {key[0]} from {key[1]}: " + "; ".join(diffs))
+    for pid, start in sorted(want.keys() - seen):
+        report.add(f"period of person {pid} from {start}: missing from its table")
 
 
 ROLL_TUPLE_COLUMNS = (
@@ -464,6 +503,7 @@ ROLL_TUPLE_COLUMNS = (
     "component", "rank", "category", "unit", "status", "reinstated", "former_serials",
     "removed_rank", "enlisted_seq", "enlisted_category", "name_key",
 )  # fmt: skip
+PERIOD_COLUMNS = ("valid_until", "opened_by", *ROLL_TUPLE_COLUMNS[1:15], "name_key")
 
 
 def parse_json_table(data: bytes) -> tuple[list[str], list[list[Any]]]:
@@ -509,6 +549,12 @@ def roll_tuple(s: PersonState, enlisted_seq: int, enlisted_category: Category) -
         enlisted_category.value,
         name_key(s.given_names, s.surnames),
     )
+
+
+def period_tuple(s: PersonState) -> tuple[Any, ...]:
+    """A period's state columns as `check_periods` reads them (PERIOD_COLUMNS after two)."""
+    whole = roll_tuple(s, 0, s.category)
+    return (*whole[1:15], whole[17])
 
 
 def check_crossings(conn: Connection, report: VerifyReport, replay: Replay) -> None:

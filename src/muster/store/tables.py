@@ -152,7 +152,45 @@ order_subjects = Table(
 )
 Index("ix_order_subjects_person", order_subjects.c.person_id)
 
-PROJECTIONS = (authorities, authority_keys, orders, roll, former_serials, order_subjects)
+# A person's state over time, for everyone an order other than their enlistment has named:
+# one row per span over which it holds, from `valid_from` until the day before `valid_until`
+# (null: open). A person with no rows holds their enlisted state from their enlistment's
+# effective date on. Readers of "the status on day D" read the row that holds on D.
+person_periods = Table(
+    "person_periods",
+    metadata,
+    Column("person_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("valid_from", Date, primary_key=True),
+    Column("valid_until", Date, nullable=True),
+    Column("opened_by", BigInteger, nullable=False),  # the order's ledger position
+    Column("serial_number", String(40), nullable=True),
+    Column("national_id", String(16), nullable=False),
+    Column("given_names", String(200), nullable=False),
+    Column("surnames", String(200), nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("sex", String(1), nullable=False),
+    Column("component", String(8), nullable=False),
+    Column("rank", String(80), nullable=True),
+    Column("category", String(20), nullable=False),
+    Column("unit", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("reinstated", Boolean, nullable=False),
+    Column("former_serials", Text, nullable=True),
+    Column("removed_rank", String(80), nullable=True),
+    Column("name_key", String(400), nullable=False),
+)
+# The people whose state changes between two days (a saved index catching up with the date).
+Index("ix_person_periods_valid_from", person_periods.c.valid_from)
+
+PROJECTIONS = (
+    authorities,
+    authority_keys,
+    orders,
+    roll,
+    former_serials,
+    order_subjects,
+    person_periods,
+)
 
 # --- accounts, posts, crossings (the screening service) -----------------------------------
 posts = Table(

@@ -4,7 +4,15 @@ import pytest
 
 from muster.domain.errors import RefusedError, TransitionRefusedError
 from muster.domain.kinds import Category, OrderKind, Status
-from muster.domain.roll import OrderFacts, PersonState, apply, check_timeline, fold_person, history
+from muster.domain.roll import (
+    OrderFacts,
+    PersonState,
+    apply,
+    check_timeline,
+    fold_person,
+    history,
+    periods,
+)
 from muster.domain.rules import TRANSITIONS, check_category_change, check_transition
 
 ALLOWED = {
@@ -142,12 +150,69 @@ def test_timeline_refuses_an_order_before_enlistment() -> None:
         check_timeline(person(), ENLIST, [order(1, OrderKind.ABSENCE, "2013-06-01")], {})
 
 
-def test_backdated_order_folds_in_ledger_order() -> None:
-    # A discharge recorded first, then an absence backdated before it: in ledger order the
-    # absence would follow the discharge, which the rules forbid.
+def test_backdated_absence_before_a_discharge_is_judged_where_it_takes_effect() -> None:
+    # A discharge recorded first, then an absence backdated before it: the fold applies
+    # orders by effective date, so the absence comes first and the discharge follows it.
+    orders = [
+        order(1, OrderKind.DISCHARGE, "2018-06-01"),
+        order(2, OrderKind.ABSENCE, "2018-01-01"),
+    ]
+    final = check_timeline(person(), ENLIST, orders, {})
+    assert final is not None and final.status is Status.DISCHARGED
+    spans = periods(person(), ENLIST, orders, {})
+    assert [(p.start, p.until, p.state.status, p.opened_by) for p in spans] == [
+        (date(2014, 1, 1), date(2018, 1, 1), Status.ACTIVE, 0),
+        (date(2018, 1, 1), date(2018, 6, 1), Status.ABSENT, 2),
+        (date(2018, 6, 1), None, Status.DISCHARGED, 1),
+    ]
+    events = history(person(), ENLIST, orders, {})
+    assert [e.number for e in events] == ["N0", "N2", "N1"]
+
+
+def test_backdated_order_that_breaks_a_later_one_is_refused() -> None:
+    # An absence effective after a discharge already in force: the rules forbid it there.
     orders = [
         order(1, OrderKind.DISCHARGE, "2018-01-01"),
-        order(2, OrderKind.ABSENCE, "2017-01-01"),
+        order(2, OrderKind.ABSENCE, "2018-06-01"),
     ]
-    with pytest.raises(TransitionRefusedError, match="absence refused"):
+    with pytest.raises(TransitionRefusedError, match="status on 2018-06-01 is 'discharged'"):
         check_timeline(person(), ENLIST, orders, {})
+
+
+def test_periods_follow_effective_dates_and_revocations() -> None:
+    orders = [
+        order(1, OrderKind.ABSENCE, "2016-03-01"),
+        order(2, OrderKind.STRIKE_OFF, "2018-12-21"),
+        order(3, OrderKind.CATEGORY_CHANGE, "2015-01-01", category=Category.RESERVE),
+    ]
+    spans = periods(person(), ENLIST, orders, {})
+    assert [(p.start, p.state.status, p.state.category) for p in spans] == [
+        (date(2014, 1, 1), Status.ACTIVE, Category.ACTIVE),
+        (date(2015, 1, 1), Status.ACTIVE, Category.RESERVE),
+        (date(2016, 3, 1), Status.ABSENT, Category.RESERVE),
+        (date(2018, 12, 21), Status.STRUCK_OFF, Category.RESERVE),
+    ]
+    assert [p.until for p in spans] == [date(2015, 1, 1), date(2016, 3, 1), date(2018, 12, 21), None]
+    assert spans[-1].state.serial_number is None and spans[2].state.serial_number == "GNB-0000001"
+    # Every period holds exactly on the days the fold gives the same state.
+    for day in (date(2014, 1, 1), date(2016, 2, 29), date(2016, 3, 1), date(2020, 1, 1)):
+        holding = [p for p in spans if p.holds_on(day)]
+        assert len(holding) == 1
+        assert holding[0].state == fold_person(person(), ENLIST, orders, {}, day)
+    assert not [p for p in spans if p.holds_on(date(2013, 12, 31))]
+
+
+def test_a_revocation_opens_the_period_it_ends() -> None:
+    orders = [order(1, OrderKind.ABSENCE, "2016-03-01")]
+    spans = periods(person(), ENLIST, orders, {"N1": date(2017, 1, 1)}, {"N1": 9})
+    assert [(p.start, p.state.status, p.opened_by) for p in spans] == [
+        (date(2014, 1, 1), Status.ACTIVE, 0),
+        (date(2016, 3, 1), Status.ABSENT, 1),
+        (date(2017, 1, 1), Status.ACTIVE, 9),
+    ]
+
+
+def test_an_order_that_changes_nothing_opens_no_period() -> None:
+    orders = [order(1, OrderKind.TRAVEL_AUTHORIZATION, "2016-03-01")]
+    spans = periods(person(), ENLIST, orders, {})
+    assert [(p.start, p.until) for p in spans] == [(date(2014, 1, 1), None)]

@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from muster.api.deps import AnyAccount, ReadConn, RecordsReader
+from muster.api.deps import AnyAccount, AppSettings, ReadConn, RecordsReader
+from muster.config import today
 from muster.domain.errors import InvalidInputError
 from muster.ledger import merkle
 from muster.services import queries
@@ -23,23 +24,34 @@ router = APIRouter()
 def search_persons(
     _who: RecordsReader,
     conn: ReadConn,
+    settings: AppSettings,
     q: str = Query(min_length=2, max_length=200),
     limit: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
-    """People whose name holds every word of `q` (any case or accents)."""
-    return {"query": q, "people": queries.search_people(conn, q, limit)}
+    """People whose name holds every word of `q` (any case or accents), with their status
+    today."""
+    return {"query": q, "people": queries.search_people(conn, q, today(settings), limit)}
 
 
 @router.get("/persons/{ref}", tags=["registry"])
-def show_person(ref: str, _who: RecordsReader, conn: ReadConn) -> dict[str, Any]:
-    """A person by serial number (current or former) or cédula, with their history."""
-    return queries.person_view(conn, ref)
+def show_person(
+    ref: str,
+    _who: RecordsReader,
+    conn: ReadConn,
+    settings: AppSettings,
+    as_of: date | None = None,
+) -> dict[str, Any]:
+    """A person by serial number (current or former) or cédula: their state on `as_of`
+    (default today), the periods of their state (those after that day scheduled), history."""
+    return queries.person_view(conn, ref, as_of or today(settings))
 
 
 @router.get("/stats", tags=["registry"])
-def stats(_who: RecordsReader, conn: ReadConn, as_of: date | None = None) -> dict[str, Any]:
-    """Counts by status, component and category, as of a date."""
-    return queries.stats(conn, as_of)
+def stats(
+    _who: RecordsReader, conn: ReadConn, settings: AppSettings, as_of: date | None = None
+) -> dict[str, Any]:
+    """Counts by status, component and category on `as_of` (default today)."""
+    return queries.stats(conn, as_of or today(settings))
 
 
 @router.get("/orders/{number}", tags=["orders"])

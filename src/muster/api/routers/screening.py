@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from muster.api.deps import OfficerUser
 from muster.api.errors import NotReadyError
-from muster.config import Settings
+from muster.config import Settings, today
 from muster.services.crossing_process import CrossingClient
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.identify import Traveler
@@ -77,6 +77,7 @@ async def screen_traveler(
             matcher=state.matcher,
             now=now,
             caches=state.caches,
+            day=today(settings),
         )
     crossings: CrossingClient | CrossingWriter = state.crossings
     crossing_id = await asyncio.wait_for(  # durable before the answer
