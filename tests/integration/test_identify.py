@@ -170,7 +170,9 @@ def test_a_running_service_decides_on_orders_recorded_after_it_started(engine: E
     assert decide() == "clear"  # no directive yet
     rules = {
         "version": 1,
-        "rules": [{"id": "absent", "when": {"status": ["absent"]}, "outcome": "deny"}],
+        "rules": [
+            {"id": "absent", "when": {"status": ["absent"]}, "outcome": "deny", "reason": "absent"}
+        ],
         "default": "clear",
     }
     issue(engine, saime, K.EXIT_CONTROL, "SAIME-1", "2018-11-13", rules=rules)

@@ -24,7 +24,7 @@ from muster.services import authorities, queries
 from muster.services.registry import writing
 from muster.services.verify import verify_registry
 from muster.store import ledger_store
-from muster.store.tables import roll
+from muster.store.tables import orders, roll
 from tests.factories import (
     ACTOR,
     PASSPHRASE,
@@ -330,8 +330,21 @@ def test_travel_authorization_and_exit_control(reg: tuple[Engine, Signer, Signer
             K.EXIT_CONTROL,
             "SAIME-2",
             "2018-11-13",
-            rules={"version": 1, "rules": [{"id": "x", "outcome": "shoot"}]},
+            rules={"version": 1, "rules": [{"id": "x", "outcome": "shoot", "reason": "R"}]},
         )
+    with pytest.raises(InvalidInputError, match=r"\$\.rules\[0\]\.reason: rule 'absent' has no"):
+        issue(
+            engine,
+            saime,
+            K.EXIT_CONTROL,
+            "SAIME-3",
+            "2018-11-13",
+            rules={"version": 1, "rules": [{"id": "absent", "outcome": "deny"}]},
+        )
+    with engine.connect() as conn:
+        assert queries.order_view(conn, "SAIME-1")["number"] == "SAIME-1"
+        numbers = {r.number for r in conn.execute(select(orders.c.number)).all()}
+        assert not {"SAIME-2", "SAIME-3"} & numbers  # nothing written
     issue(
         engine,
         cmd,
@@ -364,7 +377,7 @@ def test_directive_cache_follows_new_directives_and_revocations(
 
     engine, _clerk, _cmd = reg
     saime = new_authority(engine, "SAIME", [K.EXIT_CONTROL, K.REVOCATION])
-    rules = {"version": 1, "rules": [{"id": "all", "outcome": "refer"}]}
+    rules = {"version": 1, "rules": [{"id": "all", "outcome": "refer", "reason": "every case"}]}
     cache = DirectiveCache()
     with engine.connect() as conn:
         assert cache.get(conn) == []

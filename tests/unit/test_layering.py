@@ -13,6 +13,7 @@ PURE = {
     "domain": ("muster.domain", "muster.errors"),
     "ledger/merkle.py": ("muster.ledger.merkle",),
     "documents/mrz.py": ("muster.documents", "muster.errors"),
+    "documents/findings.py": ("muster.documents", "muster.errors"),
     **{
         f"matching/{name}.py": ("muster.matching", "muster.domain", "muster.errors")
         for name in ("normalize", "words", "keys", "scoring", "verdict", "records")

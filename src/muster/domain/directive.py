@@ -1,8 +1,8 @@
 """Exit-control directives: the rules payload an `exit-control` order carries.
 
-Shape (version 1), documented in docs/orders.md:
+Shape (version 2), documented in docs/orders.md:
 
-    {"version": 1,
+    {"version": 2,
      "title": "…",
      "rules": [
         {"id": "absent", "when": {"status": ["absent"]}, "outcome": "deny", "reason": "…"},
@@ -10,9 +10,11 @@ Shape (version 1), documented in docs/orders.md:
      "default": "clear"}
 
 A rule's `when` may name `category`, `status`, `component`, `direction` (lists of values) and
-`reinstated` (true/false); a missing key matches anything. `outcome` is one of `clear`,
-`needs_authorization`, `refer`, `deny`. Validity: the order's effective date and optional
-`valid_until` in the payload.
+`reinstated` (true/false), and from version 2 `document` (the travel-document findings, any
+of which makes it hold); a missing key matches anything. `outcome` is one of `clear`,
+`needs_authorization`, `refer`, `deny`; `reason` is the text shown with the decision, required
+when a directive is drafted. Validity: the order's effective date and optional `valid_until`
+in the payload. Version 1 is version 2 without `document`: both are read.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from typing import Any
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category, Status
 
+VERSIONS = (1, 2)
 OUTCOMES = ("clear", "needs_authorization", "refer", "deny")
+DOCUMENT_FINDINGS = ("expired", "unknown_code", "specimen")
 DIRECTIONS = ("exit", "entry")
 COMPONENTS = ("EB", "AB", "AMB", "GNB", "MB")
 _LISTS: dict[str, tuple[str, ...]] = {
@@ -31,7 +35,9 @@ _LISTS: dict[str, tuple[str, ...]] = {
     "status": tuple(s.value for s in Status),
     "component": COMPONENTS,
     "direction": DIRECTIONS,
+    "document": DOCUMENT_FINDINGS,
 }
+_SINCE = {"document": 2}  # conditions added after version 1, and the version that added them
 _TOP = {"version", "title", "rules", "default", "valid_until", "description"}
 _RULE = {"id", "when", "outcome", "reason"}
 
@@ -43,8 +49,10 @@ def validate_directive(payload: Any, source: str) -> dict[str, Any]:
         raise InvalidInputError(f"{source}: expected a JSON object with version, rules, default")
     for key in sorted(set(payload) - _TOP):
         problems.append(f"$.{key}: unknown key (expected {', '.join(sorted(_TOP))})")
-    if payload.get("version") != 1:
-        problems.append(f"$.version: expected 1, found {payload.get('version')!r}")
+    version = payload.get("version")
+    if version not in VERSIONS or isinstance(version, bool):
+        problems.append(f"$.version: expected 1 or 2, found {version!r}")
+        version = max(VERSIONS)
     if payload.get("default", "clear") not in OUTCOMES:
         problems.append(f"$.default: expected one of {', '.join(OUTCOMES)}")
     valid_until = payload.get("valid_until")
@@ -56,13 +64,13 @@ def validate_directive(payload: Any, source: str) -> dict[str, Any]:
         rules = []
     ids: set[str] = set()
     for i, rule in enumerate(rules):
-        problems.extend(_rule_problems(f"$.rules[{i}]", rule, ids))
+        problems.extend(_rule_problems(f"$.rules[{i}]", rule, ids, version))
     if problems:
         raise InvalidInputError(f"{source}: exit-control rules invalid: " + "; ".join(problems))
     return dict(payload)
 
 
-def _rule_problems(path: str, rule: Any, ids: set[str]) -> list[str]:
+def _rule_problems(path: str, rule: Any, ids: set[str], version: int) -> list[str]:
     if not isinstance(rule, Mapping):
         return [f"{path}: expected an object with id, when, outcome, reason"]
     problems = [f"{path}.{k}: unknown key" for k in sorted(set(rule) - _RULE)]
@@ -75,8 +83,14 @@ def _rule_problems(path: str, rule: Any, ids: set[str]) -> list[str]:
         ids.add(rule_id)
     if rule.get("outcome") not in OUTCOMES:
         problems.append(f"{path}.outcome: expected one of {', '.join(OUTCOMES)}")
-    if not isinstance(rule.get("reason", ""), str):
-        problems.append(f"{path}.reason: expected text")
+    reason = rule.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        named = f"rule {rule_id!r}" if isinstance(rule_id, str) and rule_id else "the rule"
+        found = "none" if reason is None else repr(reason)
+        problems.append(
+            f"{path}.reason: {named} has no reason (expected the text shown with its "
+            f"decision, found {found})"
+        )
     when = rule.get("when", {})
     if not isinstance(when, Mapping):
         return [*problems, f"{path}.when: expected an object"]
@@ -84,6 +98,11 @@ def _rule_problems(path: str, rule: Any, ids: set[str]) -> list[str]:
         if key == "reinstated":
             if not isinstance(value, bool):
                 problems.append(f"{path}.when.reinstated: expected true or false")
+        elif key in _SINCE and version < _SINCE[key]:
+            problems.append(
+                f"{path}.when.{key}: a condition of version {_SINCE[key]} (the directive "
+                f"says version {version})"
+            )
         elif key in _LISTS:
             allowed = _LISTS[key]
             if not isinstance(value, list) or not value:

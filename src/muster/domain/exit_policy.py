@@ -6,12 +6,14 @@ default. `needs_authorization` is settled per directive: a valid travel authoriz
 in the order clear < authorized < refer < deny. Identity comes first: a traveler not on the
 roll is cleared by this policy, and an uncertain identity (`possible`) is referred to
 secondary inspection, never denied (and not even referred when the candidate would be
-cleared anyway).
+cleared anyway). The travel document's findings (expired, unknown country code, specimen) are
+named in the reasons of every decision, and a rule's `document` condition holds when the
+document shows any of those it lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -63,13 +65,15 @@ class Subject:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why: a code, officer-facing text, and the directive, rule or authorization behind it."""
+    """Why: a code, officer-facing text, and the directive, rule, authorization or document
+    field behind it."""
 
     code: str
     text: str
     directive: str | None = None
     rule: str | None = None
     authorization: str | None = None
+    field: str | None = None
 
     def to_json(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -84,8 +88,21 @@ class Decision:
     authorization: Authorization | None = None
 
 
-def rule_matches(when: Mapping[str, Any], subject: Subject, direction: str) -> bool:
-    """Whether every condition of a rule holds for this subject and direction."""
+def finding(code: str, field: str, text: str) -> Reason:
+    """A travel-document finding as a reason (`document:expired`, named by its zone field)."""
+    return Reason(f"document:{code}", text, field=field)
+
+
+def document_codes(document: Sequence[Reason]) -> frozenset[str]:
+    """The findings (`expired`, …) of a document's reasons."""
+    return frozenset(r.code.removeprefix("document:") for r in document)
+
+
+def rule_matches(
+    when: Mapping[str, Any], subject: Subject, direction: str, document: Collection[str] = ()
+) -> bool:
+    """Whether every condition of a rule holds for this subject, direction and document
+    findings (a `document` condition holds when any finding it lists is present)."""
     facts = {
         "category": subject.category,
         "status": subject.status,
@@ -94,13 +111,17 @@ def rule_matches(when: Mapping[str, Any], subject: Subject, direction: str) -> b
     }
     if "reinstated" in when and when["reinstated"] != subject.reinstated:
         return False
+    if "document" in when and not set(when["document"]) & set(document):
+        return False
     return all(facts[key] in when[key] for key in CONDITIONS if key in when)
 
 
-def directive_outcome(d: Directive, subject: Subject, direction: str) -> tuple[str, Reason]:
+def directive_outcome(
+    d: Directive, subject: Subject, direction: str, document: Collection[str] = ()
+) -> tuple[str, Reason]:
     """The outcome one directive gives, and the rule (or default) that gave it."""
     for rule in d.rules.get("rules", ()):
-        if rule_matches(rule.get("when", {}), subject, direction):
+        if rule_matches(rule.get("when", {}), subject, direction, document):
             return rule["outcome"], Reason(
                 f"rule:{rule['outcome']}",
                 rule.get("reason", ""),
@@ -145,14 +166,15 @@ def decide_for_subject(
     on: date,
     directives: Sequence[Directive],
     authorizations: Sequence[Authorization],
+    document: Collection[str] = (),
 ) -> Decision:
-    """The decision for a person known to be on the roll."""
+    """The decision for a person known to be on the roll, whose document shows `document`."""
     in_force = [d for d in directives if d.in_force(on)]
     if not in_force:
         return Decision("clear", (Reason("policy:none", "no exit-control directive in force"),))
     worst, reasons, used = "clear", [], None
     for d in in_force:
-        outcome, why = directive_outcome(d, subject, direction)
+        outcome, why = directive_outcome(d, subject, direction, document)
         settled, why_all, authorization = settle(outcome, why, authorizations, on)
         reasons.extend(why_all)
         if SEVERITY[settled] > SEVERITY[worst]:
@@ -169,30 +191,38 @@ def decide(
     directives: Sequence[Directive],
     authorizations: Sequence[Authorization],
     match_reasons: Sequence[str] = (),
+    document: Sequence[Reason] = (),
 ) -> Decision:
-    """The decision for a traveler given the identity verdict and, if any, the candidate."""
+    """The decision for a traveler given the identity verdict and, if any, the candidate;
+    `document`: the findings of the travel document shown (`finding`), named first."""
     match_reason = Reason(f"match:{verdict}", "; ".join(match_reasons) or verdict)
     if verdict == "no_match" or subject is None:
         return Decision(
             "clear",
             (
                 match_reason,
+                *document,
                 Reason(
                     "identity:not_on_roll", "not a person on the roll: this policy does not apply"
                 ),
             ),
         )
-    decision = decide_for_subject(subject, direction, on, directives, authorizations)
+    decision = decide_for_subject(
+        subject, direction, on, directives, authorizations, document_codes(document)
+    )
     if verdict == "match":
         return Decision(
-            decision.decision, (match_reason, *decision.reasons), decision.authorization
+            decision.decision,
+            (match_reason, *document, *decision.reasons),
+            decision.authorization,
         )
     if decision.decision == "clear":
-        return Decision("clear", (match_reason, *decision.reasons))
+        return Decision("clear", (match_reason, *document, *decision.reasons))
     return Decision(
         "refer",
         (
             match_reason,
+            *document,
             Reason(
                 "identity:uncertain",
                 "identity uncertain: refer to secondary inspection (never "

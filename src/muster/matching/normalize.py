@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
+from muster.domain.errors import InvalidInputError
 from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
 
 PARTICLES = ("DE LOS", "DE LAS", "DE LA", "DEL", "DE", "LA", "LAS", "LOS")
@@ -223,6 +224,9 @@ _DATE_FORMS = (
 )
 
 
+BIRTH_DATE_FORMS = "YYYY-MM-DD (or DD/MM/YYYY, YYYYMMDD)"
+
+
 def parse_birth_date(text: str, pivot_year: int = 2019) -> Parsed[date]:
     """A birth date as ISO, DD/MM/YYYY, YYYYMMDD or a zone's YYMMDD (two-digit years in the past
     of `pivot_year`); one whose month is over 12 and day is not is read with day and month
@@ -250,7 +254,22 @@ def parse_birth_date(text: str, pivot_year: int = 2019) -> Parsed[date]:
             return Parsed(kind(year, month, day), note)
         except ValueError:
             break
-    return Parsed(None, f"birth date {raw!r} unreadable, ignored")
+    return Parsed(None, f"birth date {raw!r} unreadable (expected {BIRTH_DATE_FORMS}), ignored")
+
+
+class BirthDateError(InvalidInputError):
+    """Raised when a typed birth date is in none of the forms `parse_birth_date` reads."""
+
+
+def typed_birth_date(text: str, field: str = "birth date") -> Parsed[date]:
+    """A birth date typed by an officer, read as `parse_birth_date` reads a travelers file's
+    (`muster match`); one it cannot read is refused, where a file's is ignored with a note."""
+    parsed = parse_birth_date(text)
+    if parsed.value is None and text.strip():
+        raise BirthDateError(
+            f"{field}: {text.strip()!r} is not a date: expected {BIRTH_DATE_FORMS}"
+        )
+    return parsed
 
 
 def parse_sex(text: str) -> Parsed[str]:

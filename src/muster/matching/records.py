@@ -33,7 +33,9 @@ class Traveler:
 
     `attributes`: other identifying attributes the traveler's document or record carries (a
     place of birth, an address, a postcode), by name; compared with the member's under the
-    same name when both are given (docs/matching.md).
+    same name when both are given (docs/matching.md). `document_number_field`: where the
+    document number was read (a zone's personal number, a typed field), named in the reasons
+    when it is the cédula.
     """
 
     given_names: str
@@ -44,6 +46,7 @@ class Traveler:
     sex: str = ""
     traveler_id: str = ""
     attributes: Mapping[str, str] = field(default_factory=dict, hash=False)
+    document_number_field: str = "document number"
 
     def identity(self) -> tuple[Identity, tuple[str, ...]]:
         """The traveler as an identity to compare, and notes on the values that were ignored."""
@@ -61,7 +64,12 @@ class Traveler:
             notes.append("no name given")
         name = parse_name(self.given_names, self.surnames)
         identity = Identity(
-            name, born.value, national_id, sex.value, attributes_of(self.attributes)
+            name,
+            born.value,
+            national_id,
+            sex.value,
+            attributes_of(self.attributes),
+            self.document_number_field,
         )
         return identity, tuple(notes)
 

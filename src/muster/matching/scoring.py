@@ -143,6 +143,8 @@ class Identity:
     # other identifying attributes, (name, value as `normalize.attribute_value`), sorted by
     # name, blank values left out
     attributes: tuple[tuple[str, str], ...] = ()
+    # where a `#-` cédula was read: the document number's field ("zone's personal number")
+    national_id_from: str = "document number"
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,14 +433,17 @@ def birth_evidence(a: date | None, b: date | None) -> Evidence | None:
     )
 
 
-def cedula_evidence(a: str | None, b: str | None) -> Evidence | None:
-    """Cédulas compared by number (a missing letter agrees with either)."""
+def cedula_evidence(
+    a: str | None, b: str | None, read_from: str = "document number"
+) -> Evidence | None:
+    """Cédulas compared by number (a missing letter agrees with either); `read_from` names
+    the field a document number that is the cédula was read from."""
     if a is None or b is None:
         return None
     la, _, da = a.partition("-")
     lb, _, db = b.partition("-")
     if da == db and (la == lb or {"?", "#"} & {la, lb}):
-        how = "exact, as the document number" if "#" in (la, lb) else "exact"
+        how = f"exact, as the {read_from}" if "#" in (la, lb) else "exact"
         return Evidence("cédula", how, LLR["cedula_exact"], "cedula_exact")
     if "#" in (la, lb):
         return None  # a document number that is not the cédula may be a passport number
@@ -646,7 +651,7 @@ def compare(
 ) -> Comparison:
     """The evidence that traveler and member are one person (prior included); other
     identifying attributes weighed by `values` (`attribute_evidence`, m by attribute name)."""
-    cedula = cedula_evidence(traveler.national_id, member.national_id)
+    cedula = cedula_evidence(traveler.national_id, member.national_id, traveler.national_id_from)
     # Another first given name with the member's surnames (and birth date) is what a relative
     # shows; a relative carries their own cédula, so with the member's exact cédula the other
     # person would be a stranger holding that number by a slip: no family cap, no twin.

@@ -40,7 +40,7 @@ DESERTERS_PER_200K = 4300
 K = OrderKind
 
 DIRECTIVE_2018 = {
-    "version": 1,
+    "version": 2,
     "title": "Control de salida del territorio de militares y reservistas (SAIME, 2018-11-13)",
     "rules": [
         {
@@ -54,6 +54,13 @@ DIRECTIVE_2018 = {
             "when": {"status": ["struck_off"]},
             "outcome": "refer",
             "reason": "Dado de baja por deserción: el caso corresponde a la justicia militar",
+        },
+        {
+            "id": "document",
+            "when": {"document": ["expired", "unknown_code"]},
+            "outcome": "refer",
+            "reason": "Documento de viaje vencido o con código de país desconocido: "
+            "inspección secundaria",
         },
         {
             "id": "discharged",

@@ -46,12 +46,13 @@ class Traveler:
 
     given_names: str
     surnames: str
-    birth_date: date | None = None
+    birth_date: date | str | None = None  # typed text is read as `muster match` reads it
     national_id: str | None = None
     document_number: str | None = None
     nationality: str | None = None
     from_mrz: bool = False  # the name was read from a machine-readable zone
     sex: str | None = None
+    document_number_field: str = "typed document number"  # where the document number was read
 
     def for_matching(self) -> MatchTraveler:
         """The traveler as the matcher reads it (a zone's name keeps its `<` form, so the
@@ -60,13 +61,15 @@ class Traveler:
         if self.from_mrz:
             given = "<".join(given.split()) + "<"
             surnames = "<".join(surnames.split()) + "<"
+        born = self.birth_date
         return MatchTraveler(
             given,
             surnames,
-            "" if self.birth_date is None else self.birth_date.isoformat(),
+            born if isinstance(born, str) else "" if born is None else born.isoformat(),
             self.national_id or "",
             self.document_number or "",
             self.sex or "",
+            document_number_field=self.document_number_field,
         )
 
 

@@ -11,10 +11,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from muster.config import today
+from muster.documents.findings import Finding, document_findings
 from muster.documents.mrz import MrzError, Zone, parse_mrz
 from muster.domain import exit_policy as policy
 from muster.domain.errors import InvalidInputError
 from muster.errors import MusterError
+from muster.matching.normalize import typed_birth_date
+from muster.reference_data.country_codes import icao_country_codes
 from muster.services.accounts import Account
 from muster.services.crossings import CrossingRecord, insert_crossings, new_crossing_id
 from muster.services.identify import Identification, OrderWatch, Traveler, last_order_seq
@@ -72,26 +75,50 @@ class ScreeningRequest:
     identity: Traveler | None
 
 
-def read_document(request: ScreeningRequest, today: date) -> tuple[Traveler, dict[str, Any]]:
-    """The identity to screen and what the document said; a failed document needs typing."""
+def zone_number_field(zone: Zone) -> str:
+    """Which field of the zone the traveler's document number is read from."""
+    if not zone.optional_data:
+        return "zone's document number"
+    return "zone's personal number" if zone.format == "TD3" else "zone's optional data"
+
+
+def checked_identity(identity: Traveler) -> Traveler:
+    """The typed identity, its birth date read as `muster match` reads one, else refused."""
+    if isinstance(identity.birth_date, str):
+        typed_birth_date(identity.birth_date, "identity.birth_date")
+    return identity
+
+
+def read_document(
+    request: ScreeningRequest, day: date
+) -> tuple[Traveler, dict[str, Any], tuple[Finding, ...]]:
+    """The identity to screen, what the document said and its findings on the screening day
+    (a zone that passes its checks but has expired, or names an unknown country); a failed
+    document needs typing."""
     if request.mrz is None:
         if request.identity is None:
             raise InvalidInputError(
                 "give the document's machine-readable zone (mrz) or the "
                 "identity typed by the officer"
             )
-        return request.identity, {"kind": "typed"}
+        return checked_identity(request.identity), {"kind": "typed", "findings": []}, ()
+    if request.identity is not None:
+        checked_identity(request.identity)
     zone: Zone | None = None
+    findings: tuple[Finding, ...] = ()
     try:
-        zone = parse_mrz(list(request.mrz), today)
+        zone = parse_mrz(list(request.mrz), day)
         problems = list(zone.problems)
     except MrzError as err:
         problems = [str(err)]
+    if zone is not None and not problems:
+        findings = document_findings(zone, day, icao_country_codes())
     document: dict[str, Any] = {
         "kind": "mrz",
         "lines": list(request.mrz),
-        "checks_passed": not problems,
+        "checks_passed": not problems and not findings,
         "problems": problems,
+        "findings": [f.to_json() for f in findings],
     }
     if zone is not None:
         document["zone"] = zone.to_json()
@@ -102,7 +129,7 @@ def read_document(request: ScreeningRequest, today: date) -> tuple[Traveler, dic
                 + "; ".join(problems)
                 + " — type the identity to proceed"
             )
-        return request.identity, document
+        return request.identity, document, findings
     assert zone is not None
     traveler = request.identity or Traveler(
         zone.given_names,
@@ -113,8 +140,9 @@ def read_document(request: ScreeningRequest, today: date) -> tuple[Traveler, dic
         zone.nationality,
         from_mrz=True,
         sex=zone.sex,
+        document_number_field=zone_number_field(zone),
     )
-    return traveler, document
+    return traveler, document, findings
 
 
 @dataclass(frozen=True)
@@ -145,7 +173,7 @@ def decide_crossing(
         raise PostNotAllowedError(f"{officer.name} is not posted at {post}")
     if request.direction not in ("exit", "entry"):
         raise InvalidInputError("direction: expected exit or entry")
-    traveler, document = read_document(request, day)
+    traveler, document, findings = read_document(request, day)
     if caches is None or post not in caches.posts:
         if conn.execute(select(posts.c.code).where(posts.c.code == post)).first() is None:
             raise InvalidInputError(f"unknown post {post}")
@@ -180,6 +208,7 @@ def decide_crossing(
         directives,
         authorizations,
         found.reasons,
+        [policy.finding(f.code, f.field, f.text) for f in findings],
     )
     reasons = [r.to_json() for r in decision.reasons]
     record = CrossingRecord(
@@ -224,6 +253,7 @@ def answer(
         "match": found.to_json(),
         "person": summary,
         "document_checks_passed": document.get("checks_passed", True),
+        "document_findings": document.get("findings", []),
         "authorization": None
         if auth is None
         else {

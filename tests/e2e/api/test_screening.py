@@ -201,3 +201,136 @@ def test_a_failed_document_needs_the_typed_identity(demo: tuple[Engine, Path]) -
         assert typed_too["document_checks_passed"] is False
         crossing = client.get(f"/api/v1/crossings/{typed_too['crossing_id']}", headers=auth).json()
         assert crossing["decision"] == typed_too["decision"]
+
+
+def test_an_expired_or_unknown_document_is_a_finding_the_directive_refers(
+    demo: tuple[Engine, Path],
+) -> None:
+    import json
+
+    from muster.store.tables import crossings
+
+    engine, _root = demo
+    discharged = person(engine, roll.c.status == "discharged")
+    day = date(2019, 3, 15)
+
+    def passport(expiry: date, nationality: str = "VEN") -> list[str]:
+        return make_td3(
+            surnames=discharged.surnames,
+            given_names=discharged.given_names,
+            number="123456789",
+            nationality=nationality,
+            birth=discharged.birth_date,
+            sex=discharged.sex,
+            expiry=expiry,
+            personal=discharged.national_id.replace("-", ""),
+        )
+
+    with client_on(engine, day) as client:
+        wait_ready(client)
+        auth = login(client)
+
+        def screen(lines: list[str]) -> dict[str, Any]:
+            body = {"post": "SBOL", "direction": "exit", "mrz": lines}
+            answer = client.post("/api/v1/screenings", headers=auth, json=body)
+            assert answer.status_code == 200, answer.text
+            return dict(answer.json())
+
+        valid = screen(passport(date(2024, 1, 1)))
+        assert valid["decision"] == "clear"  # discharged: free to leave
+        assert valid["document_checks_passed"] is True and valid["document_findings"] == []
+        expired = screen(passport(date(2019, 3, 14)))  # the day before the screening day
+        assert expired["match"]["verdict"] == "match"  # the zone's data is still used
+        assert expired["decision"] == "refer"
+        assert expired["document_checks_passed"] is False
+        assert [(f["code"], f["field"]) for f in expired["document_findings"]] == [
+            ("expired", "expiry_date")
+        ]
+        codes = [r["code"] for r in expired["reasons"]]
+        assert "document:expired" in codes
+        assert any(r.get("rule") == "document" for r in expired["reasons"])
+        unknown = screen(passport(date(2024, 1, 1), nationality="QQQ"))
+        assert unknown["decision"] == "refer"
+        (reason,) = [r for r in unknown["reasons"] if r["code"] == "document:unknown_code"]
+        assert reason["field"] == "nationality" and "'QQQ'" in reason["text"]
+    with engine.connect() as conn:
+        row = conn.execute(select(crossings).where(crossings.c.id == expired["crossing_id"])).one()
+    document = json.loads(row.document)
+    assert document["checks_passed"] is False and document["problems"] == []
+    assert document["findings"][0]["code"] == "expired"
+    assert "document:expired" in [r["code"] for r in json.loads(row.reasons)]
+
+
+def test_a_typed_birth_date_reads_as_muster_match_reads_it(demo: tuple[Engine, Path]) -> None:
+    from muster.matching import Matcher, Member
+    from muster.matching import Traveler as FileTraveler
+
+    engine, _root = demo
+    someone = person(engine, roll.c.status == "discharged")
+    born = someone.birth_date
+    with client_on(engine, date(2019, 3, 15)) as client:
+        wait_ready(client)
+        auth = login(client)
+
+        def screen(birth_date: str) -> Any:
+            body = typed(someone)
+            body["identity"] = {**body["identity"], "birth_date": birth_date}
+            return client.post("/api/v1/screenings", headers=auth, json=body)
+
+        iso = screen(born.isoformat()).json()
+        day_first = screen(born.strftime("%d/%m/%Y"))
+        assert day_first.status_code == 200, day_first.text
+        assert day_first.json()["match"] == iso["match"]
+        assert "birth date exact" in " ".join(day_first.json()["match"]["reasons"])
+        refused = screen("31/31/1995")
+        assert refused.status_code == 422
+        assert refused.json()["detail"] == (
+            "identity.birth_date: '31/31/1995' is not a date: "
+            "expected YYYY-MM-DD (or DD/MM/YYYY, YYYYMMDD)"
+        )
+    # muster match reads the same text the same way
+    member = Member.from_roll_row(
+        {
+            "serial_number": "S-1",
+            "national_id": someone.national_id,
+            "given_names": someone.given_names,
+            "surnames": someone.surnames,
+            "birth_date": born.isoformat(),
+            "sex": someone.sex,
+        },
+        "1",
+    )
+    matcher = Matcher.from_members([member])
+    text = born.strftime("%d/%m/%Y")
+    reasons = matcher.match(FileTraveler(someone.given_names, someone.surnames, text)).reasons()
+    assert "birth date exact" in reasons
+
+
+def test_a_cedula_read_from_a_zone_names_the_zone_field(demo: tuple[Engine, Path]) -> None:
+    engine, _root = demo
+    someone = person(engine, roll.c.status == "discharged")
+    digits = someone.national_id.replace("-", "")[1:]
+    fields = {
+        "surnames": someone.surnames,
+        "given_names": someone.given_names,
+        "birth": someone.birth_date,
+        "sex": someone.sex,
+        "expiry": date(2024, 1, 1),
+    }
+    with client_on(engine, date(2019, 3, 15)) as client:
+        wait_ready(client)
+        auth = login(client)
+
+        def reasons(body: dict[str, Any]) -> str:
+            answer = client.post("/api/v1/screenings", headers=auth, json=body)
+            assert answer.status_code == 200, answer.text
+            return " ".join(answer.json()["match"]["reasons"])
+
+        personal = make_td3(number="X1234567", personal=digits, **fields)
+        by_number = make_td3(number=digits, **fields)
+        zone = {"post": "SBOL", "direction": "exit"}
+        assert "cédula exact, as the zone's personal number" in reasons({**zone, "mrz": personal})
+        assert "cédula exact, as the zone's document number" in reasons({**zone, "mrz": by_number})
+        body = typed(someone)
+        body["identity"] = {**body["identity"], "national_id": None, "document_number": digits}
+        assert "cédula exact, as the typed document number" in reasons(body)

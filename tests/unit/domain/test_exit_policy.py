@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from muster.domain.exit_policy import Authorization, Directive, Subject, decide
+from muster.domain.exit_policy import Authorization, Directive, Subject, decide, finding
 from muster.services.demo import DIRECTIVE_2018
 
 ON = date(2019, 2, 20)
@@ -109,3 +109,66 @@ def test_direction_and_reinstatement_conditions() -> None:
     assert decide("match", reinstated, "exit", ON, [exits], []).decision == "refer"
     assert decide("match", reinstated, "entry", ON, [exits], []).decision == "clear"
     assert decide("match", ACTIVE, "exit", ON, [exits], []).decision == "clear"
+
+
+EXPIRED = finding("expired", "expiry_date", "document expired on 2018-05-01")
+UNKNOWN = finding("unknown_code", "nationality", "nationality 'QQQ' is not a country code")
+SPECIMEN = finding("specimen", "issuing_state", "issuing state UTO: a specimen")
+
+
+@pytest.mark.parametrize(
+    ("status", "category", "auth", "expected"),
+    [
+        ("discharged", "active", "none", "refer"),  # would be cleared with a valid document
+        ("active", "reserve", "valid", "refer"),  # would be authorized
+        ("struck_off", "active", "none", "refer"),
+        ("absent", "active", "none", "deny"),  # the absent rule comes first
+    ],
+)
+def test_the_demo_directive_refers_an_expired_or_unknown_document(
+    status: str, category: str, auth: str, expected: str
+) -> None:
+    subject = Subject(category, status, False, "GNB")
+    for document in ([EXPIRED], [UNKNOWN], [EXPIRED, UNKNOWN]):
+        result = decide("match", subject, "exit", ON, [SAIME], AUTHS[auth], (), document)
+        assert result.decision == expected
+        codes = [r.code for r in result.reasons]
+        assert codes[0] == "match:match" and set(codes[1 : 1 + len(document)]) == {
+            r.code for r in document
+        }
+        if expected == "refer" and status != "struck_off":
+            assert any(r.rule == "document" for r in result.reasons)
+
+
+def test_findings_are_named_in_every_decision_with_their_field() -> None:
+    discharged = Subject("active", "discharged", False, "GNB")
+    plain = decide("match", discharged, "exit", ON, [SAIME], [], (), [SPECIMEN])
+    assert plain.decision == "clear"  # the demo directive does not act on specimens
+    assert plain.reasons[1].to_json() == {
+        "code": "document:specimen",
+        "text": "issuing state UTO: a specimen",
+        "field": "issuing_state",
+    }
+    stranger = decide("no_match", None, "exit", ON, [SAIME], [], (), [EXPIRED])
+    assert stranger.decision == "clear"  # not on the roll: the directive does not apply
+    assert [r.code for r in stranger.reasons] == [
+        "match:no_match",
+        "document:expired",
+        "identity:not_on_roll",
+    ]
+    possible = decide("possible", discharged, "exit", ON, [SAIME], [], (), [EXPIRED])
+    assert possible.decision == "refer"  # the candidate would be referred for the document
+    assert "document:expired" in [r.code for r in possible.reasons]
+
+
+def test_a_version_1_directive_reads_as_before() -> None:
+    v1 = directive("D-1", [{"id": "all", "outcome": "deny", "reason": "cerrado"}])
+    assert decide("match", ACTIVE, "exit", ON, [v1], [], (), [EXPIRED]).decision == "deny"
+    papers = directive(
+        "D-2",
+        [{"id": "p", "when": {"document": ["unknown_code"]}, "outcome": "refer", "reason": "P"}],
+        version=2,
+    )
+    assert decide("match", ACTIVE, "exit", ON, [papers], [], (), [EXPIRED]).decision == "clear"
+    assert decide("match", ACTIVE, "exit", ON, [papers], [], (), [UNKNOWN]).decision == "refer"
+    assert decide("match", ACTIVE, "exit", ON, [papers], []).decision == "clear"  # typed

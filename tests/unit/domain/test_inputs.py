@@ -180,7 +180,7 @@ def test_directive_problems_are_named_by_path() -> None:
     with pytest.raises(InvalidInputError) as err:
         validate_directive(
             {
-                "version": 2,
+                "version": 3,
                 "rules": [
                     {"id": "a", "when": {"status": ["gone"], "colour": ["red"]}, "outcome": "deny"},
                     {"id": "a", "outcome": "maybe", "when": {"reinstated": "yes"}},
@@ -190,7 +190,7 @@ def test_directive_problems_are_named_by_path() -> None:
         )
     text = str(err.value)
     for fragment in (
-        "$.version: expected 1",
+        "$.version: expected 1 or 2, found 3",
         "$.rules[0].when.status: 'gone'",
         "$.rules[0].when.colour: unknown condition",
         "$.rules[1].id: 'a' is used twice",
@@ -198,7 +198,10 @@ def test_directive_problems_are_named_by_path() -> None:
         "$.rules[1].when.reinstated: expected true or false",
     ):
         assert fragment in text
-    ok = {"version": 1, "rules": [{"id": "x", "when": {"direction": ["exit"]}, "outcome": "refer"}]}
+    ok = {
+        "version": 1,
+        "rules": [{"id": "x", "when": {"direction": ["exit"]}, "outcome": "refer", "reason": "R"}],
+    }
     assert validate_directive(ok, "r") == ok
 
 
@@ -220,3 +223,34 @@ def test_a_row_with_more_or_fewer_fields_than_the_header_is_refused() -> None:
     # a header with a column Muster ignores: its rows are as wide as the header
     (row,) = check_roll_rows([[*GOOD, "x"]], POS, load_reference(), source="r", header_width=11)
     assert row[-1] == "Destacamento 211"
+
+
+@pytest.mark.parametrize("reason", [None, "", "   ", 7])
+def test_a_rule_without_a_reason_is_refused_by_name(reason: object) -> None:
+    rule: dict[str, object] = {"id": "absent", "when": {"status": ["absent"]}, "outcome": "deny"}
+    if reason is not None:
+        rule["reason"] = reason
+    with pytest.raises(InvalidInputError) as err:
+        validate_directive({"version": 1, "rules": [rule]}, "rules.json")
+    assert "rules.json" in str(err.value)
+    assert "$.rules[0].reason: rule 'absent' has no reason" in str(err.value)
+
+
+def test_version_2_adds_the_document_condition_and_version_1_stays_valid() -> None:
+    rule = {
+        "id": "papers",
+        "when": {"document": ["expired", "unknown_code"]},
+        "outcome": "refer",
+        "reason": "Documento vencido",
+    }
+    v2 = {"version": 2, "rules": [rule]}
+    assert validate_directive(v2, "r") == v2
+    with pytest.raises(
+        InvalidInputError,
+        match=r"\$\.rules\[0\]\.when\.document: a condition of "
+        r"version 2 \(the directive says version 1\)",
+    ):
+        validate_directive({"version": 1, "rules": [rule]}, "r")
+    bad = {**rule, "when": {"document": ["torn"]}}
+    with pytest.raises(InvalidInputError, match="'torn' is not one of expired, unknown_code"):
+        validate_directive({"version": 2, "rules": [bad]}, "r")

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from muster.matching.normalize import (
+    BirthDateError,
     MonthFirstDate,
     cedula_from_document,
     parse_birth_date,
@@ -14,6 +15,7 @@ from muster.matching.normalize import (
     parse_name,
     parse_national_id,
     parse_sex,
+    typed_birth_date,
 )
 
 
@@ -79,3 +81,19 @@ def test_a_date_written_month_first_is_marked_as_read_swapped() -> None:
     swapped = parse_birth_date("05/14/1987").value
     assert swapped == date(1987, 5, 14) and isinstance(swapped, MonthFirstDate)
     assert not isinstance(parse_birth_date("14/05/1987").value, MonthFirstDate)
+
+
+@pytest.mark.parametrize(
+    "text", ["1995-12-27", "27/12/1995", "27.12.1995", "27-12-1995", "19951227", "12/27/1995", ""]
+)
+def test_a_typed_birth_date_is_read_as_a_travelers_file_is(text: str) -> None:
+    assert typed_birth_date(text) == parse_birth_date(text)
+    if text:
+        assert typed_birth_date(text).value == date(1995, 12, 27)
+
+
+@pytest.mark.parametrize("text", ["31/31/1995", "1995-02-30", "soon", "27 de diciembre"])
+def test_a_typed_birth_date_no_form_reads_is_refused(text: str) -> None:
+    with pytest.raises(BirthDateError, match=r"identity\.birth_date: .* expected YYYY-MM-DD"):
+        typed_birth_date(text, "identity.birth_date")
+    assert "expected YYYY-MM-DD" in parse_birth_date(text).note  # a file's is ignored, so noted

@@ -305,6 +305,12 @@ CASES: dict[str, Case] = {
     "cédula as the document number": Case(
         Traveler(*MJ, "", "", "16789012"), "MJ", M, ("cédula exact, as the document number",)
     ),
+    "cédula as the zone's personal number": Case(
+        Traveler(*MJ, "", "", "16789012", document_number_field="zone's personal number"),
+        "MJ",
+        M,
+        ("cédula exact, as the zone's personal number",),
+    ),
     # birth dates missing, day and month swapped, one digit wrong; the forms documents use
     "birth date DD/MM/YYYY": Case(Traveler(*MJ, "14/05/1987"), "MJ", M, ("birth date exact",)),
     "birth date DD.MM.YYYY": Case(Traveler(*MJ, "14.05.1987"), "MJ", M, ("birth date exact",)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Any, Literal
 
 import orjson
@@ -26,7 +26,11 @@ WRITE_TIMEOUT_S = 30.0
 class Identity(BaseModel):
     given_names: str = Field(min_length=1, max_length=200)
     surnames: str = Field(min_length=1, max_length=200)
-    birth_date: date | None = None
+    birth_date: str | None = Field(
+        None,
+        max_length=20,
+        description="YYYY-MM-DD, or as `muster match` reads one (DD/MM/YYYY, YYYYMMDD)",
+    )
     national_id: str | None = Field(None, max_length=20)
     document_number: str | None = Field(None, max_length=20)
     nationality: str | None = Field(None, max_length=3)
