@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
+from muster.domain import numbers
 from muster.domain.errors import (
     OrderNumberTakenError,
     OrderOutOfScopeError,
@@ -102,7 +103,9 @@ def record_order(
 
 def check_number_free(conn: Connection, number: str) -> None:
     """Refuses an order number already used in this registry."""
-    if conn.execute(select(orders.c.seq).where(orders.c.number == number)).first() is not None:
+    if conn.execute(
+        select(orders.c.seq).where(orders.c.number_key == numbers.fold(number))
+    ).first():
         raise OrderNumberTakenError(number)
 
 
@@ -206,9 +209,10 @@ def enlist(conn: Connection, seq: int, first: int, draft: Draft) -> None:
         "enlisted_seq",
         "enlisted_category",
         "name_key",
+        "serial_key",
     )
     rows = (
-        (*r, first + i, "active", False, seq, r[8], name_key(r[2], r[3]))
+        (*r, first + i, "active", False, seq, r[8], name_key(r[2], r[3]), numbers.fold(r[0]))
         for i, r in enumerate(draft.enlist_rows)
     )
     bulk_insert(conn, roll, columns, rows)
@@ -330,7 +334,9 @@ def write_states(conn: Connection, updates: list[dict[str, Any]]) -> None:
     params = [{"p_pid": u["pid"], **{f"p_{k}": u[k] for k in names}} for u in updates]
     # Clear serial numbers first, so the unique index never sees a transient clash.
     conn.execute(
-        update(roll).where(roll.c.person_id == bindparam("p_pid")).values(serial_number=None),
+        update(roll)
+        .where(roll.c.person_id == bindparam("p_pid"))
+        .values(serial_number=None, serial_key=None),
         [{"p_pid": u["pid"]} for u in updates],
     )
     stmt = update(roll).where(roll.c.person_id == bindparam("p_pid"))
@@ -341,7 +347,7 @@ def write_states(conn: Connection, updates: list[dict[str, Any]]) -> None:
             delete(former_serials).where(former_serials.c.person_id.in_(pids[i : i + 500]))
         )
     formers = [
-        {"serial_number": s, "person_id": u["pid"]}
+        {"serial_number": s, "person_id": u["pid"], "serial_key": numbers.fold(s)}
         for u in updates
         for s in (u["former_serials"] or "").split(";")
         if s
@@ -406,6 +412,7 @@ def insert_order_row(
         orders.insert().values(
             seq=seq,
             number=c.number,
+            number_key=numbers.fold(c.number),
             kind=c.kind.value,
             authority_code=c.authority,
             key_fingerprint=fingerprint,
