@@ -52,6 +52,10 @@ def upgrade() -> None:
         batch_op.create_index("ix_former_serials_serial_key", ["serial_key"], unique=False)
     with op.batch_alter_table("roll") as batch_op:
         batch_op.create_index("ux_roll_serial_key", ["serial_key", "serial_dup"], unique=True)
+    if conn.dialect.name == "postgresql":
+        # Without statistics on the new columns the planner scans the whole roll for a
+        # subjects file instead of using the index (seconds instead of a tenth of a second).
+        conn.execute(sa.text("ANALYZE orders, roll, former_serials"))
 
 
 def downgrade() -> None:
