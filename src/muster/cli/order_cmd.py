@@ -77,8 +77,8 @@ def import_roll(
         header, raw_rows = read_csv(roll_csv)
         positions = check_header(header, str(roll_csv))
     with writing(common.engine(), reg_pass) as (conn, reg):
-        serials = {r[0] for r in conn.execute(select(roll.c.serial_number)) if r[0]}
-        serials.update(r[0] for r in conn.execute(select(former_serials.c.serial_number)))
+        serials = {r[0] for r in conn.execute(select(roll.c.serial_key)) if r[0]}
+        serials.update(r[0] for r in conn.execute(select(former_serials.c.serial_key)))
         ids = {r[0] for r in conn.execute(select(roll.c.national_id))}
         with common.progress_bar("checking rows", len(raw_rows)) as advance:
             rows = check_roll_rows(

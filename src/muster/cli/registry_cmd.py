@@ -38,12 +38,15 @@ def init(
             {
                 "created": info.created,
                 "schema_changed": info.schema_changed,
+                "schema_notes": list(info.schema_notes),
                 "origin": info.origin,
                 "registry_key": info.fingerprint,
                 "database": engine.url.render_as_string(hide_password=True),
             }
         )
         return
+    for text in info.schema_notes:
+        common.say(f"schema upgrade: {text}")
     what = "created" if info.created else "already exists; nothing changed"
     common.say(f"registry {info.origin} {what} ({engine.url.render_as_string(hide_password=True)})")
     common.say(

@@ -47,7 +47,7 @@ class OrderNumberTakenError(RefusedError):
         self.number = number
         super().__init__(
             f"order number {number!r} is already recorded in this registry; "
-            "order numbers are unique: choose another"
+            "order numbers are unique regardless of case: choose another"
         )
 
 
@@ -112,3 +112,22 @@ class SubjectsRefusedError(RefusedError):
             f"order {number} refused for {len(self.problems)} subject(s), nothing recorded:\n  "
             + "\n  ".join(lines)
         )
+
+
+class AmbiguousOrderNumberError(RefusedError):
+    """Raised when one order is needed and a number names several: orders recorded before
+    numbers were folded whose numbers differ only in case."""
+
+    def __init__(self, number: str, held: list[tuple[str, int]]) -> None:
+        self.number, self.held = number, held
+        named = ", ".join(f"{n} (ledger entry {seq})" for n, seq in held)
+        super().__init__(
+            f"order number {number!r} names {len(held)} orders whose numbers differ only "
+            f"in case: {named}; they were recorded before order numbers were unique "
+            "regardless of case, and a number cannot tell them apart"
+        )
+
+
+class AmbiguousSubjectError(RefusedError):
+    """Raised when a serial number names several people: serial numbers enlisted before they
+    were folded that differ only in case."""

@@ -7,6 +7,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from muster.domain import numbers
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category
 from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
@@ -95,6 +96,7 @@ def check_roll_rows(
 
     With `header_width` (the header's number of fields) a row of any other width is refused:
     an unquoted comma would otherwise shift or cut the values that get signed.
+    `on_roll_serials` holds the folded serial numbers (`numbers.fold`) held now or before.
     """
     problems: list[RowProblem] = []
     out: list[EnlistRow] = []
@@ -118,22 +120,26 @@ def check_roll_rows(
             clean_text(raw[i]) for i in idx
         )
         bad = len(problems)
+        serial_key = numbers.fold(serial)  # `gnb-1` and `GNB-1` are one serial number
         if not serial:
             problems.append(RowProblem(row_no, "serial_number", serial, "a serial number"))
-        elif serial in seen_serial:
+        elif serial_key in seen_serial:
             problems.append(
                 RowProblem(
-                    row_no, "serial_number", serial, f"unique; row {seen_serial[serial]} has it too"
+                    row_no,
+                    "serial_number",
+                    serial,
+                    f"unique; row {seen_serial[serial_key]} has it too",
                 )
             )
-        elif serial in on_roll_serials:
+        elif serial_key in on_roll_serials:
             problems.append(
                 RowProblem(
                     row_no, "serial_number", serial, "unique; a person on the roll holds or held it"
                 )
             )
         else:
-            seen_serial[serial] = row_no
+            seen_serial[serial_key] = row_no
         try:
             nid = normalize_national_id(nid, default_letter=None)
         except InvalidNationalIdError as err:

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
 from muster.config import today
+from muster.domain import numbers
 from muster.domain.directive import validate_directive
 from muster.domain.errors import (
+    AmbiguousOrderNumberError,
+    AmbiguousSubjectError,
     DuplicateSubjectError,
     InvalidInputError,
     NotFoundError,
@@ -59,7 +62,9 @@ def next_order_number(conn: Connection, prefix: str, signed_on: date) -> str:
     n = int(count) + 1
     while True:
         number = f"{prefix}-{signed_on:%Y%m%d}-{n:04d}"
-        taken = conn.execute(select(orders.c.seq).where(orders.c.number == number)).first()
+        taken = conn.execute(
+            select(orders.c.seq).where(orders.c.number_key == numbers.fold(number))
+        ).first()
         if taken is None:
             return number
         n += 1
@@ -124,6 +129,11 @@ def draft_order(conn: Connection, origin: str, req: OrderRequest) -> Draft:
         digest = SubjectDigest(len(subjects), sha256_hex(table))
     elif req.refs:
         raise InvalidInputError(f"a {req.kind.value} order takes no --subjects")
+    revokes = req.revokes
+    if (
+        revokes is not None and req.kind is OrderKind.REVOCATION
+    ):  # signed as recorded: `a1` revokes the order numbered `A1`
+        revokes = find_order(conn, revokes).number
     rules = None
     if req.rules is not None:
         rules = validate_directive(req.rules, "--rules")
@@ -147,7 +157,7 @@ def draft_order(conn: Connection, origin: str, req: OrderRequest) -> Draft:
         category=req.category,
         valid_from=req.valid_from,
         valid_until=req.valid_until,
-        revokes=req.revokes,
+        revokes=revokes,
         rules=rules,
         changes=changes,
         previous=previous,
@@ -159,27 +169,18 @@ def resolve_subjects(
     conn: Connection, refs: Sequence[str], source: str, lines: Sequence[int] = ()
 ) -> list[tuple[int, str]]:
     """Each reference's person: by current serial number, then cédula, then former serial;
-    refused naming every reference not on the roll or naming a person again (by `lines`,
-    their line numbers in the subjects file, when given)."""
-    by_serial: dict[str, int] = {}
-    by_id: dict[str, int] = {}
-    by_former: dict[str, int] = {}
+    serial numbers in any case. Refused naming every reference not on the roll or naming a
+    person again (by `lines`, their line numbers in the subjects file, when given), or every
+    serial number that names several people."""
     texts = [r.strip() for r in refs]
+    keys = {t: numbers.fold(t) for t in texts}
     ids = {}
     for t in texts:
         with suppress(InvalidNationalIdError):
             ids[t] = normalize_national_id(t)
-    for chunk in _chunks(texts):
-        for serial, pid in conn.execute(
-            select(roll.c.serial_number, roll.c.person_id).where(roll.c.serial_number.in_(chunk))
-        ):
-            by_serial[serial] = int(pid)
-        for serial, pid in conn.execute(
-            select(former_serials.c.serial_number, former_serials.c.person_id).where(
-                former_serials.c.serial_number.in_(chunk)
-            )
-        ):
-            by_former[serial] = int(pid)
+    by_serial = _holders(conn, roll, list(set(keys.values())))
+    by_former = _holders(conn, former_serials, list(set(keys.values())))
+    by_id: dict[str, int] = {}
     for chunk in _chunks(list(set(ids.values()))):
         for nid, pid in conn.execute(
             select(roll.c.national_id, roll.c.person_id).where(roll.c.national_id.in_(chunk))
@@ -187,11 +188,20 @@ def resolve_subjects(
             by_id[nid] = int(pid)
     out: list[tuple[int, str]] = []
     problems: list[SubjectProblem] = []
+    ambiguous: list[str] = []
     seen: dict[int, tuple[int | None, str]] = {}
     unknown = False
     for at, t in enumerate(texts):
         line = lines[at] if at < len(lines) else None
-        pid = by_serial.get(t) or by_id.get(ids.get(t, "")) or by_former.get(t)
+        current = by_serial.get(keys[t], [])
+        held = current + [h for h in by_former.get(keys[t], []) if h not in current]
+        pid = by_id.get(ids.get(t, ""))
+        if current or pid is None:  # serial number first, then cédula, then former serial
+            if len(held) > 1:
+                named = ", ".join(f"{serial} (person {p})" for serial, p in held)
+                ambiguous.append(f"{t!r} names {named}")
+                continue
+            pid = held[0][1] if held else None
         if pid is None:
             unknown = True
             problems.append(SubjectProblem(line, t, NOT_ON_ROLL))
@@ -202,10 +212,31 @@ def resolve_subjects(
         else:
             seen[pid] = (line, t)
             out.append((pid, t))
+    if ambiguous:
+        raise AmbiguousSubjectError(
+            f"{source}: {len(ambiguous)} serial number(s) name more than one person (serial "
+            "numbers that differ only in case, enlisted before serial numbers were unique "
+            "regardless of case); name them by cédula: " + "; ".join(ambiguous)
+        )
     if problems:
         error = UnknownSubjectError if unknown else DuplicateSubjectError
         raise error.listing(source, problems)
     return out
+
+
+def _holders(
+    conn: Connection, table: Table, keys: Sequence[str]
+) -> dict[str, list[tuple[str, int]]]:
+    """The people holding each folded serial number: (serial as written, person id)."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for chunk in _chunks(keys):
+        for key, serial, pid in conn.execute(
+            select(table.c.serial_key, table.c.serial_number, table.c.person_id)
+            .where(table.c.serial_key.in_(chunk))
+            .order_by(table.c.person_id)
+        ):
+            found.setdefault(key, []).append((serial, int(pid)))
+    return found
 
 
 def amendment_values(
@@ -250,11 +281,15 @@ def amendment_values(
 
 
 def find_order(conn: Connection, number: str) -> Any:
-    """The orders row with a number; NotFoundError otherwise."""
-    row = conn.execute(select(orders).where(orders.c.number == number)).first()
-    if row is None:
+    """The orders row with a number, in any case; NotFoundError or AmbiguousOrderNumberError."""
+    rows = conn.execute(
+        select(orders).where(orders.c.number_key == numbers.fold(number)).order_by(orders.c.seq)
+    ).all()
+    if not rows:
         raise NotFoundError(f"no order numbered {number!r} in this registry")
-    return row
+    if len(rows) > 1:
+        raise AmbiguousOrderNumberError(number, [(r.number, int(r.seq)) for r in rows])
+    return rows[0]
 
 
 def _chunks(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from muster.config import today
+from muster.domain import numbers
 from muster.domain.errors import (
     OrderNumberTakenError,
     OrderOutOfScopeError,
@@ -106,7 +107,9 @@ def record_order(
 
 def check_number_free(conn: Connection, number: str) -> None:
     """Refuses an order number already used in this registry."""
-    if conn.execute(select(orders.c.seq).where(orders.c.number == number)).first() is not None:
+    if conn.execute(
+        select(orders.c.seq).where(orders.c.number_key == numbers.fold(number))
+    ).first():
         raise OrderNumberTakenError(number)
 
 
@@ -210,9 +213,10 @@ def enlist(conn: Connection, seq: int, first: int, draft: Draft) -> None:
         "enlisted_seq",
         "enlisted_category",
         "name_key",
+        "serial_key",
     )
     rows = (
-        (*r, first + i, "active", False, seq, r[8], name_key(r[2], r[3]))
+        (*r, first + i, "active", False, seq, r[8], name_key(r[2], r[3]), numbers.fold(r[0]))
         for i, r in enumerate(draft.enlist_rows)
     )
     bulk_insert(conn, roll, columns, rows)
@@ -364,7 +368,7 @@ def period_values(person_id: int, p: Period) -> dict[str, Any]:
         "valid_until": p.until,
         "opened_by": p.opened_by,
         "component": p.state.component,
-        **state_to_values(p.state),
+        **{k: v for k, v in state_to_values(p.state).items() if k != "serial_key"},
     }
 
 
@@ -401,7 +405,9 @@ def write_states(conn: Connection, updates: list[dict[str, Any]]) -> None:
     params = [{"p_pid": u["pid"], **{f"p_{k}": u[k] for k in names}} for u in updates]
     # Clear serial numbers first, so the unique index never sees a transient clash.
     conn.execute(
-        update(roll).where(roll.c.person_id == bindparam("p_pid")).values(serial_number=None),
+        update(roll)
+        .where(roll.c.person_id == bindparam("p_pid"))
+        .values(serial_number=None, serial_key=None),
         [{"p_pid": u["pid"]} for u in updates],
     )
     stmt = update(roll).where(roll.c.person_id == bindparam("p_pid"))
@@ -412,7 +418,7 @@ def write_states(conn: Connection, updates: list[dict[str, Any]]) -> None:
             delete(former_serials).where(former_serials.c.person_id.in_(pids[i : i + 500]))
         )
     formers = [
-        {"serial_number": s, "person_id": u["pid"]}
+        {"serial_number": s, "person_id": u["pid"], "serial_key": numbers.fold(s)}
         for u in updates
         for s in (u["former_serials"] or "").split(";")
         if s
@@ -484,6 +490,7 @@ def insert_order_row(
         orders.insert().values(
             seq=seq,
             number=c.number,
+            number_key=numbers.fold(c.number),
             kind=c.kind.value,
             authority_code=c.authority,
             key_fingerprint=fingerprint,

@@ -44,18 +44,21 @@ class RegistryInfo:
     schema_changed: bool
     origin: str
     fingerprint: str
+    schema_notes: tuple[str, ...] = ()  # what the migrations applied had to say
 
 
 def init_registry(
     engine: Engine, passphrase: str | None, origin: str | None, actor: Actor
 ) -> RegistryInfo:
     """Create the schema and the registry key, once; a second run changes nothing."""
-    changed = schema.upgrade(engine)
+    notes: list[str] = []
+    changed = schema.upgrade(engine, notes)
     with engine.begin() as conn:
         changed = load_posts(conn, read_rows("border_posts.csv")) > 0 or changed
         row = conn.execute(select(registry.c.origin, registry.c.public_key)).first()
         if row is not None:
-            return RegistryInfo(False, changed, row.origin, signing.fingerprint(row.public_key))
+            fingerprint = signing.fingerprint(row.public_key)
+            return RegistryInfo(False, changed, row.origin, fingerprint, tuple(notes))
         if not passphrase:
             raise PassphraseMissingError(
                 "set MUSTER_REGISTRY_PASSPHRASE: it encrypts the registry's signing key, "
@@ -78,7 +81,7 @@ def init_registry(
         data = entries.make_entry(entries.REGISTRY_CREATED, body, recorded)
         ledger_store.append_entry(conn, entries.REGISTRY_CREATED, data)
         ledger_store.publish_checkpoint(conn, origin, key)
-        return RegistryInfo(True, changed, origin, signing.fingerprint(public))
+        return RegistryInfo(True, changed, origin, signing.fingerprint(public), tuple(notes))
 
 
 @dataclass(frozen=True)

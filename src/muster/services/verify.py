@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from muster.domain import numbers
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import OrderContent
 from muster.domain.roll import OrderFacts, PersonState, periods
@@ -84,6 +86,7 @@ class Replay:
     contents: list[tuple[int, OrderContent]] = field(default_factory=list)
     tables: dict[int, bytes] = field(default_factory=dict)  # seq -> subject table bytes
     crossings: dict[str, tuple[int, list[str]]] = field(default_factory=dict)  # id -> batch
+    number_keys: Counter[str] = field(default_factory=Counter)  # folded number -> orders
 
 
 def verify_registry(
@@ -233,6 +236,9 @@ def replay_order(
         target = replay.orders[content.revokes]
         target["revoked_by"], target["revoked_on"] = content.number, content.effective
     replay.orders[content.number] = order_row(seq, content, fp, first)
+    folded = replay.orders[content.number]["number_key"] = numbers.fold(content.number)
+    replay.orders[content.number]["number_dup"] = replay.number_keys[folded]
+    replay.number_keys[folded] += 1
     replay.contents.append((seq, content))
 
 
@@ -371,7 +377,7 @@ class RebuiltRoll:
 
     people: dict[int, tuple[Any, ...]]
     subjects: dict[tuple[int, int], str]
-    formers: dict[str, int]
+    formers: dict[str, tuple[int, str]]  # serial number -> (person id, folded)
     periods: dict[tuple[int, str], tuple[Any, ...]]  # (person, valid_from) -> PERIOD_COLUMNS
 
 
@@ -400,8 +406,9 @@ def rebuild_roll(
                 by_person.setdefault(int(pid), []).append(facts)
                 subjects_want[(seq, int(pid))] = ref
     expected: dict[int, tuple[Any, ...]] = {}
-    formers_want: dict[str, int] = {}
+    formers_want: dict[str, tuple[int, str]] = {}
     periods_want: dict[tuple[int, str], tuple[Any, ...]] = {}
+    serial_keys: Counter[str] = Counter()  # folded serial number -> people enlisted with it
     for seq, c in enlistments:
         if seq not in replay.tables:
             continue
@@ -412,6 +419,9 @@ def rebuild_roll(
         for i, r in enumerate(rows):
             pid = first + i
             state = enlisted_from_row(pid, r)
+            serial_key = numbers.fold(r[0])
+            serial_dup = serial_keys[serial_key]
+            serial_keys[serial_key] += 1
             later = by_person.get(pid)
             if later:
                 try:
@@ -427,8 +437,8 @@ def rebuild_roll(
                     )
                 state = spans[-1].state
                 for s in state.former_serial_numbers:
-                    formers_want[s] = pid
-            expected[pid] = roll_tuple(state, seq, Category(r[8]))
+                    formers_want[s] = (pid, numbers.fold(s))
+            expected[pid] = (*roll_tuple(state, seq, Category(r[8])), serial_dup)
     report.people = len(expected)
     return RebuiltRoll(expected, subjects_want, formers_want, periods_want)
 
@@ -464,7 +474,8 @@ def check_roll(
         bad = set(stored_subjects.items()) ^ set(subjects_want.items())
         report.add(f"order_subjects: {len(bad)} row(s) differ from the signed subject lists")
     stored_formers = {
-        r.serial_number: int(r.person_id) for r in conn.execute(select(former_serials))
+        r.serial_number: (int(r.person_id), r.serial_key)
+        for r in conn.execute(select(former_serials))
     }
     if stored_formers != formers_want:
         report.add("former_serials: differs from the serial numbers struck off in the ledger")
@@ -501,7 +512,7 @@ def check_periods(
 ROLL_TUPLE_COLUMNS = (
     "person_id", "serial_number", "national_id", "given_names", "surnames", "birth_date", "sex",
     "component", "rank", "category", "unit", "status", "reinstated", "former_serials",
-    "removed_rank", "enlisted_seq", "enlisted_category", "name_key",
+    "removed_rank", "enlisted_seq", "enlisted_category", "name_key", "serial_key", "serial_dup",
 )  # fmt: skip
 PERIOD_COLUMNS = ("valid_until", "opened_by", *ROLL_TUPLE_COLUMNS[1:15], "name_key")
 
@@ -548,6 +559,7 @@ def roll_tuple(s: PersonState, enlisted_seq: int, enlisted_category: Category) -
         enlisted_seq,
         enlisted_category.value,
         name_key(s.given_names, s.surnames),
+        v["serial_key"],
     )
 
 

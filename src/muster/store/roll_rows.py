@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from muster.domain import numbers
 from muster.domain.kinds import Category, Status
 from muster.domain.reference import fold_text
 from muster.domain.roll import PersonState
@@ -46,6 +47,7 @@ def state_to_values(state: PersonState) -> dict[str, Any]:
     """The roll columns that orders can change, from a PersonState."""
     return {
         "serial_number": state.serial_number,
+        "serial_key": None if state.serial_number is None else numbers.fold(state.serial_number),
         "national_id": state.national_id,
         "given_names": state.given_names,
         "surnames": state.surnames,

@@ -31,12 +31,18 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine) -> bool:
-    """Bring the schema to the newest migration; True when anything changed."""
-    if current_revision(engine) == head_revision():
+def upgrade(engine: Engine, notes: list[str] | None = None, to: str = "head") -> bool:
+    """Bring the schema to the newest migration (or `to`); True when anything changed.
+
+    What a migration has to tell whoever runs it (data it kept as it was, say) is appended
+    to `notes`.
+    """
+    if current_revision(engine) == (head_revision() if to == "head" else to):
         return False
     config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, to)
+    if notes is not None:
+        notes.extend(config.attributes.get("notes", []))
     return True

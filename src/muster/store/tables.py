@@ -107,8 +107,14 @@ orders = Table(
     Column("revoked_by", String(100), nullable=True),
     Column("revoked_on", Date, nullable=True),
     Column("details", Text, nullable=True),  # JSON: amendment changes and previous values
+    # Numbers are unique regardless of case: the folded number (`domain.numbers.fold`), and
+    # 0, or n for the n-th order recorded before numbers were folded whose number differs only
+    # in case from an earlier one's (kept as signed; see docs/decisions/0009).
+    Column("number_key", String(300), nullable=False),
+    Column("number_dup", SmallInteger, nullable=False, server_default="0"),
 )
 Index("ix_orders_kind", orders.c.kind)
+Index("ux_orders_number_key", orders.c.number_key, orders.c.number_dup, unique=True)
 
 roll = Table(
     "roll",
@@ -131,7 +137,13 @@ roll = Table(
     Column("enlisted_seq", BigInteger, nullable=False),
     Column("enlisted_category", String(20), nullable=False),
     Column("name_key", String(400), nullable=False),  # accent- and case-folded full name
+    # The folded serial number (None when struck off), and 0, or n for the n-th person
+    # enlisted before serial numbers were folded whose serial number differs only in case
+    # from an earlier person's.
+    Column("serial_key", String(120), nullable=True),
+    Column("serial_dup", SmallInteger, nullable=False, server_default="0"),
 )
+Index("ux_roll_serial_key", roll.c.serial_key, roll.c.serial_dup, unique=True)
 
 # Exact identity lookups (full name and birth date) narrow by birth date first.
 Index("ix_roll_birth_date", roll.c.birth_date)
@@ -141,7 +153,9 @@ former_serials = Table(
     metadata,
     Column("serial_number", String(40), primary_key=True),
     Column("person_id", BigInteger, nullable=False),
+    Column("serial_key", String(120), nullable=False),  # folded, as roll.serial_key
 )
+Index("ix_former_serials_serial_key", former_serials.c.serial_key)
 
 order_subjects = Table(
     "order_subjects",

@@ -1,7 +1,7 @@
 """status periods: each person's state over time, read by every "status on day D"
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-03 09:30:00
 
 Creates `person_periods` and fills it for everyone an order other than their enlistment has
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,14 @@
+"""Order numbers and serial numbers compare without regard to case: the key they are kept by."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(number: str) -> str:
+    """The key an order or serial number is stored, compared and looked up by.
+
+    Upper case, as numbers are usually written (`a1` and `A1` are one number), after
+    Unicode NFC so that a composed and a decomposed `Ñ` are one letter too.
+    """
+    return unicodedata.normalize("NFC", number).upper()
