@@ -55,6 +55,8 @@ def test_init_upgrading_says_which_numbers_differ_only_in_case(
     assert "A1 (ledger entry 3) and a1 (ledger entry 4)" in upgraded.stderr
     assert "GNB-0000003 (person 3) and gnb-0000003 (person 5)" in upgraded.stderr
     assert upgraded.stdout == ""
+    assert "its schema was upgraded" in upgraded.stderr
+    assert "nothing changed" in cli.run("init").stderr
     again = json.loads(cli.run("init", "--json").stdout)
     assert again["schema_changed"] is False and again["schema_notes"] == []
     shown = cli.run("order", "show", "a1", ok=False)

@@ -47,7 +47,12 @@ def init(
         return
     for text in info.schema_notes:
         common.say(f"schema upgrade: {text}")
-    what = "created" if info.created else "already exists; nothing changed"
+    if info.created:
+        what = "created"
+    elif info.schema_changed:
+        what = "already exists; its schema was upgraded to this version of Muster"
+    else:
+        what = "already exists; nothing changed"
     common.say(f"registry {info.origin} {what} ({engine.url.render_as_string(hide_password=True)})")
     common.say(
         f"registry key {info.fingerprint} (kept encrypted in the database, table "
