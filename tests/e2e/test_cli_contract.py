@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from muster import __version__
 from muster.ledger import merkle
 from tests.e2e.cli_helpers import Cli
 from tests.factories import csv_text, roll_rows
@@ -228,3 +229,8 @@ def test_an_unreachable_database_is_one_line_without_secrets(tmp_path: Path) -> 
     assert proc.returncode == 1
     assert "database:" in proc.stderr and "Traceback" not in proc.stderr
     assert "s3cret-pw" not in proc.stderr + proc.stdout
+
+
+def test_version_prints_the_version_alone(cli: Cli) -> None:
+    proc = cli.run("--version")
+    assert proc.stdout == f"muster {__version__}\n" and proc.stderr == ""
