@@ -185,6 +185,30 @@ def test_wrong_key_passphrase_shows_no_secret(cli: Cli) -> None:
     assert proc.returncode == 1
     assert "wrong-secret-xyz" not in proc.stderr + proc.stdout
     assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        "error: authority key file reg.pem could not be decrypted: the passphrase "
+        "(MUSTER_KEY_PASSPHRASE) is wrong, or it is not an encrypted PKCS#8 PEM key"
+    ]
+
+
+def test_wrong_registry_passphrase_names_the_registry_key(cli: Cli) -> None:
+    setup_registry(cli)
+    proc = cli.run(
+        "roll",
+        "import",
+        "roll.csv",
+        "--authority",
+        "REG-GNB",
+        "--key",
+        "reg.pem",
+        env={"MUSTER_REGISTRY_PASSPHRASE": "wrong-secret-xyz"},
+        ok=False,
+    )
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "error: the registry key could not be decrypted: the passphrase "
+        "(MUSTER_REGISTRY_PASSPHRASE) is wrong, or it is not an encrypted PKCS#8 PEM key"
+    ]
 
 
 def test_verify_fails_with_exit_3_after_tampering(cli: Cli, tmp_path: Path) -> None:

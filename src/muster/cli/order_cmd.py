@@ -35,7 +35,12 @@ order_app = common.typer_app("Orders: issue (sign and record), show, export subj
 def load_signing_key(path: Path) -> tuple[Ed25519PrivateKey, str]:
     """An authority's private key from its encrypted PEM file, and its fingerprint."""
     pem = common.read_text_file(path, "--key").encode()
-    key = signing.load_private_key(pem, common.key_passphrase().encode())
+    key = signing.load_private_key(
+        pem,
+        common.key_passphrase().encode(),
+        name=f"authority key file {path}",
+        variable="MUSTER_KEY_PASSPHRASE",
+    )
     return key, signing.fingerprint(signing.public_key_raw(key))
 
 
