@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from muster.cli import common
+from muster.cli.text import flat_fields, print_fields, shown
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import parse_subject_lines
@@ -205,15 +206,26 @@ def show(
     number: str = typer.Argument(..., help="The order's number."), as_json: bool = common.JsonOption
 ) -> None:
     """Show an order: its signed content, signature, ledger entry and status."""
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         view = queries.order_view(conn, number)
     if as_json:
         common.emit_json(view)
         return
-    for name, value in view.items():
-        if name != "content":
-            print(f"{name:>16}: {value}")
-    print(json.dumps(view["content"], ensure_ascii=False, indent=2))
+    recorded = view["recorded"]
+    by = recorded["os_user"] + (
+        f" (account {recorded['account']})" if recorded.get("account") else ""
+    )
+    fields = [
+        (
+            name.replace("_", " "),
+            f"{recorded['at']} by {by}" if name == "recorded" else shown(value),
+        )
+        for name, value in view.items()
+        if name != "content"
+    ]
+    print_fields(fields)
+    print("signed content:")
+    print_fields(list(flat_fields(view["content"])), indent=2)
 
 
 @order_app.command("subjects")
@@ -222,7 +234,7 @@ def subjects_export(
     out: Path = typer.Option(None, "--out", help="Write CSV here instead of stdout."),
 ) -> None:
     """Export an order's subject list as CSV (an enlistment: the roll rows it enlisted)."""
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         columns, rows = queries.order_subjects_table(conn, number)
     stream = out.open("w", encoding="utf-8", newline="") if out else None
     target = stream or __import__("sys").stdout

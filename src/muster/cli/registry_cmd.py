@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import typer
 
 from muster.cli import common
+from muster.cli.text import print_fields, shown
+from muster.domain.reference import fold_text
 from muster.services import queries
 from muster.services.context import Actor
 from muster.services.registry import PassphraseMissingError, init_registry
@@ -51,40 +52,42 @@ def init(
     )
 
 
+PERSON_FIELDS = (
+    "serial_number",
+    "national_id",
+    "given_names",
+    "surnames",
+    "birth_date",
+    "sex",
+    "component",
+    "rank",
+    "category",
+    "unit",
+    "status",
+    "reinstated",
+    "former_serial_numbers",
+)
+
+
 @person_app.command("show")
 def person_show(
     ref: str = typer.Argument(..., help="Serial number (current or former) or cédula."),
     as_json: bool = common.JsonOption,
 ) -> None:
     """Show a person: identity, service record, status and every order that touched them."""
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         view = queries.person_view(conn, ref)
     if as_json:
         common.emit_json(view)
         return
-    for key in (
-        "serial_number",
-        "national_id",
-        "given_names",
-        "surnames",
-        "birth_date",
-        "sex",
-        "component",
-        "rank",
-        "category",
-        "unit",
-        "status",
-        "reinstated",
-        "former_serial_numbers",
-    ):
-        value = view[key]
-        if isinstance(value, list):
-            value = ", ".join(value) or "-"
-        print(f"{key:>22}: {'-' if value is None else value}")
+    print_fields([(key.replace("_", " "), shown(view[key])) for key in PERSON_FIELDS])
     print("history:")
     for ev in view["history"]:
         change = ", ".join(
-            f"{k}: {ev['before'].get(k, '')!s} → {v}" for k, v in ev["after"].items()
+            f"{k}: {shown(ev['before'][k])} → {shown(v)}"
+            if k in ev["before"]
+            else f"{k}: {shown(v)}"
+            for k, v in ev["after"].items()
         )
         revoked = f" (revoked by {ev['revoked_by']})" if ev["revoked_by"] else ""
         print(
@@ -93,14 +96,23 @@ def person_show(
         )
 
 
+def some_words(text: str) -> str:
+    """The search text, when it holds a word to look for (else a usage error)."""
+    if not fold_text(text).split():
+        raise typer.BadParameter(f"{text!r}: give at least one word of a name")
+    return text
+
+
 @person_app.command("search")
 def person_search(
-    name: str = typer.Argument(..., help="Words of the name, any case or accents."),
-    limit: int = typer.Option(50, "--limit", help="At most this many people."),
+    name: str = typer.Argument(
+        ..., help="Words of the name, any case or accents.", callback=some_words
+    ),
+    limit: int = typer.Option(50, "--limit", min=1, help="At most this many people."),
     as_json: bool = common.JsonOption,
 ) -> None:
     """Search the roll by name (every word must appear)."""
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         found = queries.search_people(conn, name, limit)
     if as_json:
         common.emit_json({"query": name, "people": found})
@@ -119,9 +131,25 @@ def stats(
 ) -> None:
     """Counts of the roll by status, component and category, as of a date."""
     day = common.parse_day(as_of, "--as-of")
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         result = queries.stats(conn, day)
     if as_json:
         common.emit_json(result)
         return
-    print(json.dumps(result, indent=2))
+    from rich import box
+    from rich.table import Table
+
+    on = f" on {day}" if day else ""
+    common.out_console.print(f"people on the roll{on}: {result['total']:,}")
+    for group, heading in (
+        ("by_status", "status"),
+        ("by_component", "component"),
+        ("by_category", "category"),
+    ):
+        common.out_console.print()
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        table.add_column(heading)
+        table.add_column("people", justify="right")
+        for value, count in result[group].items():
+            table.add_row(value, f"{count:,}")
+        common.out_console.print(table)
