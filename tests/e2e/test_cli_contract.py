@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from muster import __version__
 from muster.ledger import merkle
 from tests.e2e.cli_helpers import Cli
 from tests.factories import csv_text, roll_rows
@@ -184,6 +185,30 @@ def test_wrong_key_passphrase_shows_no_secret(cli: Cli) -> None:
     assert proc.returncode == 1
     assert "wrong-secret-xyz" not in proc.stderr + proc.stdout
     assert "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        "error: authority key file reg.pem could not be decrypted: the passphrase "
+        "(MUSTER_KEY_PASSPHRASE) is wrong, or it is not an encrypted PKCS#8 PEM key"
+    ]
+
+
+def test_wrong_registry_passphrase_names_the_registry_key(cli: Cli) -> None:
+    setup_registry(cli)
+    proc = cli.run(
+        "roll",
+        "import",
+        "roll.csv",
+        "--authority",
+        "REG-GNB",
+        "--key",
+        "reg.pem",
+        env={"MUSTER_REGISTRY_PASSPHRASE": "wrong-secret-xyz"},
+        ok=False,
+    )
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "error: the registry key could not be decrypted: the passphrase "
+        "(MUSTER_REGISTRY_PASSPHRASE) is wrong, or it is not an encrypted PKCS#8 PEM key"
+    ]
 
 
 def test_verify_fails_with_exit_3_after_tampering(cli: Cli, tmp_path: Path) -> None:
@@ -228,3 +253,8 @@ def test_an_unreachable_database_is_one_line_without_secrets(tmp_path: Path) -> 
     assert proc.returncode == 1
     assert "database:" in proc.stderr and "Traceback" not in proc.stderr
     assert "s3cret-pw" not in proc.stderr + proc.stdout
+
+
+def test_version_prints_the_version_alone(cli: Cli) -> None:
+    proc = cli.run("--version")
+    assert proc.stdout == f"muster {__version__}\n" and proc.stderr == ""

@@ -13,6 +13,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from muster.services.demo import demo_password
 from tests.e2e.cli_helpers import Cli
 
@@ -162,3 +164,55 @@ def test_sigterm_stops_the_server_and_its_writer_and_leaves_no_files(tmp_path: P
     assert server.returncode == 128 + signal.SIGTERM
     assert not list(scratch.iterdir())
     assert all(not Path(f"/proc/{pid}").exists() for pid in writers)  # stopped, not orphaned
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_busy_port_is_one_clear_error_before_serving(tmp_path: Path, workers: str) -> None:
+    cli = Cli(tmp_path)
+    cli.run("init")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = cli.run("serve", "--port", str(port), "--workers", workers, ok=False)
+    assert proc.returncode == 1  # refused, not 3 (verification failed)
+    assert proc.stderr.splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port}: the port is already in use "
+        "(another server?): stop it or choose another --port"
+    ]
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_address_of_another_machine_is_one_clear_error(tmp_path: Path, workers: str) -> None:
+    cli = Cli(tmp_path)
+    cli.run("init")
+    port = free_port()
+    # 192.0.2.1 is reserved for documentation (RFC 5737): no interface here has it.
+    proc = cli.run(
+        "serve", "--host", "192.0.2.1", "--port", str(port), "--workers", workers, ok=False
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        f"error: cannot listen on 192.0.2.1:{port}: this machine has no such address: "
+        "give one of its own with --host (0.0.0.0 for every address)"
+    ]
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "99999"])
+def test_a_port_outside_1_to_65535_is_a_usage_error(tmp_path: Path, port: str) -> None:
+    cli = Cli(tmp_path)
+    cli.run("init")
+    proc = cli.run("serve", "--port", port, ok=False)
+    assert proc.returncode == 2
+    assert "--port" in proc.stderr and "serving" not in proc.stderr
+    assert cli.run("demo", "--no-serve", "--port", port, ok=False).returncode == 2
+
+
+def test_serve_on_an_empty_database_says_to_run_init(tmp_path: Path) -> None:
+    proc = Cli(tmp_path).run("serve", "--port", str(free_port()), ok=False)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "error: this database holds no registry yet: run `muster init` first "
+        "(the database is MUSTER_DATABASE_URL, by default ./muster.db)"
+    ]

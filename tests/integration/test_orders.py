@@ -259,6 +259,37 @@ def test_revocation_undoes_an_order_from_its_effective_date(
         issue(engine, cmd, K.REVOCATION, "REV-2", "2016-07-01", revokes="AUS-R")
 
 
+def test_enlistments_and_revocations_cannot_be_revoked_whoever_signs(
+    reg: tuple[Engine, Signer, Signer],
+) -> None:
+    """The kind of the revoked order is checked before the scope: CG-GNB may not sign
+    enlistments, but what it is told is that no one can revoke one."""
+    engine, _clerk, cmd = reg
+    refused(
+        engine,
+        RefusedError,
+        "^order ENL-1 is an enlistment, which cannot be revoked; correct a roll with "
+        "amendments or discharges$",
+        signer=cmd,
+        number="REV-E",
+        kind=K.REVOCATION,
+        on="2016-01-01",
+        revokes="ENL-1",
+    )
+    issue(engine, cmd, K.ABSENCE, "AUS-X", "2016-01-01", ["GNB-0000005"])
+    issue(engine, cmd, K.REVOCATION, "REV-X", "2016-02-01", revokes="AUS-X")
+    refused(
+        engine,
+        RefusedError,
+        "^order REV-X is a revocation, which cannot be revoked",
+        signer=cmd,
+        number="REV-Y",
+        kind=K.REVOCATION,
+        on="2016-03-01",
+        revokes="REV-X",
+    )
+
+
 def test_revocation_refused_when_a_later_order_depends_on_it(
     reg: tuple[Engine, Signer, Signer],
 ) -> None:

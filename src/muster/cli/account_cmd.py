@@ -44,7 +44,7 @@ def user_add(
 @user_app.command("list")
 def user_list(as_json: bool = common.JsonOption) -> None:
     """Every account, with role, posts, authority and whether it is disabled."""
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         found = accounts.list_users(conn)
     if as_json:
         common.emit_json({"users": found})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 
+import typer
+
 from muster import __version__
 from muster.cli import (
     account_cmd,
@@ -55,11 +57,24 @@ def _register_match() -> None:
     match_cmd.register(app)
 
 
+def _print_version(asked: bool) -> None:
+    """`muster --version`: the version on stdout, and nothing else is run."""
+    if asked:
+        print(f"muster {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root(version: bool = False) -> None:
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        callback=_print_version,
+        help="Print Muster's version and exit.",
+    ),
+) -> None:
     """Muster."""
-    if version:
-        print(__version__)
 
 
 def main() -> None:

@@ -86,7 +86,7 @@ def create(
 @app.command("list")
 def list_(as_json: bool = common.JsonOption) -> None:
     """List every authority with its scope, holders and keys."""
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         views = authorities.list_authorities(conn)
     if as_json:
         common.emit_json({"authorities": [v.to_json() for v in views]})

@@ -15,13 +15,14 @@ from typing import Any, NoReturn, TextIO
 
 import typer
 from rich.console import Console
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from muster.config import Settings
 from muster.domain.errors import InvalidInputError, VerificationError
 from muster.errors import MusterError
+from muster.services.registry import registry_row
 from muster.store.dialects import make_engine
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -105,6 +106,14 @@ def settings() -> Settings:
 def engine(s: Settings | None = None) -> Engine:
     """The engine for the configured database."""
     return make_engine((s or settings()).database_url)
+
+
+@contextmanager
+def reading(s: Settings | None = None) -> Iterator[Connection]:
+    """A connection to the database, once it is known to hold a registry (else: `muster init`)."""
+    with engine(s).connect() as conn:
+        registry_row(conn)
+        yield conn
 
 
 def emit_json(obj: Any) -> None:

@@ -23,7 +23,7 @@ def demo(
     ),
     serve: bool = typer.Option(True, "--serve/--no-serve", help="Serve it when built."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to serve on."),
-    port: int = typer.Option(8000, "--port", help="Port to serve on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to serve on."),
     as_json: bool = common.JsonOption,
 ) -> None:
     """Build the demo registry (synthetic data) into MUSTER_DATABASE_URL, show it, serve it."""

@@ -57,7 +57,7 @@ def show_report(report: VerifyReport, as_json: bool, seconds: float) -> None:
 @ledger_app.command("checkpoint")
 def checkpoint() -> None:
     """Print the newest signed checkpoint (a C2SP tlog-checkpoint signed note)."""
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         text = ledger_store.latest_checkpoint(conn)
     if text is None:
         raise InvalidInputError("the ledger is empty: run `muster init` first")
@@ -76,7 +76,7 @@ def proof(
     as_json: bool = typer.Option(True, "--json", help="Proofs are always JSON."),
 ) -> None:
     """An inclusion proof for an entry, or a consistency proof between two tree sizes (JSON)."""
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         size = ledger_store.tree_size(conn)
         reader = ledger_store.SqlNodeReader(conn)
         root = merkle.root(size, reader)
@@ -122,7 +122,7 @@ def export(
     """Export entries, checkpoints, keys and subject tables (C2SP tlog-tiles layout)."""
     from muster.services.export import export_ledger
 
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         info = export_ledger(conn, out)
     if as_json:
         common.emit_json(info)

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from muster.cli import common
+from muster.cli.text import flat_fields, print_fields, shown
 from muster.config import today
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category, OrderKind
@@ -35,7 +36,12 @@ order_app = common.typer_app("Orders: issue (sign and record), show, export subj
 def load_signing_key(path: Path) -> tuple[Ed25519PrivateKey, str]:
     """An authority's private key from its encrypted PEM file, and its fingerprint."""
     pem = common.read_text_file(path, "--key").encode()
-    key = signing.load_private_key(pem, common.key_passphrase().encode())
+    key = signing.load_private_key(
+        pem,
+        common.key_passphrase().encode(),
+        name=f"authority key file {path}",
+        variable="MUSTER_KEY_PASSPHRASE",
+    )
     return key, signing.fingerprint(signing.public_key_raw(key))
 
 
@@ -202,15 +208,26 @@ def show(
     number: str = typer.Argument(..., help="The order's number."), as_json: bool = common.JsonOption
 ) -> None:
     """Show an order: its signed content, signature, ledger entry and status."""
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         view = queries.order_view(conn, number)
     if as_json:
         common.emit_json(view)
         return
-    for name, value in view.items():
-        if name != "content":
-            print(f"{name:>16}: {value}")
-    print(json.dumps(view["content"], ensure_ascii=False, indent=2))
+    recorded = view["recorded"]
+    by = recorded["os_user"] + (
+        f" (account {recorded['account']})" if recorded.get("account") else ""
+    )
+    fields = [
+        (
+            name.replace("_", " "),
+            f"{recorded['at']} by {by}" if name == "recorded" else shown(value),
+        )
+        for name, value in view.items()
+        if name != "content"
+    ]
+    print_fields(fields)
+    print("signed content:")
+    print_fields(list(flat_fields(view["content"])), indent=2)
 
 
 @order_app.command("subjects")
@@ -221,7 +238,7 @@ def subjects_export(
     """Export an order's subject list as CSV (an enlistment: the roll rows it enlisted)."""
     if out is not None:
         common.check_output(out, "--out")
-    with common.engine().connect() as conn:
+    with common.reading() as conn:
         columns, rows = queries.order_subjects_table(conn, number)
     stream = common.open_output(out, "--out") if out else None
     target = stream or __import__("sys").stdout

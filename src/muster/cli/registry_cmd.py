@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 import typer
 
 from muster.cli import common
+from muster.cli.text import print_fields, shown
 from muster.config import today
+from muster.domain.reference import fold_text
 from muster.services import queries
 from muster.services.context import Actor
 from muster.services.registry import PassphraseMissingError, init_registry
@@ -60,6 +61,23 @@ def init(
     )
 
 
+PERSON_FIELDS = (
+    "serial_number",
+    "national_id",
+    "given_names",
+    "surnames",
+    "birth_date",
+    "sex",
+    "component",
+    "rank",
+    "category",
+    "unit",
+    "status",
+    "reinstated",
+    "former_serial_numbers",
+)
+
+
 @person_app.command("show")
 def person_show(
     ref: str = typer.Argument(..., help="Serial number (current or former) or cédula."),
@@ -72,41 +90,30 @@ def person_show(
     scheduled after it, and every order that touched them."""
     s = common.settings()
     day = common.parse_day(as_of, "--as-of") or today(s)
-    with common.engine(s).connect() as conn:
+    with common.reading(s) as conn:
         view = queries.person_view(conn, ref, day)
     if as_json:
         common.emit_json(view)
         return
-    for key in (
-        "serial_number",
-        "national_id",
-        "given_names",
-        "surnames",
-        "birth_date",
-        "sex",
-        "component",
-        "rank",
-        "category",
-        "unit",
-        "status",
-        "reinstated",
-        "former_serial_numbers",
-    ):
-        value = view[key]
-        if isinstance(value, list):
-            value = ", ".join(value) or "-"
-        print(f"{key:>22}: {'-' if value is None else value}")
+    fields = [(key.replace("_", " "), shown(view[key])) for key in PERSON_FIELDS]
     on_roll = "" if view["on_roll"] else " (not on the roll yet: enlisted later)"
-    print(f"{'as of':>22}: {view['as_of']}{on_roll}")
+    fields.append(("as of", f"{view['as_of']}{on_roll}"))
     for span in view["scheduled"]:
-        print(
-            f"{'scheduled':>22}: from {span['from']} {span['status']}, {span['category']} "
-            f"({span['kind']} {span['order']})"
+        fields.append(
+            (
+                "scheduled",
+                f"from {span['from']}: {span['status']}, {span['category']} "
+                f"({span['kind']} {span['order']})",
+            )
         )
+    print_fields(fields)
     print("history:")
     for ev in view["history"]:
         change = ", ".join(
-            f"{k}: {ev['before'].get(k, '')!s} → {v}" for k, v in ev["after"].items()
+            f"{k}: {shown(ev['before'][k])} → {shown(v)}"
+            if k in ev["before"]
+            else f"{k}: {shown(v)}"
+            for k, v in ev["after"].items()
         )
         revoked = f" (revoked by {ev['revoked_by']})" if ev["revoked_by"] else ""
         print(
@@ -115,15 +122,24 @@ def person_show(
         )
 
 
+def some_words(text: str) -> str:
+    """The search text, when it holds a word to look for (else a usage error)."""
+    if not fold_text(text).split():
+        raise typer.BadParameter(f"{text!r}: give at least one word of a name")
+    return text
+
+
 @person_app.command("search")
 def person_search(
-    name: str = typer.Argument(..., help="Words of the name, any case or accents."),
-    limit: int = typer.Option(50, "--limit", help="At most this many people."),
+    name: str = typer.Argument(
+        ..., help="Words of the name, any case or accents.", callback=some_words
+    ),
+    limit: int = typer.Option(50, "--limit", min=1, help="At most this many people."),
     as_json: bool = common.JsonOption,
 ) -> None:
     """Search the roll by name (every word must appear)."""
     s = common.settings()
-    with common.engine(s).connect() as conn:
+    with common.reading(s) as conn:
         found = queries.search_people(conn, name, today(s), limit)
     if as_json:
         common.emit_json({"query": name, "people": found})
@@ -143,9 +159,25 @@ def stats(
     """Counts of the roll by status, component and category on a date (default today)."""
     s = common.settings()
     day = common.parse_day(as_of, "--as-of") or today(s)
-    with common.engine(s).connect() as conn:
+    with common.reading(s) as conn:
         result = queries.stats(conn, day)
     if as_json:
         common.emit_json(result)
         return
-    print(json.dumps(result, indent=2))
+    from rich import box
+    from rich.table import Table
+
+    on = f" on {day}"
+    common.out_console.print(f"people on the roll{on}: {result['total']:,}")
+    for group, heading in (
+        ("by_status", "status"),
+        ("by_component", "component"),
+        ("by_category", "category"),
+    ):
+        common.out_console.print()
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+        table.add_column(heading)
+        table.add_column("people", justify="right")
+        for value, count in result[group].items():
+            table.add_row(value, f"{count:,}")
+        common.out_console.print(table)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import signal
+import socket
 import tempfile
 from pathlib import Path
 
@@ -12,11 +15,52 @@ from pydantic import SecretStr
 
 from muster.cli import common
 from muster.config import Settings, log_to_stderr
+from muster.domain.errors import InvalidInputError
+from muster.services.registry import registry_row
+
+PortOption = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on (1-65535).")
+
+
+class AddressUnavailableError(InvalidInputError):
+    """Raised when `muster serve` cannot listen on the address and port it was given."""
+
+    def __init__(self, host: str, port: int, err: OSError) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {bind_failure(err)}")
+
+
+def bind_failure(err: OSError) -> str:
+    """Why an address could not be bound, and what to do about it."""
+    if isinstance(err, socket.gaierror):
+        return f"{err.strerror}: give an address or host name of this machine with --host"
+    if err.errno == errno.EADDRINUSE:
+        return "the port is already in use (another server?): stop it or choose another --port"
+    if err.errno == errno.EADDRNOTAVAIL:
+        return (
+            "this machine has no such address: give one of its own with --host "
+            "(0.0.0.0 for every address)"
+        )
+    if err.errno == errno.EACCES:
+        return "permission denied (ports below 1024 need privileges): choose another --port"
+    return str(err.strerror or err)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, for every server process to accept connections on."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise AddressUnavailableError(host, port, err) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    port: int = PortOption,
     index: Path | None = typer.Option(
         None,
         "--index",
@@ -42,14 +86,21 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
     from muster.services.crossing_process import CrossingWriterUnavailableError, writer_process
 
     log_to_stderr()
-
+    with common.engine(s).connect() as conn:
+        registry_row(conn)  # an empty database: say to run `muster init`, before listening
+    # Bound here, before anything starts, so that a busy port is one clear error.
+    sock = listening_socket(host, port)
     common.say(
         f"serving {s.database_url} on http://{host}:{port}/api/v1 "
         f"(docs: http://{host}:{port}/api/v1/docs)"
         + (f" with {workers} processes" if workers > 1 else "")
     )
     # One process commits and seals the crossings of all server processes.
-    with writer_process(s) as writer, tempfile.TemporaryDirectory(prefix="muster-") as tmp:
+    with (
+        sock,
+        writer_process(s) as writer,
+        tempfile.TemporaryDirectory(prefix="muster-") as tmp,
+    ):
 
         def stopped(signum: int, _frame: object) -> None:
             # uvicorn shuts down on SIGTERM and then raises it again, here: leave through the
@@ -62,11 +113,7 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
         signal.signal(signal.SIGTERM, stopped)
         try:
             serve_with(
-                s.model_copy(update={"crossing_socket": writer.path}),
-                host,
-                port,
-                workers,
-                Path(tmp),
+                s.model_copy(update={"crossing_socket": writer.path}), sock, workers, Path(tmp)
             )
         finally:
             if writer.died:
@@ -75,14 +122,18 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
                 )
 
 
-def serve_with(s: Settings, host: str, port: int, workers: int, tmp: Path) -> None:
-    """uvicorn with one process, or with `workers` once the index file is ready in `tmp`."""
+def serve_with(s: Settings, sock: socket.socket, workers: int, tmp: Path) -> None:
+    """uvicorn on `sock`, in one process or in `workers` once the index file is ready in `tmp`."""
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     from muster.api.app import create_app
 
     if workers == 1:
-        uvicorn.run(create_app(s), host=host, port=port, log_level="warning")
+        config = uvicorn.Config(create_app(s), log_level="warning")
+        # uvicorn raises Ctrl-C again once it has shut down.
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.Server(config).run(sockets=[sock])
     else:
         # The index is built (or loaded and brought up to date) once, here, and each server
         # process loads it from the file before it takes connections.
@@ -90,14 +141,13 @@ def serve_with(s: Settings, host: str, port: int, workers: int, tmp: Path) -> No
         s = s.model_copy(update={"index_path": index, "index_prepared": True})
         # Worker processes build their app from the environment: hand them these settings.
         os.environ.update(settings_environment(s))
-        uvicorn.run(
+        config = uvicorn.Config(
             "muster.api.app:app_from_environment",
             factory=True,
-            host=host,
-            port=port,
             workers=workers,
             log_level="warning",
         )
+        Multiprocess(config, sockets=[sock]).run()
 
 
 def prepare_index(s: Settings, path: Path) -> Path:

@@ -10,6 +10,7 @@ from typing import Any
 from muster.domain.errors import DuplicateSubjectError, InvalidInputError, SubjectProblem
 from muster.domain.kinds import AMENDABLE_FIELDS, Category, OrderKind
 from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
+from muster.errors import with_article
 
 ORDER_FORMAT = 1  # version of the signed order shape; a new shape gets an upcaster
 
@@ -155,9 +156,9 @@ def check_order_fields(content: OrderContent) -> None:
         value = getattr(content, name)
         present = bool(value) if name == "changes" else value is not None
         if wanted and not present:
-            problems.append(f"a {kind.value} order needs {options[name]}")
+            problems.append(f"{with_article(kind.value)} order needs {options[name]}")
         elif present and not wanted:
-            problems.append(f"a {kind.value} order takes no {options[name]}")
+            problems.append(f"{with_article(kind.value)} order takes no {options[name]}")
     if content.valid_from and content.valid_until and content.valid_until < content.valid_from:
         problems.append("--valid-until is before --valid-from")
     for name in content.changes:

@@ -54,27 +54,33 @@ def private_key_to_pem(key: Ed25519PrivateKey, passphrase: bytes) -> bytes:
     )
 
 
-def load_private_key(pem: bytes, passphrase: bytes) -> Ed25519PrivateKey:
-    """The Ed25519 private key in encrypted PKCS#8 PEM; KeyDecryptionError when it cannot be."""
+def load_private_key(
+    pem: bytes, passphrase: bytes, *, name: str = "the private key", variable: str | None = None
+) -> Ed25519PrivateKey:
+    """The Ed25519 private key in encrypted PKCS#8 PEM; KeyDecryptionError when it cannot be.
+
+    `name` says which key it is and `variable` where its passphrase comes from, for the
+    messages."""
     if not passphrase:
         raise KeyDecryptionError(
-            "the private key is encrypted and no passphrase was given: set the passphrase"
+            f"{name} is encrypted and no passphrase was given: set {variable or 'the passphrase'}"
         )
     try:
         key = serialization.load_pem_private_key(pem, password=passphrase)
     except TypeError:
         # The PEM is not encrypted; Muster never writes such keys.
         raise KeyDecryptionError(
-            "the private key is not encrypted; Muster only reads passphrase-protected keys"
+            f"{name} is not encrypted; Muster only reads passphrase-protected keys"
         ) from None
     except (ValueError, UnsupportedAlgorithm):
+        source = f" ({variable})" if variable else ""
         raise KeyDecryptionError(
-            "the private key could not be decrypted: "
-            "the passphrase is wrong or the key is not an encrypted PKCS#8 PEM key"
+            f"{name} could not be decrypted: the passphrase{source} is wrong, "
+            "or it is not an encrypted PKCS#8 PEM key"
         ) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise KeyDecryptionError(
-            f"the private key is {type(key).__name__.removesuffix('PrivateKey')}, "
+            f"{name} is {type(key).__name__.removesuffix('PrivateKey')}, "
             "not Ed25519: Muster signs with Ed25519 keys only"
         )
     return key

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
+from muster.errors import with_article
 from muster.store.tables import authorities, posts, tokens, user_posts, users
 
 TOKEN_PREFIX = "mst_"
@@ -78,10 +79,13 @@ def add_user(
         raise InvalidInputError("the password must have at least 8 characters")
     codes = [c.strip().upper() for c in post_codes if c.strip()]
     if role in POST_ROLES and not codes:
-        raise InvalidInputError(f"a {role.value} is bound to one or more posts: give --post CODE")
+        raise InvalidInputError(
+            f"{with_article(role.value)} is bound to one or more posts: give --post CODE"
+        )
     if codes and role not in POST_ROLES:
         raise InvalidInputError(
-            f"a {role.value} is not bound to posts; --post is for officers and supervisors"
+            f"{with_article(role.value)} is not bound to posts; "
+            "--post is for officers and supervisors"
         )
     known = {r[0] for r in conn.execute(select(posts.c.code).where(posts.c.code.in_(codes)))}
     unknown = [c for c in codes if c not in known]

@@ -32,6 +32,7 @@ from muster.domain.orders import (
     check_order_fields,
 )
 from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow, clean_text
+from muster.errors import with_article
 from muster.ledger.canonical import canonical_json, canonical_table, sha256_hex
 from muster.store.tables import former_serials, orders, roll
 
@@ -123,12 +124,12 @@ def draft_order(conn: Connection, origin: str, req: OrderRequest) -> Draft:
     digest = None
     if req.kind.has_subjects:
         if not req.refs:
-            raise InvalidInputError(f"a {req.kind.value} order needs --subjects FILE")
+            raise InvalidInputError(f"{with_article(req.kind.value)} order needs --subjects FILE")
         subjects = resolve_subjects(conn, req.refs, req.source, req.ref_lines)
         table = canonical_table(SUBJECT_COLUMNS, subjects)
         digest = SubjectDigest(len(subjects), sha256_hex(table))
     elif req.refs:
-        raise InvalidInputError(f"a {req.kind.value} order takes no --subjects")
+        raise InvalidInputError(f"{with_article(req.kind.value)} order takes no --subjects")
     revokes = req.revokes
     if (
         revokes is not None and req.kind is OrderKind.REVOCATION
@@ -144,7 +145,7 @@ def draft_order(conn: Connection, origin: str, req: OrderRequest) -> Draft:
             raise InvalidInputError("an amendment corrects exactly one person: one subject")
         changes, previous = amendment_values(conn, subjects[0][0], req.changes or {})
     elif req.changes:
-        raise InvalidInputError(f"a {req.kind.value} order takes no --set")
+        raise InvalidInputError(f"{with_article(req.kind.value)} order takes no --set")
     content = OrderContent(
         registry=origin,
         kind=req.kind,

@@ -25,6 +25,7 @@ from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import OrderContent, check_order_dates
 from muster.domain.roll import OrderFacts, Period, PersonState, enlisted_state, periods
 from muster.domain.roll_import import ROLL_COLUMNS
+from muster.errors import with_article
 from muster.ledger import entries, signing
 from muster.ledger.canonical import sha256_hex
 from muster.services.authorities import require_authority
@@ -160,6 +161,7 @@ def check_scope(conn: Connection, content: OrderContent, draft: Draft) -> None:
     elif kind is OrderKind.REVOCATION:
         assert content.revokes is not None
         target = find_order(conn, content.revokes)
+        check_revocable(target)  # before the scope: no authority may revoke these
         if target.kind not in auth.kinds:
             raise OrderOutOfScopeError(
                 f"authority {auth.code} may not revoke {target.kind} "
@@ -431,13 +433,7 @@ def revoke(conn: Connection, seq: int, content: OrderContent) -> None:
     """Undo an earlier order from the revocation's effective date, if every timeline allows."""
     assert content.revokes is not None
     target = find_order(conn, content.revokes)
-    if target.revoked_by is not None:
-        raise RefusedError(f"order {target.number} is already revoked by {target.revoked_by}")
-    if target.kind in (OrderKind.REVOCATION.value, OrderKind.ENLISTMENT.value):
-        raise RefusedError(
-            f"order {target.number} is a {target.kind}, which cannot be "
-            "revoked; correct a roll with amendments or discharges"
-        )
+    check_revocable(target)
     after = revoked_map(conn)
     after[target.number] = content.effective
     subjects = [
@@ -462,6 +458,17 @@ def revoke(conn: Connection, seq: int, content: OrderContent) -> None:
         .where(orders.c.seq == target.seq)
         .values(revoked_by=content.number, revoked_on=content.effective)
     )
+
+
+def check_revocable(target: Any) -> None:
+    """Refuses to revoke an order already revoked, an enlistment or a revocation."""
+    if target.revoked_by is not None:
+        raise RefusedError(f"order {target.number} is already revoked by {target.revoked_by}")
+    if target.kind in (OrderKind.REVOCATION.value, OrderKind.ENLISTMENT.value):
+        raise RefusedError(
+            f"order {target.number} is {with_article(target.kind)}, which cannot be "
+            "revoked; correct a roll with amendments or discharges"
+        )
 
 
 def store_subject_list(conn: Connection, table: bytes, count: int) -> None:

@@ -116,7 +116,12 @@ def open_for_writing(conn: Connection, passphrase: str | None) -> OpenRegistry:
             "after every write to the ledger"
         )
     pem = conn.execute(select(registry.c.private_key_pem)).scalar_one()
-    key = signing.load_private_key(bytes(pem), passphrase.encode())
+    key = signing.load_private_key(
+        bytes(pem),
+        passphrase.encode(),
+        name="the registry key",
+        variable="MUSTER_REGISTRY_PASSPHRASE",
+    )
     return OpenRegistry(origin, public, key)
 
 

@@ -51,6 +51,22 @@ def test_wrong_passphrase_never_echoes_it(pem: bytes, wrong: bytes) -> None:
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
 
 
+def test_errors_name_the_key_and_where_its_passphrase_comes_from(pem: bytes) -> None:
+    with pytest.raises(signing.KeyDecryptionError) as caught:
+        signing.load_private_key(
+            pem, b"wrong", name="authority key file cg.pem", variable="MUSTER_KEY_PASSPHRASE"
+        )
+    assert str(caught.value) == (
+        "authority key file cg.pem could not be decrypted: the passphrase "
+        "(MUSTER_KEY_PASSPHRASE) is wrong, or it is not an encrypted PKCS#8 PEM key"
+    )
+    with pytest.raises(signing.KeyDecryptionError) as caught:
+        signing.load_private_key(pem, b"", name="the registry key", variable="X_PASS")
+    assert (
+        str(caught.value) == "the registry key is encrypted and no passphrase was given: set X_PASS"
+    )
+
+
 def test_no_passphrase_for_an_encrypted_key(pem: bytes) -> None:
     with pytest.raises(signing.KeyDecryptionError, match="no passphrase"):
         signing.load_private_key(pem, b"")
