@@ -459,12 +459,8 @@ def check_roll(
         if want is None:
             report.add(f"roll person {row[0]}: stored, but no enlistment accounts for it")
         elif have != want:
-            diffs = [
-                f"{n} stored {a!r}, ledger says {b!r}"
-                for n, a, b in zip(ROLL_TUPLE_COLUMNS, have, want, strict=True)
-                if a != b
-            ]
-            report.add(f"roll person {row[0]} ({want[1] or want[2]}): " + "; ".join(diffs))
+            diffs = column_diffs(ROLL_TUPLE_COLUMNS, have, want)
+            report.add(f"roll person {row[0]} ({want[1] or want[2]}): {diffs}")
     if stored_count != len(expected):
         report.add(f"roll: {stored_count} rows stored, the ledger accounts for {len(expected)}")
     stored_subjects = {
@@ -480,6 +476,15 @@ def check_roll(
     if stored_formers != formers_want:
         report.add("former_serials: differs from the serial numbers struck off in the ledger")
     check_periods(conn, report, rebuilt.periods)
+
+
+def column_diffs(names: Iterable[str], have: tuple[Any, ...], want: tuple[Any, ...]) -> str:
+    """The columns whose stored value differs from the ledger's, in words."""
+    return "; ".join(
+        f"{n} stored {a!r}, ledger says {b!r}"
+        for n, a, b in zip(names, have, want, strict=True)
+        if a != b
+    )
 
 
 def check_periods(
@@ -499,12 +504,8 @@ def check_periods(
         if expected is None:
             report.add(f"period of person {key[0]} from {key[1]}: stored, but no order opens it")
         elif have != expected:
-            diffs = [
-                f"{n} stored {a!r}, ledger says {b!r}"
-                for n, a, b in zip(PERIOD_COLUMNS, have, expected, strict=True)
-                if a != b
-            ]
-            report.add(f"period of person {key[0]} from {key[1]}: " + "; ".join(diffs))
+            diffs = column_diffs(PERIOD_COLUMNS, have, expected)
+            report.add(f"period of person {key[0]} from {key[1]}: {diffs}")
     for pid, start in sorted(want.keys() - seen):
         report.add(f"period of person {pid} from {start}: missing from its table")
 
