@@ -2,12 +2,12 @@
 
 What no import of the same rows can avoid: putting them, as the roll table stores them, into
 a table with the roll's indexes in one committed transaction (the project's own table
-definition and SQLite settings), and hashing what the ledger holds of them: the SHA-256 of
-the enlistment's subject table and the Merkle tree of the ledger's entries up to its root.
-The inputs are read back from a registry the import has just written, so the floor handles
-exactly the rows and bytes the import stored and hashed; everything else the import does
-(reading and checking the file, folding names, signing, compressing the table, starting a
-process) is its overhead over the floor.
+definition; the registry's SQLite settings with the page cache of its bulk insert), and
+hashing what the ledger holds of them: the SHA-256 of the enlistment's subject table and the
+Merkle tree of the ledger's entries up to its root. The inputs are read back from a registry
+the import has just written, so the floor handles exactly the rows and bytes the import
+stored and hashed; everything else the import does (reading and checking the file, folding
+names, signing, compressing the table, starting a process) is its overhead over the floor.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from muster.domain.kinds import OrderKind
 from muster.ledger import merkle
-from muster.store.dialects import make_engine
+from muster.store.dialects import BULK_CACHE_KIB, make_engine
 from muster.store.tables import checkpoints, ledger_entries, metadata, orders, roll, subject_lists
 
 ROLL_TABLE_COLUMNS = tuple(c.name for c in roll.columns)
@@ -105,6 +105,7 @@ def measure_floor(data: ImportedBytes, workdir: Path) -> Floor:
     cur = raw.driver_connection.cursor()  # type: ignore[union-attr]
     marks = ", ".join("?" for _ in ROLL_TABLE_COLUMNS)
     sql = f"INSERT INTO roll ({', '.join(ROLL_TABLE_COLUMNS)}) VALUES ({marks})"
+    cur.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")  # as the import's bulk insert has it
     started = time.perf_counter()
     cur.execute("BEGIN IMMEDIATE")
     cur.executemany(sql, data.rows)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
-from muster.store.dialects import bulk_insert
+from muster.store.dialects import BULK_CACHE_KIB, bulk_insert, make_engine
 from muster.store.tables import former_serials, metadata
 
 COLUMNS = ("serial_number", "person_id")
@@ -44,3 +44,25 @@ def test_a_driver_error_is_sqlalchemys_and_nothing_stays(table_engine: Engine) -
     with pytest.raises(IntegrityError), table_engine.begin() as conn:
         bulk_insert(conn, former_serials, COLUMNS, [("GNB-0000002", 2), ("GNB-0000001", 3)])
     assert count(table_engine) == 1
+
+
+def test_sqlite_gets_a_bulk_page_cache_while_the_rows_go_in(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    metadata.create_all(engine, tables=[former_serials])
+    seen: list[int] = []
+    with engine.begin() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+
+        def cache_size() -> int:
+            return int(driver.execute("PRAGMA cache_size").fetchone()[0])
+
+        usual = cache_size()
+
+        def rows() -> Iterator[tuple[str, int]]:
+            seen.append(cache_size())
+            yield "GNB-0000001", 1
+
+        bulk_insert(conn, former_serials, COLUMNS, rows())
+        assert seen == [-BULK_CACHE_KIB] and cache_size() == usual
+    engine.dispose()

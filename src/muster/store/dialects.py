@@ -10,6 +10,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 DEFAULT_URL = "sqlite:///muster.db"
+# SQLite's page cache during a bulk insert (KiB): room for a 2,000,000-person roll and its
+# indexes, so that no index page is written out and rewritten before the commit.
+BULK_CACHE_KIB = 1 << 20
 
 
 def make_engine(url: str) -> Engine:
@@ -62,6 +65,7 @@ def bulk_insert(
 
     Both go to the driver itself, which reads the rows as they come (no list of them all, no
     per-row work in SQLAlchemy); a driver error comes back as SQLAlchemy's, as from a query.
+    SQLite gets a page cache as large as the rows need while they go in, then its usual one.
     """
     cols = ", ".join(columns)
     raw = conn.connection.driver_connection
@@ -76,7 +80,12 @@ def bulk_insert(
             return
         marks = ", ".join("?" for _ in columns)
         statement = f"INSERT INTO {table.name} ({cols}) VALUES ({marks})"
-        raw.executemany(statement, rows)
+        (usual,) = raw.execute("PRAGMA cache_size").fetchone()
+        raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        try:
+            raw.executemany(statement, rows)
+        finally:
+            raw.execute(f"PRAGMA cache_size={int(usual)}")
     except dbapi.Error as err:
         raise DBAPIError.instance(statement, None, err, dbapi.Error, dialect=conn.dialect) from err
 
