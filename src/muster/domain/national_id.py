@@ -14,6 +14,7 @@ from muster.errors import MusterError
 LETTERS = ("V", "E")
 _FORM = re.compile(r"^\s*(?:([VvEe])\s*[-.\s]?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)\s*$")
 MAX_DIGITS = 9
+_CANONICAL = re.compile(r"[VE]-[1-9][0-9]{0,8}")  # already as Muster stores it
 
 
 class InvalidNationalIdError(MusterError, ValueError):
@@ -33,6 +34,8 @@ def normalize_national_id(text: str, default_letter: str | None = "V") -> str:
 
     A number without its letter takes `default_letter`; pass None to refuse it instead.
     """
+    if _CANONICAL.fullmatch(text):
+        return text
     match = _FORM.match(text)
     if match is None:
         raise InvalidNationalIdError(text, "unexpected characters")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -83,6 +84,7 @@ def record_order(
             raise SignatureError(
                 f"order {content.number}: subject list does not match the digest that was signed"
             )
+    packed = None if draft.table_bytes is None else compress_soon(draft.table_bytes)
     data = entries.order_entry(draft.order_bytes, signature, fingerprint, actor.recorded())
     seq = ledger_store.append_entry(conn, entries.ORDER, data)
     first_person_id = None
@@ -94,7 +96,9 @@ def record_order(
     elif draft.subjects:
         apply_to_subjects(conn, facts_of(seq, content), draft.subjects, number=content.number)
     if draft.table_bytes is not None:
-        store_subject_list(conn, draft.table_bytes, len(draft.subjects or draft.enlist_rows or []))
+        assert packed is not None
+        count = len(draft.subjects or draft.enlist_rows or [])
+        store_subject_list(conn, draft.table_bytes, count, packed.result())
     insert_order_row(conn, seq, content, fingerprint, first_person_id)
     return RecordedOrder(
         seq,
@@ -471,16 +475,26 @@ def check_revocable(target: Any) -> None:
         )
 
 
-def store_subject_list(conn: Connection, table: bytes, count: int) -> None:
-    """Keep a subject table by its digest (compressed); the same list is stored once."""
+def compress_soon(table: bytes) -> Future[bytes]:
+    """A subject table compressed in a thread while the rows go in (zlib lets go of the GIL)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="muster-compress")
+    try:
+        return pool.submit(zlib.compress, table, 1)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def store_subject_list(
+    conn: Connection, table: bytes, count: int, packed: bytes | None = None
+) -> None:
+    """Keep a subject table by its digest (compressed, unless `packed` already is); once."""
     digest = sha256_hex(table)
     if (
         conn.execute(select(subject_lists.c.sha256).where(subject_lists.c.sha256 == digest)).first()
         is None
     ):
-        conn.execute(
-            subject_lists.insert().values(sha256=digest, count=count, data=zlib.compress(table, 1))
-        )
+        data = zlib.compress(table, 1) if packed is None else packed
+        conn.execute(subject_lists.insert().values(sha256=digest, count=count, data=data))
 
 
 def insert_order_row(

@@ -7,8 +7,12 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 DEFAULT_URL = "sqlite:///muster.db"
+# SQLite's page cache during a bulk insert (KiB): room for a 2,000,000-person roll and its
+# indexes, so that no index page is written out and rewritten before the commit.
+BULK_CACHE_KIB = 1 << 20
 
 
 def make_engine(url: str) -> Engine:
@@ -57,17 +61,33 @@ def is_postgres(conn: Connection) -> bool:
 def bulk_insert(
     conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
-    """Insert many rows fast: COPY on PostgreSQL, executemany on SQLite; same transaction."""
+    """Insert many rows fast: COPY on PostgreSQL, executemany on SQLite; same transaction.
+
+    Both go to the driver itself, which reads the rows as they come (no list of them all, no
+    per-row work in SQLAlchemy); a driver error comes back as SQLAlchemy's, as from a query.
+    SQLite gets a page cache as large as the rows need while they go in, then its usual one.
+    """
     cols = ", ".join(columns)
-    if is_postgres(conn):
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", list(rows))
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        if is_postgres(conn):
+            statement = f"COPY {table.name} ({cols}) FROM STDIN"
+            with raw.cursor() as cur, cur.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" for _ in columns)
+        statement = f"INSERT INTO {table.name} ({cols}) VALUES ({marks})"
+        (usual,) = raw.execute("PRAGMA cache_size").fetchone()
+        raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        try:
+            raw.executemany(statement, rows)
+        finally:
+            raw.execute(f"PRAGMA cache_size={int(usual)}")
+    except dbapi.Error as err:
+        raise DBAPIError.instance(statement, None, err, dbapi.Error, dialect=conn.dialect) from err
 
 
 def lock_ledger(conn: Connection) -> None:

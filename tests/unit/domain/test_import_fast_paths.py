@@ -1,0 +1,54 @@
+"""The roll import's fast paths give exactly what the value-by-value checks give."""
+
+from __future__ import annotations
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
+from muster.domain.roll_import import clean_text, clean_values
+
+# Spaces of every kind, the separator, combining marks, letters with accents, control
+# characters and text that is not in NFC: what makes a value need cleaning.
+TRICKY = st.sampled_from(
+    [" ", "  ", "|", "\u00a0", "\t", "\n", "\u0301", "e\u0301", "É", "\u2028", "\x00", "ß"]
+)
+VALUE = st.lists(st.one_of(TRICKY, st.text(max_size=3)), max_size=6).map("".join)
+
+
+@settings(max_examples=500)
+@given(st.lists(VALUE, min_size=1, max_size=10).map(tuple))
+@example(("JOSÉ", "e|\u0301", "| A", "A |", " ", ""))
+@example(("GONZÁLEZ PÉREZ", "V-12345678", "Destacamento 211"))
+@example(("A ", "B"))
+@example(("A", " B"))
+@example(("A", "B "))
+def test_clean_values_is_clean_text_of_each(values: tuple[str, ...]) -> None:
+    assert clean_values(values) == tuple(clean_text(v) for v in values)
+
+
+def test_a_clean_row_comes_back_as_it_is() -> None:
+    row = ("GNB-0412345", "V-15874895", "JOSÉ GREGORIO", "GONZÁLEZ PÉREZ", "1988-03-14")
+    assert clean_values(row) is row
+    assert clean_values(("JOSÉ  GREGORIO ", "e\u0301")) == ("JOSÉ GREGORIO", "é")
+
+
+def slow_normalize(text: str) -> str | None:
+    """The general parse alone: the canonical form with a hyphen added after the letter."""
+    try:
+        return normalize_national_id(f" {text}", default_letter=None)
+    except InvalidNationalIdError:
+        return None
+
+
+@settings(max_examples=500)
+@given(st.from_regex(r"[VEve]?[-. ]?[0-9٠-٩.]{0,11}", fullmatch=True))
+@example("V-0123")
+@example("V-1234567890")
+@example("E-84123456")
+def test_canonical_cedulas_parse_as_any_other_form(text: str) -> None:
+    try:
+        fast = normalize_national_id(text, default_letter=None)
+    except InvalidNationalIdError:
+        fast = None
+    assert fast == slow_normalize(text)
