@@ -68,3 +68,40 @@ def test_building_the_demo_shows_a_bar(tmp_path: Path) -> None:
     assert "the strike-off, authorizations, amnesty" in shown and "/5" in shown
     piped = Cli(tmp_path / "b").run(*args)
     assert "amnesty" not in piped.stderr and "━" not in piped.stderr
+
+
+def test_serving_builds_its_index_with_a_bar(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import time
+
+    cli = Cli(tmp_path)
+    cli.run("demo", "--size", "300", "--seed", "5", "--no-serve")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    leader, follower = pty.openpty()
+    env = {**cli.env, "TERM": "xterm-256color", "COLUMNS": "120"}
+    env.pop("NO_COLOR", None)
+    args = ["serve", "--workers", "2", "--index", "idx.npz", "--port", port]
+    proc = subprocess.Popen(
+        [muster_executable(), *args],
+        cwd=cli.workdir,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
+    shown = b""
+    try:
+        deadline = time.monotonic() + 120
+        while b"index of the roll" not in shown and time.monotonic() < deadline:
+            shown += os.read(leader, 65536)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        os.close(follower)
+        os.close(leader)
+    text = shown.decode("utf-8", "replace")
+    assert "indexing 300 people" in text and "/4" in text, text
+    assert text.index("indexing") < text.index("index of the roll built")

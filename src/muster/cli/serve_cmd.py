@@ -152,14 +152,17 @@ def serve_with(s: Settings, sock: socket.socket, workers: int, tmp: Path) -> Non
 
 def prepare_index(s: Settings, path: Path) -> Path:
     """The match index saved in `path`, up to date with the registry's orders."""
+    from muster.cli import progress
     from muster.config import today
+    from muster.matching.index import INDEX_STEPS
     from muster.services.identify import RollMatcher
     from muster.store.dialects import make_engine, reading
 
     engine = make_engine(s.database_url)
     try:
         with reading(engine) as conn:
-            matcher, how = RollMatcher.open(conn, path, today(s))
+            with progress.steps(1 + INDEX_STEPS) as step:
+                matcher, how = RollMatcher.open(conn, path, today(s), step)
             if matcher.saved_seq != matcher.seq:  # orders since it was saved: not N times
                 matcher.save(conn, path)
     finally:

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -334,12 +334,16 @@ class RollMatcher:
 
     @classmethod
     def open(
-        cls, conn: Connection, path: Path | None, day: date | None = None
+        cls,
+        conn: Connection,
+        path: Path | None,
+        day: date | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> tuple[RollMatcher, str]:
         """The index saved in `path` brought up to date with the orders recorded since, or,
         when there is none fit for this registry, one built from the roll and saved there.
         Returns the matcher and what was done, in words. `day`: the day to screen on
-        (default: `config.today()`)."""
+        (default: `config.today()`); `progress` is told each step of a build as it starts."""
         day = day or today()
         if path is not None and path.exists():
             try:
@@ -351,7 +355,7 @@ class RollMatcher:
                 return matcher, (
                     f"{how} {path} (then re-filed {touched} touched by later orders or dates)"
                 )
-        matcher = cls.from_registry(conn, day)
+        matcher = cls.from_registry(conn, day, progress)
         if path is None:
             return matcher, "built from the roll"
         matcher.save(conn, path)
@@ -390,12 +394,21 @@ class RollMatcher:
             self.saved_seq = self.seq
 
     @classmethod
-    def from_registry(cls, conn: Connection, day: date | None = None) -> RollMatcher:
+    def from_registry(
+        cls,
+        conn: Connection,
+        day: date | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> RollMatcher:
         """An index of everyone ever on the roll as they stand on `day` (default today; name
-        frequencies learnt from them)."""
+        frequencies learnt from them); `progress` is told each step as it starts (reading the
+        roll, then the index's `INDEX_STEPS`)."""
         day = day or today()
         seq = last_order_seq(conn)
-        return cls(Matcher.from_columns(roll_columns(conn, day)), seq, day)
+        if progress is not None:
+            progress("reading the roll")
+        columns = roll_columns(conn, day)
+        return cls(Matcher.from_columns(columns, progress=progress), seq, day)
 
     def refresh(self, conn: Connection, latest: int | None = None, day: date | None = None) -> int:
         """File again the people touched by orders recorded since the last look, and those
