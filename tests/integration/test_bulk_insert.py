@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from muster.store.dialects import BULK_CACHE_KIB, bulk_insert, make_engine
 from muster.store.tables import former_serials, metadata
 
-COLUMNS = ("serial_number", "person_id")
+COLUMNS = ("serial_number", "person_id", "serial_key")  # serial_key: NOT NULL since 0004
 
 
 @pytest.fixture
@@ -28,10 +28,10 @@ def count(engine: Engine) -> int:
 def test_rows_come_from_a_generator_read_once(table_engine: Engine) -> None:
     read: list[int] = []
 
-    def rows() -> Iterator[tuple[str, int]]:
+    def rows() -> Iterator[tuple[str, int, str]]:
         for i in range(1, 2001):
             read.append(i)
-            yield f"GNB-{i:07d}", i
+            yield f"GNB-{i:07d}", i, f"gnb-{i:07d}"
 
     with table_engine.begin() as conn:
         bulk_insert(conn, former_serials, COLUMNS, rows())
@@ -40,9 +40,14 @@ def test_rows_come_from_a_generator_read_once(table_engine: Engine) -> None:
 
 def test_a_driver_error_is_sqlalchemys_and_nothing_stays(table_engine: Engine) -> None:
     with table_engine.begin() as conn:
-        bulk_insert(conn, former_serials, COLUMNS, [("GNB-0000001", 1)])
+        bulk_insert(conn, former_serials, COLUMNS, [("GNB-0000001", 1, "gnb-0000001")])
     with pytest.raises(IntegrityError), table_engine.begin() as conn:
-        bulk_insert(conn, former_serials, COLUMNS, [("GNB-0000002", 2), ("GNB-0000001", 3)])
+        bulk_insert(
+            conn,
+            former_serials,
+            COLUMNS,
+            [("GNB-0000002", 2, "gnb-0000002"), ("GNB-0000001", 3, "gnb-0000001")],
+        )
     assert count(table_engine) == 1
 
 
@@ -59,9 +64,9 @@ def test_sqlite_gets_a_bulk_page_cache_while_the_rows_go_in(sqlite_url: str) -> 
 
         usual = cache_size()
 
-        def rows() -> Iterator[tuple[str, int]]:
+        def rows() -> Iterator[tuple[str, int, str]]:
             seen.append(cache_size())
-            yield "GNB-0000001", 1
+            yield "GNB-0000001", 1, "gnb-0000001"
 
         bulk_insert(conn, former_serials, COLUMNS, rows())
         assert seen == [-BULK_CACHE_KIB] and cache_size() == usual
