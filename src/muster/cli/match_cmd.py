@@ -11,13 +11,16 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from muster.cli import common, progress
 from muster.domain.errors import InvalidInputError
-from muster.matching import Matcher, MatchResult, Traveler
-from muster.matching.index import INDEX_STEPS, RollColumns
+
+if TYPE_CHECKING:  # the matcher (numpy) is imported when `muster match` runs, not at start
+    from muster.matching import Matcher, MatchResult, Traveler
+    from muster.matching.index import RollColumns
 
 ROLL_COLUMNS = ("serial_number", "national_id", "given_names", "surnames", "birth_date", "sex")
 TRAVELER_COLUMNS = (
@@ -72,6 +75,8 @@ def read_roll(path: Path) -> tuple[RollColumns, Standing]:
 
 
 def _roll_columns(path: Path, reader: Iterator[list[str]]) -> tuple[RollColumns, Standing]:
+    from muster.matching.index import RollColumns
+
     header = next(reader, [])
     missing = [c for c in ROLL_COLUMNS if c not in header]
     if missing:
@@ -217,6 +222,9 @@ def match(
         if roll_path is not None or index_path is not None:
             common.usage_error("--as-of applies to the registry's roll: omit --roll/--index")
         as_of_date = common.parse_day(as_of, "--as-of")
+    from muster.matching import Matcher, Traveler
+    from muster.matching.index import INDEX_STEPS
+
     rows = read_csv(travelers_path, "travelers file", TRAVELER_COLUMNS)
     standing: Standing | None = {}  # None: look the members up in the registry
     if index_path is not None:

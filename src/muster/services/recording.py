@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from muster.config import today
@@ -34,8 +34,14 @@ from muster.services.context import Actor
 from muster.services.drafts import Draft, find_order
 from muster.services.registry import OpenRegistry
 from muster.store import ledger_store
-from muster.store.dialects import bulk_insert
-from muster.store.roll_rows import as_date, name_key, row_to_state, state_to_values
+from muster.store.dialects import bulk_insert, bulk_update
+from muster.store.roll_rows import (
+    STATE_COLUMNS,
+    as_date,
+    name_key,
+    row_to_state,
+    state_to_values,
+)
 from muster.store.tables import (
     authority_keys,
     former_serials,
@@ -292,33 +298,44 @@ class PersonFile:
 
 
 def load_person_files(conn: Connection, pids: Sequence[int]) -> dict[int, PersonFile]:
-    """The current state and order history of some people, in a few queries."""
+    """The current state and order history of some people, in a few queries (each order
+    read and parsed once, however many of these people it names)."""
     files: dict[int, PersonFile] = {}
-    enlistments: dict[int, OrderFacts] = {}
+    facts: dict[int, OrderFacts] = {}
+    previous: dict[int, dict[str, str] | None] = {}
+
+    def read_orders(seqs: set[int]) -> None:
+        needed = sorted(seqs - facts.keys())
+        for i in range(0, len(needed), 500):
+            for o in conn.execute(select(orders).where(orders.c.seq.in_(needed[i : i + 500]))):
+                seq = int(o.seq)
+                facts[seq] = row_facts(o)
+                previous[seq] = json.loads(o.details).get("previous", {}) if o.details else None
+
     for i in range(0, len(pids), 500):
         chunk = pids[i : i + 500]
         rows = conn.execute(select(roll).where(roll.c.person_id.in_(chunk))).all()
-        needed = {int(r.enlisted_seq) for r in rows} - set(enlistments)
-        for o in conn.execute(select(orders).where(orders.c.seq.in_(needed))):
-            enlistments[int(o.seq)] = row_facts(o)
+        touched = conn.execute(
+            select(order_subjects.c.person_id, order_subjects.c.order_seq)
+            .where(order_subjects.c.person_id.in_(chunk))
+            .order_by(order_subjects.c.order_seq, order_subjects.c.person_id)
+        ).all()
+        read_orders({int(r.enlisted_seq) for r in rows} | {int(t.order_seq) for t in touched})
         for r in rows:
             files[int(r.person_id)] = PersonFile(
                 row_to_state(r),
                 Category(r.enlisted_category),
-                enlistments[int(r.enlisted_seq)],
+                facts[int(r.enlisted_seq)],
                 [],
                 {},
             )
-        touched = conn.execute(
-            select(order_subjects.c.person_id, orders)
-            .join(orders, orders.c.seq == order_subjects.c.order_seq)
-            .where(order_subjects.c.person_id.in_(chunk))
-        ).all()
         for t in touched:
             f = files[int(t.person_id)]
-            f.orders.append(row_facts(t))
-            if t.details:
-                f.previous[int(t.seq)] = json.loads(t.details).get("previous", {})
+            seq = int(t.order_seq)
+            f.orders.append(facts[seq])
+            before = previous[seq]
+            if before is not None:
+                f.previous[seq] = before
     return files
 
 
@@ -341,7 +358,7 @@ def apply_to_subjects(
     if revoker is not None:
         revokers[revoker[0]] = revoker[1]
     updates: list[dict[str, Any]] = []
-    spans: list[dict[str, Any]] = []
+    spans: list[tuple[Any, ...]] = []
     refused: list[str] = []
     for pid, ref in subjects:
         f = files[pid]
@@ -358,34 +375,48 @@ def apply_to_subjects(
     if refused:
         raise SubjectsRefusedError(number or (order.number if order else "?"), refused)
     if order is not None:
-        conn.execute(
-            order_subjects.insert(),
-            [{"order_seq": order.seq, "person_id": pid, "ref": ref} for pid, ref in subjects],
+        bulk_insert(
+            conn,
+            order_subjects,
+            ("order_seq", "person_id", "ref"),
+            ((order.seq, pid, ref) for pid, ref in subjects),
         )
     write_states(conn, updates)
     write_periods(conn, pids, spans)
 
 
-def period_values(person_id: int, p: Period) -> dict[str, Any]:
-    """A period as a row of `person_periods`."""
-    return {
-        "person_id": person_id,
-        "valid_from": p.start,
-        "valid_until": p.until,
-        "opened_by": p.opened_by,
-        "component": p.state.component,
-        **{k: v for k, v in state_to_values(p.state).items() if k != "serial_key"},
-    }
+PERIOD_COLUMNS = (
+    "person_id",
+    "valid_from",
+    "valid_until",
+    "opened_by",
+    "component",
+    *(k for k in STATE_COLUMNS if k != "serial_key"),
+)
 
 
-def write_periods(conn: Connection, pids: Sequence[int], rows: list[dict[str, Any]]) -> None:
-    """Replace these people's periods with `rows`."""
+def period_values(person_id: int, p: Period) -> tuple[Any, ...]:
+    """A period as a row of `person_periods`, in the order of PERIOD_COLUMNS."""
+    values = state_to_values(p.state)
+    values["birth_date"] = p.state.birth_date.isoformat()  # as the driver stores a date
+    return (
+        person_id,
+        p.start.isoformat(),
+        None if p.until is None else p.until.isoformat(),
+        p.opened_by,
+        p.state.component,
+        *(values[k] for k in PERIOD_COLUMNS[5:]),
+    )
+
+
+def write_periods(conn: Connection, pids: Sequence[int], rows: list[tuple[Any, ...]]) -> None:
+    """Replace these people's periods with `rows` (in the order of PERIOD_COLUMNS)."""
     for i in range(0, len(pids), 500):
         conn.execute(
             delete(person_periods).where(person_periods.c.person_id.in_(pids[i : i + 500]))
         )
     if rows:
-        conn.execute(person_periods.insert(), rows)
+        bulk_insert(conn, person_periods, PERIOD_COLUMNS, rows)
 
 
 def reproject_touched(conn: Connection) -> int:
@@ -408,29 +439,26 @@ def write_states(conn: Connection, updates: list[dict[str, Any]]) -> None:
     if not updates:
         return
     names = [k for k in updates[0] if k != "pid"]
-    params = [{"p_pid": u["pid"], **{f"p_{k}": u[k] for k in names}} for u in updates]
-    # Clear serial numbers first, so the unique index never sees a transient clash.
-    conn.execute(
-        update(roll)
-        .where(roll.c.person_id == bindparam("p_pid"))
-        .values(serial_number=None, serial_key=None),
-        [{"p_pid": u["pid"]} for u in updates],
-    )
-    stmt = update(roll).where(roll.c.person_id == bindparam("p_pid"))
-    conn.execute(stmt.values({k: bindparam(f"p_{k}") for k in names}), params)
     pids = [u["pid"] for u in updates]
+    # Clear serial numbers first, so the unique index never sees a transient clash.
+    bulk_update(
+        conn, roll, "person_id", ("serial_number", "serial_key"), ((None, None, p) for p in pids)
+    )
+    bulk_update(
+        conn, roll, "person_id", names, ((*(u[k] for k in names), u["pid"]) for u in updates)
+    )
     for i in range(0, len(pids), 500):
         conn.execute(
             delete(former_serials).where(former_serials.c.person_id.in_(pids[i : i + 500]))
         )
     formers = [
-        {"serial_number": s, "person_id": u["pid"], "serial_key": numbers.fold(s)}
+        (s, u["pid"], numbers.fold(s))
         for u in updates
         for s in (u["former_serials"] or "").split(";")
         if s
     ]
     if formers:
-        conn.execute(former_serials.insert(), formers)
+        bulk_insert(conn, former_serials, ("serial_number", "person_id", "serial_key"), formers)
 
 
 def revoke(conn: Connection, seq: int, content: OrderContent) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine, Table, create_engine, event
@@ -86,6 +87,37 @@ def bulk_insert(
             raw.executemany(statement, rows)
         finally:
             raw.execute(f"PRAGMA cache_size={int(usual)}")
+    except dbapi.Error as err:
+        raise DBAPIError.instance(statement, None, err, dbapi.Error, dialect=conn.dialect) from err
+
+
+def bulk_update(
+    conn: Connection,
+    table: Table,
+    key: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """Update many rows by their key fast, in the same transaction: one `UPDATE … WHERE key`
+    run by the driver's executemany (a pipeline on PostgreSQL), no per-row work in
+    SQLAlchemy. Each row holds the values of `columns`, then the key. SQLite gets dates as
+    the ISO text SQLAlchemy stores them as."""
+    sqlite = not is_postgres(conn)
+    mark = "?" if sqlite else "%s"
+    quote = conn.dialect.identifier_preparer.quote
+    sets = ", ".join(f"{quote(c)} = {mark}" for c in columns)
+    statement = f"UPDATE {quote(table.name)} SET {sets} WHERE {quote(key)} = {mark}"
+    if sqlite:
+        rows = ([v.isoformat() if isinstance(v, date) else v for v in row] for row in rows)
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        cur = raw.cursor()
+        try:
+            cur.executemany(statement, rows)
+        finally:
+            cur.close()
     except dbapi.Error as err:
         raise DBAPIError.instance(statement, None, err, dbapi.Error, dialect=conn.dialect) from err
 

@@ -43,6 +43,25 @@ def name_key(given_names: str, surnames: str) -> str:
     return fold_text(f"{given_names} {surnames}")
 
 
+STATE_COLUMNS = (
+    "serial_number",
+    "serial_key",
+    "national_id",
+    "given_names",
+    "surnames",
+    "birth_date",
+    "sex",
+    "rank",
+    "category",
+    "unit",
+    "status",
+    "reinstated",
+    "former_serials",
+    "removed_rank",
+    "name_key",
+)  # what `state_to_values` returns, in its order
+
+
 def state_to_values(state: PersonState) -> dict[str, Any]:
     """The roll columns that orders can change, from a PersonState."""
     return {
