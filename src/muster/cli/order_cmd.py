@@ -7,6 +7,8 @@ import gc
 import io
 import json
 import time
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +22,10 @@ from muster.config import today
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import check_order_dates, subject_lines
-from muster.domain.roll_import import check_header, check_roll_rows
+from muster.domain.roll_import import RollChecker, check_header
 from muster.ledger import signing
 from muster.reference_data import load_reference
-from muster.services import drafts, queries
+from muster.services import drafts, queries, roll_import
 from muster.services.context import Actor
 from muster.services.recording import record_order
 from muster.services.registry import writing
@@ -45,18 +47,29 @@ def load_signing_key(path: Path) -> tuple[Ed25519PrivateKey, str]:
     return key, signing.fingerprint(signing.public_key_raw(key))
 
 
-def read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a UTF-8 CSV file."""
+CHUNK_ROWS = 10_000
+
+
+def read_csv(path: Path) -> tuple[list[str], Iterator[list[list[str]]]]:
+    """Header of a UTF-8 CSV file, and its rows a chunk at a time as they are parsed."""
     text = common.read_text_file(path, "roll file")
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    del text
     try:
         header = next(reader)
-        rows = list(reader)
     except StopIteration:
         raise InvalidInputError(f"{path}: the file is empty; expected a header row") from None
     except csv.Error as err:
         raise common.bad_csv(path, "roll file", reader.line_num, err) from None
-    return header, rows
+
+    def chunks() -> Iterator[list[list[str]]]:
+        try:
+            while chunk := list(islice(reader, CHUNK_ROWS)):
+                yield chunk
+        except csv.Error as err:
+            raise common.bad_csv(path, "roll file", reader.line_num, err) from None
+
+    return header, chunks()
 
 
 @roll_app.command("import")
@@ -79,16 +92,22 @@ def import_roll(
     check_order_dates(number or "(enlistment)", signed, eff, today())
     private, fingerprint = load_signing_key(key)
     reg_pass = common.registry_passphrase()
-    with common.err_console.status("reading and checking the roll file…"):
-        header, raw_rows = read_csv(roll_csv)
-        positions = check_header(header, str(roll_csv))
+    header, chunks = read_csv(roll_csv)
+    positions = check_header(header, str(roll_csv))
+    lines = roll_csv_lines(roll_csv)
     with writing(common.engine(), reg_pass) as (conn, reg):
         serials = {r[0] for r in conn.execute(select(roll.c.serial_key)) if r[0]}
         serials.update(r[0] for r in conn.execute(select(former_serials.c.serial_key)))
         ids = {r[0] for r in conn.execute(select(roll.c.national_id))}
-        with common.progress_bar("checking rows", len(raw_rows)) as advance:
-            rows = check_roll_rows(
-                raw_rows,
+        request = roll_import.EnlistmentRequest(
+            number=number or drafts.next_order_number(conn, f"ENL-{authority}", signed),
+            authority=authority,
+            signed_on=signed,
+            effective=eff,
+            grounds=grounds,
+        )
+        with common.progress_bar("checking and inserting rows", lines) as advance:
+            checker = RollChecker(
                 positions,
                 load_reference(),
                 source=str(roll_csv),
@@ -98,21 +117,22 @@ def import_roll(
                 progress=advance,
                 header_width=len(header),
             )
-            del raw_rows
-        num = number or drafts.next_order_number(conn, f"ENL-{authority}", signed)
-        with common.err_console.status(f"signing and recording {len(rows):,} people…"):
-            draft = drafts.draft_enlistment(
-                reg.origin,
-                rows,
-                number=num,
-                authority=authority,
-                signed_on=signed,
-                effective=eff,
-                grounds=grounds,
+            result = roll_import.import_roll(
+                conn,
+                reg,
+                Actor.current(),
+                chunks,
+                checker,
+                request,
+                lambda data: (signing.sign(private, data), fingerprint),
             )
-            signature = signing.sign(private, draft.order_bytes)
-            result = record_order(conn, reg, Actor.current(), draft, signature, fingerprint)
     report(result, as_json, time.perf_counter() - started)
+
+
+def roll_csv_lines(path: Path) -> int:
+    """About how many data rows a roll file has (its lines less the header), for progress."""
+    with path.open("rb") as f:
+        return max(sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b"")) - 1, 0)
 
 
 def report(result: Any, as_json: bool, seconds: float) -> None:

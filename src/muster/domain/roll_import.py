@@ -99,6 +99,173 @@ def _width(raw: Sequence[str], header_width: int | None, width: int) -> str:
     return f"{len(raw)} fields, the header has {header_width} ({why})"
 
 
+class RollChecker:
+    """Checks a roll file's rows chunk by chunk, remembering every problem until `finish`.
+
+    Row numbers run on across chunks (the first data row is 2). With `header_width` (the
+    header's number of fields) a row of any other width is refused: an unquoted comma would
+    otherwise shift or cut the values that get signed. `on_roll_serials` holds the folded
+    serial numbers (`numbers.fold`) held now or before.
+    """
+
+    def __init__(
+        self,
+        positions: dict[str, int],
+        reference: Reference,
+        *,
+        source: str,
+        on_roll_serials: Container[str] = (),
+        on_roll_ids: Container[str] = (),
+        latest_birth: date | None = None,
+        progress: Callable[[int], None] | None = None,
+        header_width: int | None = None,
+    ) -> None:
+        self.positions, self.reference, self.source = positions, reference, source
+        self.on_roll_serials, self.on_roll_ids = on_roll_serials, on_roll_ids
+        self.latest = latest_birth or date.max
+        self.progress, self.header_width = progress, header_width
+        self.problems: list[RowProblem] = []
+        self.accepted = 0
+        self.next_row = 2
+        self.seen_serial: dict[str, int] = {}
+        self.seen_id: dict[str, int] = {}
+        self.rank_cache: dict[tuple[str, str], str | None] = {}
+
+    def check(self, rows: Iterable[Sequence[str]]) -> list[EnlistRow]:
+        """The canonical rows of the good ones among the next rows; bad ones are remembered."""
+        problems, out = self.problems, list[EnlistRow]()
+        seen_serial, seen_id, rank_cache = self.seen_serial, self.seen_id, self.rank_cache
+        on_roll_serials, on_roll_ids = self.on_roll_serials, self.on_roll_ids
+        reference, latest, progress = self.reference, self.latest, self.progress
+        header_width = self.header_width
+        idx = [self.positions[c] for c in ROLL_COLUMNS]
+        width = max(idx) + 1
+        pick = itemgetter(*idx)
+        row_no = self.next_row - 1
+        for row_no, raw in enumerate(rows, start=self.next_row):
+            if progress is not None and row_no % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
+            if len(raw) < width or (header_width is not None and len(raw) != header_width):
+                if not any(v.strip() for v in raw):
+                    continue
+                problems.append(
+                    RowProblem(row_no, "(row)", ",".join(raw), _width(raw, header_width, width))
+                )
+                continue
+            serial, nid, given, surnames, birth, sex, comp, rank, cat, unit = clean_values(
+                pick(raw)
+            )
+            bad = len(problems)
+            serial_key = numbers.fold(serial)  # `gnb-1` and `GNB-1` are one serial number
+            if not serial:
+                problems.append(RowProblem(row_no, "serial_number", serial, "a serial number"))
+            elif serial_key in seen_serial:
+                problems.append(
+                    RowProblem(
+                        row_no,
+                        "serial_number",
+                        serial,
+                        f"unique; row {seen_serial[serial_key]} has it too",
+                    )
+                )
+            elif serial_key in on_roll_serials:
+                problems.append(
+                    RowProblem(
+                        row_no,
+                        "serial_number",
+                        serial,
+                        "unique; a person on the roll holds or held it",
+                    )
+                )
+            else:
+                seen_serial[serial_key] = row_no
+            try:
+                nid = normalize_national_id(nid, default_letter=None)
+            except InvalidNationalIdError as err:
+                problems.append(
+                    RowProblem(
+                        row_no, "national_id", nid, f"a cédula such as V-12345678 ({err.why})"
+                    )
+                )
+            else:
+                if nid in seen_id:
+                    problems.append(
+                        RowProblem(
+                            row_no, "national_id", nid, f"unique; row {seen_id[nid]} has it too"
+                        )
+                    )
+                elif nid in on_roll_ids:
+                    problems.append(
+                        RowProblem(
+                            row_no, "national_id", nid, "unique; a person on the roll has it"
+                        )
+                    )
+                else:
+                    seen_id[nid] = row_no
+            for column, value in (("given_names", given), ("surnames", surnames)):
+                if not value:
+                    problems.append(RowProblem(row_no, column, value, "at least one name"))
+            try:
+                born = date.fromisoformat(birth)
+            except ValueError:
+                problems.append(RowProblem(row_no, "birth_date", birth, "an ISO date YYYY-MM-DD"))
+            else:
+                if not EARLIEST_BIRTH <= born <= latest:
+                    problems.append(
+                        RowProblem(
+                            row_no,
+                            "birth_date",
+                            birth,
+                            f"a date between {EARLIEST_BIRTH} and {latest}",
+                        )
+                    )
+                birth = born.isoformat()
+            sex = sex.upper()
+            if sex not in ("M", "F"):
+                problems.append(RowProblem(row_no, "sex", sex, "M or F"))
+            comp = comp.upper()
+            if comp not in reference.components:
+                problems.append(
+                    RowProblem(
+                        row_no, "component", comp, "one of " + ", ".join(reference.components)
+                    )
+                )
+            else:
+                key = (comp, rank)
+                if key not in rank_cache:
+                    found = reference.find_rank(comp, rank)
+                    rank_cache[key] = None if found is None else found.name_es
+                canonical_rank = rank_cache[key]
+                if canonical_rank is None:
+                    problems.append(
+                        RowProblem(
+                            row_no,
+                            "rank",
+                            rank,
+                            f"a rank of {comp}: " + ", ".join(reference.rank_names(comp)),
+                        )
+                    )
+                else:
+                    rank = canonical_rank
+            cat = cat.lower()
+            if cat not in _CATEGORIES:
+                problems.append(
+                    RowProblem(row_no, "category", cat, "one of " + ", ".join(sorted(_CATEGORIES)))
+                )
+            if len(problems) == bad:
+                out.append((serial, nid, given, surnames, birth, sex, comp, rank, cat, unit))
+        self.next_row = row_no + 1
+        self.accepted += len(out)
+        return out
+
+    def finish(self) -> None:
+        """Refuses the file if any row was bad, or if it had no rows at all."""
+        if self.problems:
+            raise RollFileError(self.source, self.problems)
+        if not self.accepted:
+            raise InvalidInputError(f"{self.source}: no rows to import")
+
+
 def check_roll_rows(
     rows: Iterable[Sequence[str]],
     positions: dict[str, int],
@@ -111,119 +278,17 @@ def check_roll_rows(
     progress: Callable[[int], None] | None = None,
     header_width: int | None = None,
 ) -> list[EnlistRow]:
-    """Canonical enlistment rows, or RollFileError naming every bad row (first data row is 2).
-
-    With `header_width` (the header's number of fields) a row of any other width is refused:
-    an unquoted comma would otherwise shift or cut the values that get signed.
-    `on_roll_serials` holds the folded serial numbers (`numbers.fold`) held now or before.
-    """
-    problems: list[RowProblem] = []
-    out: list[EnlistRow] = []
-    seen_serial: dict[str, int] = {}
-    seen_id: dict[str, int] = {}
-    idx = [positions[c] for c in ROLL_COLUMNS]
-    width = max(idx) + 1
-    pick = itemgetter(*idx)
-    rank_cache: dict[tuple[str, str], str | None] = {}
-    latest = latest_birth or date.max
-    for row_no, raw in enumerate(rows, start=2):
-        if progress is not None and row_no % PROGRESS_EVERY == 0:
-            progress(PROGRESS_EVERY)
-        if len(raw) < width or (header_width is not None and len(raw) != header_width):
-            if not any(v.strip() for v in raw):
-                continue
-            problems.append(
-                RowProblem(row_no, "(row)", ",".join(raw), _width(raw, header_width, width))
-            )
-            continue
-        serial, nid, given, surnames, birth, sex, comp, rank, cat, unit = clean_values(pick(raw))
-        bad = len(problems)
-        serial_key = numbers.fold(serial)  # `gnb-1` and `GNB-1` are one serial number
-        if not serial:
-            problems.append(RowProblem(row_no, "serial_number", serial, "a serial number"))
-        elif serial_key in seen_serial:
-            problems.append(
-                RowProblem(
-                    row_no,
-                    "serial_number",
-                    serial,
-                    f"unique; row {seen_serial[serial_key]} has it too",
-                )
-            )
-        elif serial_key in on_roll_serials:
-            problems.append(
-                RowProblem(
-                    row_no, "serial_number", serial, "unique; a person on the roll holds or held it"
-                )
-            )
-        else:
-            seen_serial[serial_key] = row_no
-        try:
-            nid = normalize_national_id(nid, default_letter=None)
-        except InvalidNationalIdError as err:
-            problems.append(
-                RowProblem(row_no, "national_id", nid, f"a cédula such as V-12345678 ({err.why})")
-            )
-        else:
-            if nid in seen_id:
-                problems.append(
-                    RowProblem(row_no, "national_id", nid, f"unique; row {seen_id[nid]} has it too")
-                )
-            elif nid in on_roll_ids:
-                problems.append(
-                    RowProblem(row_no, "national_id", nid, "unique; a person on the roll has it")
-                )
-            else:
-                seen_id[nid] = row_no
-        for column, value in (("given_names", given), ("surnames", surnames)):
-            if not value:
-                problems.append(RowProblem(row_no, column, value, "at least one name"))
-        try:
-            born = date.fromisoformat(birth)
-        except ValueError:
-            problems.append(RowProblem(row_no, "birth_date", birth, "an ISO date YYYY-MM-DD"))
-        else:
-            if not EARLIEST_BIRTH <= born <= latest:
-                problems.append(
-                    RowProblem(
-                        row_no, "birth_date", birth, f"a date between {EARLIEST_BIRTH} and {latest}"
-                    )
-                )
-            birth = born.isoformat()
-        sex = sex.upper()
-        if sex not in ("M", "F"):
-            problems.append(RowProblem(row_no, "sex", sex, "M or F"))
-        comp = comp.upper()
-        if comp not in reference.components:
-            problems.append(
-                RowProblem(row_no, "component", comp, "one of " + ", ".join(reference.components))
-            )
-        else:
-            key = (comp, rank)
-            if key not in rank_cache:
-                found = reference.find_rank(comp, rank)
-                rank_cache[key] = None if found is None else found.name_es
-            canonical_rank = rank_cache[key]
-            if canonical_rank is None:
-                problems.append(
-                    RowProblem(
-                        row_no,
-                        "rank",
-                        rank,
-                        f"a rank of {comp}: " + ", ".join(reference.rank_names(comp)),
-                    )
-                )
-            else:
-                rank = canonical_rank
-        cat = cat.lower()
-        if cat not in _CATEGORIES:
-            problems.append(
-                RowProblem(row_no, "category", cat, "one of " + ", ".join(sorted(_CATEGORIES)))
-            )
-        if len(problems) == bad:
-            out.append((serial, nid, given, surnames, birth, sex, comp, rank, cat, unit))
-    if problems:
-        raise RollFileError(source, problems)
-    if not out:
-        raise InvalidInputError(f"{source}: no rows to import")
+    """Canonical enlistment rows, or RollFileError naming every bad row (see `RollChecker`)."""
+    checker = RollChecker(
+        positions,
+        reference,
+        source=source,
+        on_roll_serials=on_roll_serials,
+        on_roll_ids=on_roll_ids,
+        latest_birth=latest_birth,
+        progress=progress,
+        header_width=header_width,
+    )
+    out = checker.check(rows)
+    checker.finish()
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +25,7 @@ from muster.domain.errors import (
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import OrderContent, check_order_dates
 from muster.domain.roll import OrderFacts, Period, PersonState, enlisted_state, periods
-from muster.domain.roll_import import ROLL_COLUMNS
+from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow
 from muster.errors import with_article
 from muster.ledger import entries, signing
 from muster.ledger.canonical import sha256_hex
@@ -72,8 +72,13 @@ def record_order(
     draft: Draft,
     signature: bytes,
     fingerprint: str,
+    rows_stored: tuple[int, int] | None = None,
 ) -> RecordedOrder:
-    """Accept a signed order or refuse it with nothing written (the caller's transaction)."""
+    """Accept a signed order or refuse it with nothing written (the caller's transaction).
+
+    `rows_stored` (ledger position, first person id): an enlistment whose rows this
+    transaction has already put on the roll under that position (see `services.roll_import`).
+    """
     content = draft.content
     check_order_dates(content.number, content.signed_on, content.effective, today())
     check_number_free(conn, content.number)
@@ -94,7 +99,11 @@ def record_order(
     data = entries.order_entry(draft.order_bytes, signature, fingerprint, actor.recorded())
     seq = ledger_store.append_entry(conn, entries.ORDER, data)
     first_person_id = None
-    if content.kind is OrderKind.ENLISTMENT:
+    if content.kind is OrderKind.ENLISTMENT and rows_stored is not None:
+        if rows_stored[0] != seq:
+            raise RuntimeError(f"rows stored for ledger entry {rows_stored[0]}, recorded as {seq}")
+        first_person_id = rows_stored[1]
+    elif content.kind is OrderKind.ENLISTMENT:
         first_person_id = next_person_id(conn)
         enlist(conn, seq, first_person_id, draft)
     elif content.kind is OrderKind.REVOCATION:
@@ -214,24 +223,30 @@ def next_person_id(conn: Connection) -> int:
     return int(top) if top is not None else 1
 
 
+ENLIST_COLUMNS = (
+    *ROLL_COLUMNS,
+    "person_id",
+    "status",
+    "reinstated",
+    "enlisted_seq",
+    "enlisted_category",
+    "name_key",
+    "serial_key",
+)
+
+
+def roll_values(rows: Sequence[EnlistRow], seq: int, first: int) -> Iterator[tuple[Any, ...]]:
+    """The roll table's values (`ENLIST_COLUMNS`) of enlisted rows numbered from `first`."""
+    return (
+        (*r, first + i, "active", False, seq, r[8], name_key(r[2], r[3]), numbers.fold(r[0]))
+        for i, r in enumerate(rows)
+    )
+
+
 def enlist(conn: Connection, seq: int, first: int, draft: Draft) -> None:
     """Put an enlistment's rows on the roll, numbered from `first` in file order."""
     assert draft.enlist_rows is not None
-    columns = (
-        *ROLL_COLUMNS,
-        "person_id",
-        "status",
-        "reinstated",
-        "enlisted_seq",
-        "enlisted_category",
-        "name_key",
-        "serial_key",
-    )
-    rows = (
-        (*r, first + i, "active", False, seq, r[8], name_key(r[2], r[3]), numbers.fold(r[0]))
-        for i, r in enumerate(draft.enlist_rows)
-    )
-    bulk_insert(conn, roll, columns, rows)
+    bulk_insert(conn, roll, ENLIST_COLUMNS, roll_values(draft.enlist_rows, seq, first))
 
 
 def facts_of(seq: int, content: OrderContent) -> OrderFacts:

@@ -1,0 +1,119 @@
+"""Importing a roll while its rows go in: the same ledger bytes, all rows or none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import Engine, func, select
+
+from muster.domain.errors import SignatureError
+from muster.domain.kinds import OrderKind as K
+from muster.domain.roll_import import ROLL_COLUMNS, RollChecker, RollFileError, check_roll_rows
+from muster.ledger import signing
+from muster.ledger.entries import Recorded
+from muster.reference_data import load_reference
+from muster.services import drafts, roll_import
+from muster.services.context import Actor
+from muster.services.recording import record_order
+from muster.services.registry import open_for_writing
+from muster.store.tables import ledger_entries, roll
+from tests.factories import PASSPHRASE, Signer, new_authority, new_registry, roll_rows
+
+POSITIONS = {c: i for i, c in enumerate(ROLL_COLUMNS)}
+DAY = date(2014, 1, 1)
+
+
+class FixedActor(Actor):
+    """An actor whose writes are all recorded at one moment, so entries can be compared."""
+
+    def recorded(self, now: datetime | None = None) -> Recorded:
+        return super().recorded(datetime(2020, 1, 1, tzinfo=UTC))
+
+
+ACTOR = FixedActor("tester")
+
+
+def in_rolled_back(engine: Engine, write: Callable[..., object]) -> tuple[list[bytes], list[tuple]]:
+    """The ledger entries and roll rows a write leaves, in a transaction then rolled back."""
+    with engine.connect() as conn:
+        tx = conn.begin()
+        reg = open_for_writing(conn, PASSPHRASE)
+        write(conn, reg)
+        entries = [bytes(r[0]) for r in conn.execute(select(ledger_entries.c.data))]
+        rows = [tuple(r) for r in conn.execute(select(roll).order_by(roll.c.person_id))]
+        tx.rollback()
+    return entries, rows
+
+
+def chunks_of(rows: Sequence[Sequence[str]], size: int) -> Iterator[Sequence[Sequence[str]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def pipelined(
+    signer: Signer, rows: Sequence[Sequence[str]], size: int = 7
+) -> Callable[..., object]:
+    def write(conn, reg):  # type: ignore[no-untyped-def]
+        checker = RollChecker(POSITIONS, load_reference(), source="r.csv")
+        request = roll_import.EnlistmentRequest("ENL-1", signer.code, DAY, DAY)
+        sign = lambda data: (signing.sign(signer.key, data), signer.fingerprint)  # noqa: E731
+        return roll_import.import_roll(
+            conn, reg, ACTOR, chunks_of(rows, size), checker, request, sign
+        )
+
+    return write
+
+
+@pytest.fixture
+def clerk(engine: Engine) -> Signer:
+    new_registry(engine)
+    return new_authority(engine, "REG-GNB", [K.ENLISTMENT], ["GNB"])
+
+
+def test_import_while_inserting_records_the_same_bytes(engine: Engine, clerk: Signer) -> None:
+    rows = roll_rows(40)
+
+    def one_go(conn, reg):  # type: ignore[no-untyped-def]
+        checked = check_roll_rows(rows, POSITIONS, load_reference(), source="r.csv")
+        draft = drafts.draft_enlistment(
+            reg.origin, checked, number="ENL-1", authority=clerk.code,
+            signed_on=DAY, effective=DAY, grounds="",
+        )  # fmt: skip
+        sig = signing.sign(clerk.key, draft.order_bytes)
+        return record_order(conn, reg, ACTOR, draft, sig, clerk.fingerprint)
+
+    before = in_rolled_back(engine, one_go)
+    after = in_rolled_back(engine, pipelined(clerk, rows))
+    assert after[0] == before[0]  # ledger entries, byte for byte
+    assert after[1] == before[1] and len(after[1]) == 40
+
+
+def test_a_bad_row_in_a_later_chunk_leaves_nothing(engine: Engine, clerk: Signer) -> None:
+    rows = [list(r) for r in roll_rows(30)]
+    rows[25][ROLL_COLUMNS.index("sex")] = "X"
+    with pytest.raises(RollFileError, match="row 27, column sex"):
+        in_rolled_back(engine, pipelined(clerk, rows, size=5))
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(roll)).scalar_one() == 0
+
+
+def test_a_bad_signature_after_the_rows_went_in_leaves_nothing(
+    engine: Engine, clerk: Signer
+) -> None:
+    other = signing.generate_private_key()
+    request = roll_import.EnlistmentRequest("ENL-1", clerk.code, DAY, DAY)
+    with (
+        engine.connect() as conn,
+        pytest.raises(SignatureError, match="does not verify"),
+        conn.begin(),
+    ):
+        reg = open_for_writing(conn, PASSPHRASE)
+        roll_import.import_roll(
+            conn, reg, ACTOR, chunks_of(roll_rows(12), 5),
+            RollChecker(POSITIONS, load_reference(), source="r.csv"), request,
+            lambda data: (signing.sign(other, data), clerk.fingerprint),
+        )  # fmt: skip
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(roll)).scalar_one() == 0
