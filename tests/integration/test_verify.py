@@ -154,3 +154,59 @@ def test_tampering_is_found_and_named(built: Engine, name: str) -> None:
         report = verify_registry(conn)
     assert not report.ok
     assert any(expected in p for p in report.problems), report.problems
+
+
+# A tampered value for every roll column: stored instead of what the ledger says.
+ROLL_TAMPERS: dict[str, object] = {
+    "serial_number": "GNB-9999999",
+    "national_id": "V-99999999",
+    "given_names": "XAVIER",
+    "surnames": "XAVIER",
+    "birth_date": date(1999, 9, 9),
+    "sex": "X",
+    "component": "EB",
+    "rank": "Capitán",
+    "category": "reserve",
+    "unit": "Unidad 99",
+    "status": "discharged",
+    "reinstated": True,
+    "former_serials": "GNB-0000001",
+    "removed_rank": "Sargento",
+    "enlisted_seq": 999,
+    "enlisted_category": "reserve",
+    "name_key": "xavier",
+    "serial_key": "X",
+    "serial_dup": 7,
+}
+
+
+def shown(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@pytest.mark.parametrize("column", list(ROLL_TAMPERS))
+@pytest.mark.parametrize(
+    ("serial", "pid"),
+    [("GNB-0000005", 5), ("GNB-0000004", 4)],  # no order after the enlistment / an amendment
+)
+def test_every_roll_column_altered_is_named_with_both_values(
+    built: Engine, column: str, serial: str, pid: int
+) -> None:
+    value = ROLL_TAMPERS[column]
+    with built.begin() as conn:
+        ledger = conn.execute(select(roll.c[column]).where(roll.c.person_id == pid)).scalar()
+        conn.execute(update(roll).where(roll.c.person_id == pid).values({column: value}))
+    with built.connect() as conn:
+        report = verify_registry(conn)
+    assert report.problems == [
+        f"roll person {pid} ({serial}): "
+        f"{column} stored {shown(value)!r}, ledger says {shown(ledger)!r}"
+    ]
+
+
+def test_a_roll_row_missing_or_unaccounted_for_is_named(built: Engine) -> None:
+    with built.begin() as conn:
+        conn.execute(update(roll).where(roll.c.person_id == 5).values(person_id=99))
+    with built.connect() as conn:
+        report = verify_registry(conn)
+    assert report.problems == ["roll person 99: stored, but no enlistment accounts for it"]

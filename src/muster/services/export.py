@@ -22,7 +22,13 @@ from muster.domain.errors import InvalidInputError
 from muster.ledger import merkle, note, tiles
 from muster.ledger.canonical import sha256_hex
 from muster.services.registry import registry_row
-from muster.services.verify import Replay, VerifyReport, rebuild_roll, replay_entry
+from muster.services.verify import (
+    Replay,
+    VerifyReport,
+    collector_paused,
+    rebuild_roll,
+    replay_entry,
+)
 from muster.store import ledger_store
 from muster.store.tables import checkpoints, subject_lists
 
@@ -97,7 +103,8 @@ def verify_export(src: Path, progress: Callable[[str], None] = lambda _: None) -
     if checkpoint_text is None:
         report.add("checkpoint: missing")
     progress("rebuilding the roll")
-    rebuild_roll(replay, report, progress)
+    with collector_paused():
+        rebuild_roll(replay, report, progress)
     if replay.contents:
         report.last_order = replay.contents[-1][1].number
     report.orders = len(replay.contents)

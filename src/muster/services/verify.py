@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from muster.domain import numbers
-from muster.domain.kinds import Category, OrderKind
+from muster.domain.kinds import Category, OrderKind, Status
 from muster.domain.orders import OrderContent
 from muster.domain.roll import OrderFacts, PersonState, periods
 from muster.ledger import entries, merkle, note, signing
@@ -35,6 +37,7 @@ from muster.store.tables import (
 )
 
 MAX_PROBLEMS = 200
+CATEGORIES = frozenset(c.value for c in Category)
 
 
 @dataclass
@@ -118,12 +121,26 @@ def verify_registry(
     progress("projections")
     check_authorities(conn, report, replay)
     check_orders(conn, report, replay)
-    check_roll(conn, report, replay, progress)
+    with collector_paused():
+        check_roll(conn, report, replay, progress)
     check_crossings(conn, report, replay)
     if replay.contents:
         report.last_order = replay.contents[-1][1].number
     report.orders = len(replay.contents)
     return report
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a while: the roll's millions of rows hold no cycles,
+    and the collector would walk them all again each time it runs."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 SubjectLoader = Callable[[str], bytes | None]
@@ -385,6 +402,47 @@ def rebuild_roll(
     replay: Replay, report: VerifyReport, progress: Callable[[str], None]
 ) -> RebuiltRoll:
     """Fold the enlistment tables and the later orders into the roll."""
+    rebuilt = RebuiltRoll({}, {}, {}, {})
+    by_person = later_orders(replay, rebuilt.subjects)
+    fold = fold_context(replay)
+    for seq, c in replay.contents:
+        if c.kind is OrderKind.ENLISTMENT and seq in replay.tables:
+            _cols, rows = parse_json_table(replay.tables[seq])
+            progress(f"rebuilding {len(rows):,} people of {c.number}")
+            first = replay.orders[c.number]["first_person_id"]
+            efacts = OrderFacts(seq, c.number, c.kind, c.effective)
+            rebuild_enlisted(rebuilt, report, fold, by_person, efacts, first, rows)
+    report.people = len(rebuilt.people)
+    return rebuilt
+
+
+def later_orders(
+    replay: Replay, subjects_want: dict[tuple[int, int], str]
+) -> dict[int, list[OrderFacts]]:
+    """Each person's orders other than their enlistment; fills the expected subject rows."""
+    by_person: dict[int, list[OrderFacts]] = {}
+    for seq, c in replay.contents:
+        if c.kind is not OrderKind.ENLISTMENT and seq in replay.tables:
+            _cols, rows = parse_json_table(replay.tables[seq])
+            facts = OrderFacts(seq, c.number, c.kind, c.effective, c.category, dict(c.changes))
+            for pid, ref in rows:
+                by_person.setdefault(int(pid), []).append(facts)
+                subjects_want[(seq, int(pid))] = ref
+    return by_person
+
+
+@dataclass
+class FoldContext:
+    """What every person's fold shares: revocations, and folded values seen so far."""
+
+    revoked_on: dict[str, date]
+    revoked_by: dict[str, int]
+    serial_keys: dict[str, int] = field(default_factory=dict)  # folded serial -> people
+    iso_dates: dict[str, str] = field(default_factory=dict)  # enlisted text -> ISO date
+
+
+def fold_context(replay: Replay) -> FoldContext:
+    """Which orders are revoked: on which day, and by the order at which ledger position."""
     revoked_on = {
         o["number"]: o["revoked_on"] for o in replay.orders.values() if o["revoked_on"] is not None
     }
@@ -393,54 +451,70 @@ def rebuild_roll(
         for o in replay.orders.values()
         if o["revoked_by"] is not None
     }
-    by_person: dict[int, list[OrderFacts]] = {}
-    subjects_want: dict[tuple[int, int], str] = {}
-    enlistments: list[tuple[int, OrderContent]] = []
-    for seq, c in replay.contents:
-        if c.kind is OrderKind.ENLISTMENT:
-            enlistments.append((seq, c))
-        elif seq in replay.tables:
-            _cols, rows = parse_json_table(replay.tables[seq])
-            facts = OrderFacts(seq, c.number, c.kind, c.effective, c.category, dict(c.changes))
-            for pid, ref in rows:
-                by_person.setdefault(int(pid), []).append(facts)
-                subjects_want[(seq, int(pid))] = ref
-    expected: dict[int, tuple[Any, ...]] = {}
-    formers_want: dict[str, tuple[int, str]] = {}
-    periods_want: dict[tuple[int, str], tuple[Any, ...]] = {}
-    serial_keys: Counter[str] = Counter()  # folded serial number -> people enlisted with it
-    for seq, c in enlistments:
-        if seq not in replay.tables:
+    return FoldContext(revoked_on, revoked_by)
+
+
+def rebuild_enlisted(
+    rebuilt: RebuiltRoll,
+    report: VerifyReport,
+    fold: FoldContext,
+    by_person: dict[int, list[OrderFacts]],
+    efacts: OrderFacts,
+    first: int,
+    rows: list[list[Any]],
+) -> None:
+    """The expected roll rows of one enlistment's people, and the periods of those with
+    later orders. A person with none is on the roll as enlisted: their row follows from the
+    enlistment row alone, without a fold."""
+    expected, serial_keys, iso_dates = rebuilt.people, fold.serial_keys, fold.iso_dates
+    seq, active = efacts.seq, Status.ACTIVE.value
+    for i, r in enumerate(rows):
+        pid = first + i
+        serial_key = numbers.fold(r[0])
+        serial_dup = serial_keys.get(serial_key, 0)
+        serial_keys[serial_key] = serial_dup + 1
+        later = by_person.get(pid)
+        if later is None:
+            birth = iso_dates.get(r[4])
+            if birth is None:
+                birth = iso_dates[r[4]] = date.fromisoformat(r[4]).isoformat()
+            if r[8] not in CATEGORIES:
+                Category(r[8])  # raises as the fold would
+            expected[pid] = (
+                pid, r[0], r[1], r[2], r[3], birth, r[5], r[6], r[7], r[8], r[9], active,
+                False, None, None, seq, r[8], name_key(r[2], r[3]), serial_key, serial_dup,
+            )  # fmt: skip
             continue
-        first = replay.orders[c.number]["first_person_id"]
-        efacts = OrderFacts(seq, c.number, c.kind, c.effective)
-        _cols, rows = parse_json_table(replay.tables[seq])
-        progress(f"rebuilding {len(rows):,} people of {c.number}")
-        for i, r in enumerate(rows):
-            pid = first + i
-            state = enlisted_from_row(pid, r)
-            serial_key = numbers.fold(r[0])
-            serial_dup = serial_keys[serial_key]
-            serial_keys[serial_key] += 1
-            later = by_person.get(pid)
-            if later:
-                try:
-                    spans = periods(state, efacts, later, revoked_on, revoked_by)
-                except Exception as err:
-                    report.add(f"person {pid}: the orders do not fold ({err})")
-                    continue
-                for span in spans:
-                    periods_want[(pid, span.start.isoformat())] = (
-                        span.until.isoformat() if span.until else None,
-                        span.opened_by,
-                        *period_tuple(span.state),
-                    )
-                state = spans[-1].state
-                for s in state.former_serial_numbers:
-                    formers_want[s] = (pid, numbers.fold(s))
+        state = fold_person(rebuilt, report, fold, efacts, later, enlisted_from_row(pid, r))
+        if state is not None:
             expected[pid] = (*roll_tuple(state, seq, Category(r[8])), serial_dup)
-    report.people = len(expected)
-    return RebuiltRoll(expected, subjects_want, formers_want, periods_want)
+
+
+def fold_person(
+    rebuilt: RebuiltRoll,
+    report: VerifyReport,
+    fold: FoldContext,
+    efacts: OrderFacts,
+    later: list[OrderFacts],
+    state: PersonState,
+) -> PersonState | None:
+    """A person's state after their orders, with the periods and former serials they give."""
+    pid = state.person_id
+    try:
+        spans = periods(state, efacts, later, fold.revoked_on, fold.revoked_by)
+    except Exception as err:
+        report.add(f"person {pid}: the orders do not fold ({err})")
+        return None
+    for span in spans:
+        rebuilt.periods[(pid, span.start.isoformat())] = (
+            span.until.isoformat() if span.until else None,
+            span.opened_by,
+            *period_tuple(span.state),
+        )
+    state = spans[-1].state
+    for s in state.former_serial_numbers:
+        rebuilt.formers[s] = (pid, numbers.fold(s))
+    return state
 
 
 def check_roll(
@@ -453,12 +527,20 @@ def check_roll(
     cols = ", ".join(ROLL_TUPLE_COLUMNS)
     for row in conn.exec_driver_sql(f"SELECT {cols} FROM roll ORDER BY person_id"):
         stored_count += 1
-        have = tuple(norm(v) for v in row)
-        have = (*have[:12], bool(have[12]), *have[13:])
         want = expected.get(int(row[0]))
         if want is None:
             report.add(f"roll person {row[0]}: stored, but no enlistment accounts for it")
-        elif have != want:
+            continue
+        # Only the birth date can come back from the driver unlike the ledger's value (a
+        # date, not its ISO text); equal here is equal after `norm`, so only a row that
+        # differs pays for normalising every value.
+        birth = row[5]
+        have = tuple(row) if type(birth) is str else (*row[:5], norm(birth), *row[6:])
+        if have == want:
+            continue
+        have = tuple(norm(v) for v in row)
+        have = (*have[:12], bool(have[12]), *have[13:])
+        if have != want:
             diffs = column_diffs(ROLL_TUPLE_COLUMNS, have, want)
             report.add(f"roll person {row[0]} ({want[1] or want[2]}): {diffs}")
     if stored_count != len(expected):
@@ -559,7 +641,7 @@ def roll_tuple(s: PersonState, enlisted_seq: int, enlisted_category: Category) -
         v["removed_rank"],
         enlisted_seq,
         enlisted_category.value,
-        name_key(s.given_names, s.surnames),
+        v["name_key"],
         v["serial_key"],
     )
 
