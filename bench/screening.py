@@ -92,7 +92,7 @@ def in_process(engine: Any, people: list[dict[str, Any]]) -> dict[str, float]:
     officer = Account("oficial", Role.OFFICER, ("SBOL",))
     started = time.perf_counter()
     with reading(engine) as conn:
-        matcher = RollMatcher.from_registry(conn)
+        matcher = RollMatcher.from_registry(conn, DAY.date())
     build_s = time.perf_counter() - started
     caches = ScreeningCaches()
     requests = [
@@ -112,7 +112,7 @@ def in_process(engine: Any, people: list[dict[str, Any]]) -> dict[str, float]:
         for request in requests:
             t0 = time.perf_counter()
             with reading(engine) as conn:
-                decide_crossing(conn, officer, request, matcher, DAY, caches)
+                decide_crossing(conn, officer, request, matcher, DAY, caches, DAY.date())
             samples.append(time.perf_counter() - t0)
         samples.sort()
         runs.append((statistics.median(samples), samples[int(len(samples) * 0.99)]))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import date
 from pathlib import Path
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from muster.domain.errors import InvalidInputError
 from muster.store.dialects import DEFAULT_URL
 
 
@@ -34,7 +36,16 @@ def today(settings: Settings | None = None) -> date:
     past, such as the demo), otherwise the server's clock (its local date). Screening, the
     status shown for a person, statistics and the newest day an order may be signed on all
     read it here."""
-    day = (settings or Settings()).screening_date
+    if settings is not None:
+        day = settings.screening_date
+    else:  # what Settings() would read, without building one (a screening asks per decision)
+        text = os.environ.get("MUSTER_SCREENING_DATE", "").strip()
+        try:
+            day = date.fromisoformat(text) if text else None
+        except ValueError:
+            raise InvalidInputError(
+                f"MUSTER_SCREENING_DATE {text!r}: expected a date YYYY-MM-DD"
+            ) from None
     return day if day is not None else date.today()
 
 

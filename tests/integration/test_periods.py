@@ -261,3 +261,15 @@ def test_upgrading_a_registry_fills_the_periods(reg: tuple[Engine, Signer, Signe
         assert conn.execute(select(func.count()).select_from(person_periods)).scalar_one() == 5
         assert verify_registry(conn).ok
     assert have == want
+
+
+def test_today_is_the_screening_date_when_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from muster.config import Settings, today
+
+    monkeypatch.setenv("MUSTER_SCREENING_DATE", "2019-03-15")
+    assert today() == today(Settings()) == date(2019, 3, 15)
+    monkeypatch.setenv("MUSTER_SCREENING_DATE", "15/03/2019")
+    with pytest.raises(InvalidInputError, match="MUSTER_SCREENING_DATE '15/03/2019'"):
+        today()
+    monkeypatch.delenv("MUSTER_SCREENING_DATE")
+    assert today() == today(Settings()) == date.today()
