@@ -12,12 +12,12 @@ from sqlalchemy.engine import Connection
 
 from muster.domain.errors import NotFoundError, UnknownSubjectError
 from muster.domain.reference import fold_text
-from muster.domain.roll import PersonState, fold_person, history
+from muster.domain.roll import PersonState, history
 from muster.ledger import entries
 from muster.ledger.canonical import parse_table
 from muster.services import standing
 from muster.services.drafts import find_order, resolve_subjects
-from muster.services.recording import PersonFile, load_person_files, revoked_map
+from muster.services.recording import load_person_files, revoked_map
 from muster.store.tables import ledger_entries, orders, roll, subject_lists
 
 
@@ -168,10 +168,6 @@ def stats(conn: Connection, day: date) -> dict[str, Any]:
         "by_component": dict(sorted(by_component.items())),
         "by_category": dict(by_category),
     }
-
-
-def fold_at(f: PersonFile, revoked: dict[str, date], as_of: date) -> PersonState | None:
-    return fold_person(f.enlisted(revoked), f.enlistment, f.orders, revoked, as_of)
 
 
 def roll_size(conn: Connection) -> int:
