@@ -73,6 +73,11 @@ def test_every_verify_names_the_origin_and_key_it_checked_against(cli: Cli) -> N
     pinned = cli.json("verify", "--from", "exported", "--fingerprint", fp)
     assert pinned["ok"] and pinned["key_source"] == "fingerprint"
     assert pinned["origin"] == ORIGIN and pinned["key_fingerprint"] == fp
+    # the key an auditor is given: `muster ledger key` prints what exports hold
+    printed = cli.run("ledger", "key").stdout
+    assert printed == (cli.workdir / VKEY).read_text() and printed.startswith(f"{ORIGIN}+")
+    as_text = cli.json("verify", "--from", "exported", "--key", printed.strip())
+    assert as_text["ok"] and as_text["key_source"] == "key"
     database = cli.json("verify", "--key", VKEY)
     assert database["ok"] and database["key_source"] == "key" and database["key_fingerprint"] == fp
 

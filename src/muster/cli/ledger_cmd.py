@@ -140,6 +140,25 @@ def checkpoint() -> None:
     print(text, end="")
 
 
+@ledger_app.command("key")
+def key(as_json: bool = common.JsonOption) -> None:
+    """Print the registry's verifier key (C2SP signed-note), as exports hold it in
+    keys/registry.vkey: what an auditor gives `verify --key`."""
+    from muster.ledger import note, signing
+    from muster.services.registry import registry_row
+
+    with common.reading() as conn:
+        origin, public = registry_row(conn)
+    vkey = note.verifier_key(origin, public)
+    if as_json:
+        common.emit_json(
+            {"origin": origin, "verifier_key": vkey, "fingerprint": signing.fingerprint(public)}
+        )
+        return
+    print(vkey)
+    common.say(f"registry {origin}, key fingerprint {signing.fingerprint(public)}")
+
+
 @ledger_app.command("proof")
 def proof(
     order: str = typer.Option(None, "--order", help="Prove this order's entry is in the log."),
