@@ -165,7 +165,7 @@ def consistency_proof(old_size: int, new_size: int, reader: NodeReader) -> list[
 def _hash_problem(what: str, value: object) -> str | None:
     """Why `value` is not an RFC 9162 SHA-256 hash, naming it as `what`; None when it is."""
     if not isinstance(value, bytes):
-        return f"{what} is a {type(value).__name__}, not bytes"
+        return f"{what} is not bytes (it is of type {type(value).__name__})"
     if len(value) != HASH_SIZE:
         return f"{what} is {len(value)} bytes; an RFC 9162 SHA-256 hash is {HASH_SIZE}"
     return None

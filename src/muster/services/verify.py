@@ -20,6 +20,7 @@ from muster.domain import numbers
 from muster.domain.kinds import Category, OrderKind, Status
 from muster.domain.orders import OrderContent
 from muster.domain.roll import OrderFacts, PersonState, periods
+from muster.errors import with_article
 from muster.ledger import entries, merkle, note, signing
 from muster.ledger.canonical import sha256_hex
 from muster.services.registry import registry_row
@@ -199,7 +200,9 @@ def replay_entry(
             fold_entry(load, replay, report, seq, e)
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         # Only an entry altered after it was recorded lacks what its kind holds.
-        report.add(f"ledger entry {seq}: a {e['entry']} entry that cannot be read ({err!r})")
+        report.add(
+            f"ledger entry {seq}: {with_article(e['entry'])} entry that cannot be read ({err!r})"
+        )
 
 
 def fold_entry(
