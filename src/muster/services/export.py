@@ -96,7 +96,7 @@ def verify_export(
     progress("tiles")
     for problem in tiles.check_tiles(src, entries_data):
         report.add(problem)
-    progress("entries")
+    progress("signatures and subject tables")
     replay = replay_export(src, entries_data, report)
     if verifier is not None and replay.origin:
         recorded = note.Verifier(
