@@ -8,7 +8,7 @@ import select
 import signal
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +85,7 @@ def status_kb(pid: int, field: str) -> int:
     raise AssertionError(f"no {field} for process {pid}")
 
 
-def growth_while(pid: int, send: object) -> tuple[Answer, int]:
+def growth_while(pid: int, send: Callable[[], Answer]) -> tuple[Answer, int]:
     """What `send()` answered, and how many bytes the process's resident memory grew by, at
     its peak (VmHWM reset beforehand through clear_refs), or else at the end."""
     peak_known = True
@@ -94,7 +94,7 @@ def growth_while(pid: int, send: object) -> tuple[Answer, int]:
     except OSError:
         peak_known = False
     before = status_kb(pid, "VmRSS")
-    answer = send()  # type: ignore[operator]
+    answer = send()
     after = status_kb(pid, "VmHWM" if peak_known else "VmRSS")
     return answer, (after - before) * 1024
 

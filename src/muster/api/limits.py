@@ -70,8 +70,8 @@ class RouteTable:
                     self.rules.append(rule_of(route, prefix, settings))
 
     def resolve(self, method: str, path: str) -> tuple[RouteRule | None, frozenset[str]]:
-        """The rule of the route serving `method` on `path` (None when none does), and every
-        method that path serves."""
+        """The rule of the route serving `method` on `path`; or, when none does, None and
+        every method the path serves (none when no route has that path)."""
         allowed: set[str] = set()
         for rule in self.rules:
             if rule.regex.match(path):
