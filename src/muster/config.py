@@ -7,7 +7,7 @@ import os
 from datetime import date
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from muster.domain.errors import InvalidInputError
@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     crossing_socket: Path | None = None
     # Set by `muster serve --workers N`: the index file is ready, load it before serving.
     index_prepared: bool = False
+    # The largest request body the API reads, in bytes (413 past it): every route but those
+    # with a limit of their own, and drafting an order, whose body names its subjects.
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    max_order_body_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
 
 
 def today(settings: Settings | None = None) -> date:

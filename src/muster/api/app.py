@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from muster import __version__
 from muster.api import errors
 from muster.api.deps import AccountCache
+from muster.api.limits import RequestGate, RouteTable
 from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
 from muster.config import Settings, log_to_stderr, today
@@ -25,6 +26,14 @@ from muster.services.screening import ScreeningCaches
 from muster.store.dialects import make_engine, reading
 
 PREFIX = "/api/v1"
+ROUTERS = (
+    system.router,
+    screening.router,
+    border.router,
+    registry.router,
+    orders.router,
+    admin.router,
+)
 logger = logging.getLogger("muster.api")
 
 
@@ -121,15 +130,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.account_cache = AccountCache()
     app.state.caches = ScreeningCaches()
     errors.install(app)
-    for router in (
-        system.router,
-        screening.router,
-        border.router,
-        registry.router,
-        orders.router,
-        admin.router,
-    ):
+    for router in ROUTERS:
         app.include_router(router, prefix=PREFIX)
+    # 405, 401 and 413 are answered before a route reads its body (FastAPI reads and parses
+    # the body before it runs the route's dependencies, the account among them).
+    app.add_middleware(RequestGate, table=RouteTable(ROUTERS, PREFIX, settings))
     return app
 
 

@@ -42,6 +42,14 @@ class NotReadyError(MusterError):
     """Raised when a screening arrives before the service is ready to screen (503)."""
 
 
+class BodyTooLargeError(MusterError):
+    """Raised when a request's body is over the limit of its route (413)."""
+
+
+class MethodNotAllowedError(MusterError):
+    """Raised when a path is asked for with a method it does not serve (405)."""
+
+
 class AuthError(MusterError):
     """Raised when a request carries no valid credentials (401) or lacks the role (403)."""
 
@@ -69,6 +77,10 @@ def status_of(err: MusterError) -> int:
         return err.status
     if isinstance(err, TooManyAttemptsError):
         return 429
+    if isinstance(err, BodyTooLargeError):
+        return 413
+    if isinstance(err, MethodNotAllowedError):
+        return 405
     if isinstance(err, (NotReadyError, CrossingWriterUnavailableError)):
         return 503
     for cls, status in STATUS:
@@ -77,13 +89,18 @@ def status_of(err: MusterError) -> int:
     return 400
 
 
+def problem_of(err: MusterError) -> JSONResponse:
+    """The problem answering an error: its status from the table, its class as the code."""
+    status = status_of(err)
+    return problem(status, _title(status), str(err), type(err).__name__)
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every failure into a problem."""
 
     @app.exception_handler(MusterError)
     async def _muster(_request: Request, err: MusterError) -> JSONResponse:
-        status = status_of(err)
-        return problem(status, _title(status), str(err), type(err).__name__)
+        return problem_of(err)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, err: RequestValidationError) -> JSONResponse:
@@ -93,7 +110,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, err: StarletteHTTPException) -> JSONResponse:
-        return problem(err.status_code, _title(err.status_code), str(err.detail), "HTTPException")
+        answer = problem(err.status_code, _title(err.status_code), str(err.detail), "HTTPException")
+        answer.headers.update(err.headers or {})  # Allow on a 405, for one
+        return answer
 
 
 def _title(status: int) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 from muster.api.deps import AuthorityUser, OrderDrafter, engine_of, settings_of
 from muster.api.errors import AuthError
+from muster.api.limits import body_limit
 from muster.config import Settings
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category, OrderKind
@@ -53,6 +54,7 @@ def actor_of(account: Any) -> Actor:
 
 
 @router.post("/orders/drafts", status_code=201)
+@body_limit("max_order_body_bytes")  # its subjects: thousands of serial numbers or cédulas
 def draft(
     body: DraftRequest, account: OrderDrafter, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, Any]:
