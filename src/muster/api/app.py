@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from muster import __version__
 from muster.api import errors
 from muster.api.deps import AccountCache
+from muster.api.docs import install_docs
 from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
 from muster.config import Settings, log_to_stderr, today
@@ -109,7 +110,7 @@ def create_app(settings: Settings) -> FastAPI:
         description="The roll of an armed force, signed orders, a verifiable ledger, and exit "
         "control at border posts. Every error is an RFC 9457 problem.",
         openapi_url=f"{PREFIX}/openapi.json",
-        docs_url=f"{PREFIX}/docs",
+        docs_url=None,  # served by `install_docs`, with Swagger UI's files from this server
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -129,7 +130,10 @@ def create_app(settings: Settings) -> FastAPI:
         orders.router,
         admin.router,
     ):
+        errors.declare_problems(router)
         app.include_router(router, prefix=PREFIX)
+    errors.add_problem_schema(app)
+    install_docs(app, PREFIX)
     return app
 
 

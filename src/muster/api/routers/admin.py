@@ -9,6 +9,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from muster.api.deps import AdminUser, ReadConn, engine_of
+from muster.api.errors import refusals
+from muster.api.schemas import AccountView, Disabled, NewTokenMade, Revoked, Users
+from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
 from muster.services import accounts
 from muster.services.accounts import Role
 
@@ -28,13 +31,18 @@ class NewToken(BaseModel):
     expires_in_days: int | None = Field(default=None, gt=0)
 
 
-@router.get("/users")
+@router.get("/users", response_model=Users)
 def list_users(_admin: AdminUser, conn: ReadConn) -> dict[str, Any]:
     """Every account."""
     return {"users": accounts.list_users(conn)}
 
 
-@router.post("/users", status_code=201)
+@router.post(
+    "/users",
+    status_code=201,
+    response_model=AccountView,
+    responses=refusals(InvalidInputError, NotFoundError, RefusedError),
+)
 def add_user(
     body: NewUser, admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, Any]:
@@ -52,7 +60,7 @@ def add_user(
     return account.to_json()
 
 
-@router.post("/users/{name}/disable")
+@router.post("/users/{name}/disable", response_model=Disabled, responses=refusals(NotFoundError))
 def disable_user(
     name: str, _admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, str]:
@@ -62,7 +70,12 @@ def disable_user(
     return {"disabled": name}
 
 
-@router.post("/tokens", status_code=201)
+@router.post(
+    "/tokens",
+    status_code=201,
+    response_model=NewTokenMade,
+    responses=refusals(NotFoundError, RefusedError),
+)
 def create_token(
     body: NewToken, _admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, str]:
@@ -72,7 +85,7 @@ def create_token(
     return {"token": token, "id": token_id, "user": body.user}
 
 
-@router.delete("/tokens/{token_id}")
+@router.delete("/tokens/{token_id}", response_model=Revoked, responses=refusals(NotFoundError))
 def revoke_token(
     token_id: str, _admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, str]:
