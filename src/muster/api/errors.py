@@ -147,7 +147,13 @@ def install(app: FastAPI) -> None:
         return problem(status, "Malformed request", detail, type(err).__name__, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, err: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        if err.status_code == 400 and isinstance(err.__cause__, UnicodeDecodeError):
+            # FastAPI's answer to a body that is not text: malformed, as any other body is.
+            malformed = RequestValidationError(
+                [{"loc": ("body",), "msg": f"not JSON in UTF-8: {err.__cause__.reason}"}]
+            )
+            return await _invalid(request, malformed)
         # Starlette's own answers (404 for no route, 405 with `Allow`) keep their headers.
         return problem(
             err.status_code,

@@ -8,11 +8,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from muster.domain.kinds import Category, Status
 from muster.services.accounts import Role
 
+
+def iso_date(value: object) -> object:
+    """A date only as `YYYY-MM-DD` (JSON Schema's `date`), not as a number of seconds."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return date.fromisoformat(value)
+
+
+# A date in a request: pydantic alone would also read `0` as 1970-01-01.
+IsoDate = Annotated[date, BeforeValidator(iso_date)]
 Hex = Annotated[str, Field(pattern="^[0-9a-f]*$")]
 Sha256 = Annotated[str, Field(pattern="^[0-9a-f]{64}$")]
 Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]

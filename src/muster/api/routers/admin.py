@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from sqlalchemy import Engine
 
 from muster.api.deps import AdminUser, ReadConn, engine_of
@@ -18,17 +18,71 @@ from muster.services.accounts import Role
 router = APIRouter(tags=["accounts"])
 
 
+POST_ROLES = (Role.OFFICER, Role.SUPERVISOR)
+# Which roles take posts and which an office, as `one_role_fits` enforces.
+ROLE_FITS: list[JsonValue] = [
+    {
+        "properties": {
+            "role": {"enum": [r.value for r in POST_ROLES]},
+            "posts": {"minItems": 1},
+            "authority": {"type": "null"},
+        },
+        "required": ["posts"],
+    },
+    {
+        "properties": {
+            "role": {"const": Role.AUTHORITY.value},
+            "posts": {"maxItems": 0},
+            "authority": {"type": "string"},
+        },
+        "required": ["authority"],
+    },
+    {
+        "properties": {
+            "role": {"enum": [r.value for r in Role if r not in (*POST_ROLES, Role.AUTHORITY)]},
+            "posts": {"maxItems": 0},
+            "authority": {"type": "null"},
+        }
+    },
+]
+
+
 class NewUser(BaseModel):
-    name: str = Field(min_length=1, max_length=80)
+    """An account: officers and supervisors are bound to posts, an authority to its office."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": ROLE_FITS})
+
+    name: str = Field(min_length=1, max_length=80, pattern=r"^\S+$")
     role: Role
     password: str = Field(min_length=8, max_length=200)
-    posts: list[str] = []
-    authority: str | None = None
+    posts: list[Annotated[str, Field(pattern="^[A-Za-z0-9]{2,8}$")]] = Field(
+        [], description="Border post codes (officers and supervisors)."
+    )
+    authority: str | None = Field(
+        None, min_length=1, max_length=40, description="The office (authorities only)."
+    )
+
+    @model_validator(mode="after")
+    def one_role_fits(self) -> NewUser:
+        if self.role in POST_ROLES and not self.posts:
+            raise ValueError(f"{self.role.value} is bound to one or more posts: give posts")
+        if self.posts and self.role not in POST_ROLES:
+            raise ValueError("posts are for officers and supervisors")
+        if (self.role is Role.AUTHORITY) != (self.authority is not None):
+            raise ValueError("authority is required for, and only for, the authority role")
+        return self
+
+
+TokenId = Annotated[
+    str, Path(pattern="^[0-9a-f]{12}$", description="The id printed when it was made.")
+]
 
 
 class NewToken(BaseModel):
-    user: str
-    expires_in_days: int | None = Field(default=None, gt=0)
+    user: str = Field(min_length=1, max_length=80)
+    expires_in_days: int | None = Field(
+        default=None, gt=0, le=3660, description="At most 10 years."
+    )
 
 
 @router.get("/users", response_model=Users)
@@ -87,7 +141,7 @@ def create_token(
 
 @router.delete("/tokens/{token_id}", response_model=Revoked, responses=refusals(NotFoundError))
 def revoke_token(
-    token_id: str, _admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
+    token_id: TokenId, _admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, str]:
     """Revoke a token by its id."""
     with engine.begin() as conn:

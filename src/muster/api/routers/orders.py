@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -13,7 +12,7 @@ from sqlalchemy import Engine
 
 from muster.api.deps import AuthorityUser, OrderDrafter, engine_of, settings_of
 from muster.api.errors import AuthError, refusals
-from muster.api.schemas import Draft, RecordedOrder
+from muster.api.schemas import Draft, IsoDate, RecordedOrder
 from muster.config import Settings
 from muster.domain import errors as d
 from muster.domain.kinds import Category, OrderKind
@@ -52,13 +51,13 @@ class DraftRequest(BaseModel):
         description="Unique in the registry regardless of case; no surrounding spaces.",
     )
     authority: str
-    signed_on: date
-    effective: date | None = None
+    signed_on: IsoDate
+    effective: IsoDate | None = None
     grounds: str = ""
     subjects: list[str] = []
     category: Category | None = None
-    valid_from: date | None = None
-    valid_until: date | None = None
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
     revokes: str | None = None
     rules: dict[str, Any] | None = None
     changes: dict[str, str] | None = None

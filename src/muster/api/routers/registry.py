@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
@@ -15,6 +14,7 @@ from muster.api.schemas import (
     Checkpoint,
     ConsistencyProof,
     InclusionProof,
+    IsoDate,
     OrderView,
     PersonSearch,
     PersonView,
@@ -86,7 +86,7 @@ def show_person(
     _who: RecordsReader,
     conn: ReadConn,
     settings: AppSettings,
-    as_of: date | None = None,
+    as_of: Annotated[IsoDate, Query(description="The day (default today).")] = None,  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """A person by serial number (current or former) or cédula: their state on `as_of`
     (default today), the periods of their state (those after that day scheduled), history."""
@@ -95,7 +95,10 @@ def show_person(
 
 @router.get("/stats", tags=["registry"], response_model=Stats)
 def stats(
-    _who: RecordsReader, conn: ReadConn, settings: AppSettings, as_of: date | None = None
+    _who: RecordsReader,
+    conn: ReadConn,
+    settings: AppSettings,
+    as_of: Annotated[IsoDate, Query(description="The day (default today).")] = None,  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """Counts by status, component and category on `as_of` (default today)."""
     return queries.stats(conn, as_of or today(settings))

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from muster.api.deps import SESSION_COOKIE, AnyAccount, engine_of
 from muster.api.errors import AuthError, TooManyAttemptsError, refusals
 from muster.api.schemas import AccountView, Health, LoggedOut, Session
+from muster.domain.errors import NotFoundError
 from muster.services import accounts
 from muster.services.accounts import SESSION_HOURS
 
@@ -91,7 +92,12 @@ def login(
     return {"token": token, "account": account.to_json(), "expires_in": SESSION_HOURS * 3600}
 
 
-@router.post("/auth/logout", tags=["system"], response_model=LoggedOut)
+@router.post(
+    "/auth/logout",
+    tags=["system"],
+    response_model=LoggedOut,
+    responses=refusals(NotFoundError),  # again, while the ended session is still remembered
+)
 def logout(
     request: Request,
     response: Response,
