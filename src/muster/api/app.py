@@ -131,7 +131,9 @@ def create_app(settings: Settings) -> FastAPI:
         admin.router,
     ):
         errors.declare_problems(router)
-        app.include_router(router, prefix=PREFIX)
+        # Operation ids are the handlers' names (`screen_traveler`): what a generated client
+        # calls its functions.
+        app.include_router(router, prefix=PREFIX, generate_unique_id_function=lambda r: r.name)
     errors.add_problem_schema(app)
     install_docs(app, PREFIX)
     return app

@@ -77,14 +77,14 @@ PENDING_LIMITS = ("unsupported_method", "allow_header_conformance")
 
 def config_toml() -> str:
     lines = []
-    for method, path, checks, _why in NARROWED:
+    for _method, path, checks, _why in NARROWED:
         # The path alone: schemathesis joins `include-*` filters with "or".
         lines += ["[[operations]]", f'include-path = "{path}"']
         for check, statuses in checks.items():
             quoted = ", ".join(f'"{s}"' for s in statuses)
             lines.append(f"checks.{check}.expected-statuses = [{quoted}]")
         lines.append("")
-    for method, path, parameters in PINNED:
+    for _method, path, parameters in PINNED:
         lines += ["[[operations]]", f'include-path = "{path}"']
         lines += [f'parameters."{k}" = "{v}"' for k, v in parameters.items()]
         lines.append("")

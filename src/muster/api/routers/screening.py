@@ -48,12 +48,9 @@ class Screening(BaseModel):
     both (the typed identity is screened when the zone fails its checks)."""
 
     model_config = ConfigDict(
-        # What `one_of` enforces, so that the document says it too.
+        # What `one_of` enforces, so that the document says it too: not both missing (or null).
         json_schema_extra={
-            "anyOf": [
-                {"required": ["mrz"], "properties": {"mrz": {"type": "array"}}},
-                {"required": ["identity"], "properties": {"identity": {"type": "object"}}},
-            ]
+            "not": {"properties": {"mrz": {"type": "null"}, "identity": {"type": "null"}}}
         }
     )
 
