@@ -3,8 +3,8 @@ with a token of each role: any finding fails the test.
 
 The server is a real one, on a demo registry, reached over loopback by schemathesis's own
 command line, so that what is checked is what a client meets: the document the server
-serves, the statuses, headers and bodies it answers. Each run is bounded (`--max-examples`),
-the six of them take well under three minutes.
+serves, the statuses, headers and bodies it answers. Each run is bounded (`--max-examples`);
+the six, three at a time, took 2 min 20 s on a 2-core machine busy with other tests.
 
 What is configured away is listed in `NARROWED`, each with why; nothing else is.
 """
@@ -75,8 +75,10 @@ PINNED = [("POST", "/api/v1/users/{name}/disable", {"path.name": DISABLE_ME})]
 PENDING_LIMITS = ("unsupported_method", "allow_header_conformance")
 
 
-def config_toml() -> str:
-    lines = []
+def config_toml(logout_token: str) -> str:
+    # Logging out revokes the token used: logout gets a token of its own, made for it.
+    lines = ["[[operations]]", f'include-path = "{LOGOUT}"']
+    lines += [f'headers = {{ Authorization = "Bearer {logout_token}" }}', ""]
     for _method, path, checks, _why in NARROWED:
         # The path alone: schemathesis joins `include-*` filters with "or".
         lines += ["[[operations]]", f'include-path = "{path}"']
@@ -95,7 +97,7 @@ def config_toml() -> str:
 class Served:
     base: str
     cli: Cli
-    config: Path
+    workdir: Path
 
     def token(self, account: str) -> str:
         out = self.cli.run("token", "create", account).stdout
@@ -112,24 +114,25 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     port = free_port()
     base = f"http://127.0.0.1:{port}/api/v1"
     cli.env["MUSTER_SCREENING_DATE"] = "2019-03-15"  # the demo is set in early 2019
-    config = workdir / "schemathesis.toml"
-    config.write_text(config_toml())
     server = cli.popen("serve", "--port", str(port))
     try:
         wait_ready(base)
-        yield Served(base, cli, config)
+        yield Served(base, cli, workdir)
     finally:
         server.send_signal(signal.SIGINT)
         server.communicate(timeout=60)
 
 
-def schemathesis(served: Served, token: str, *filters: str) -> subprocess.CompletedProcess[str]:
-    """One schemathesis run with every check; its exit code is non-zero on any finding."""
+def schemathesis(served: Served, account: str) -> subprocess.CompletedProcess[str]:
+    """One schemathesis run with every check over every route, with a token of `account`;
+    its exit code is non-zero on any finding."""
+    config = served.workdir / f"schemathesis-{account}.toml"
+    config.write_text(config_toml(served.token(account)))
     excluded = [arg for check in PENDING_LIMITS for arg in ("--exclude-checks", check)]
     command = [
         str(Path(sys.executable).parent / "schemathesis"),
         "--config-file",
-        str(served.config),
+        str(config),
         "run",
         f"{served.base}/openapi.json",
         "--checks",
@@ -140,12 +143,12 @@ def schemathesis(served: Served, token: str, *filters: str) -> subprocess.Comple
         "--seed",
         "20191221",
         "--header",
-        f"Authorization: Bearer {token}",
+        f"Authorization: Bearer {served.token(account)}",
         "--no-color",
-        # A failed login costs the server an argon2 hash; six runs at once queue them up.
+        # A failed login costs the server an argon2 hash (most of a second here), and the
+        # runs at once queue them up.
         "--request-timeout",
         "60",
-        *filters,
     ]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": ""}
     return subprocess.run(
@@ -155,16 +158,9 @@ def schemathesis(served: Served, token: str, *filters: str) -> subprocess.Comple
 
 def run_role(served: Served, account: str, operations: int) -> str | None:
     """Every route with a token of one account: None if clean, else what was found."""
-    # Logging out revokes the token used: the run of every other route keeps its own token,
-    # and logout gets a run of its own, with a token made for it.
-    runs = [
-        (served.token(account), ("--exclude-path", LOGOUT), operations - 1),
-        (served.token(account), ("--include-path", LOGOUT), 1),
-    ]
-    for token, filters, expected in runs:
-        done = schemathesis(served, token, *filters)
-        if done.returncode != 0 or f"Tested: {expected}" not in done.stdout:
-            return f"{account} {' '.join(filters)}:\n{done.stdout[-15_000:]}{done.stderr[-3_000:]}"
+    done = schemathesis(served, account)
+    if done.returncode != 0 or f"Tested: {operations}" not in done.stdout:
+        return f"{account}:\n{done.stdout[-15_000:]}{done.stderr[-3_000:]}"
     return None
 
 
