@@ -151,8 +151,14 @@ def schemathesis(served: Served, account: str) -> subprocess.CompletedProcess[st
         "60",
     ]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": ""}
-    return subprocess.run(
-        command, capture_output=True, text=True, timeout=300, env=env, stdin=subprocess.DEVNULL
+    return subprocess.run(  # in the temporary folder, where it keeps its cache
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        cwd=served.workdir,
     )
 
 
