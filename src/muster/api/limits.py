@@ -56,6 +56,8 @@ class RouteRule:
     protected: bool
     limit: int
     setting: str  # the setting that gives `limit`, named in the 413
+    path: str = ""  # the route's path, prefix included
+    literal: bool = False  # a path without parameters (`/orders/drafts`)
 
 
 class RouteTable:
@@ -68,16 +70,24 @@ class RouteTable:
             for route in router.routes:
                 if isinstance(route, APIRoute):
                     self.rules.append(rule_of(route, prefix, settings))
+        self.literal: dict[str, list[RouteRule]] = {}
+        for rule in self.rules:
+            if rule.literal:
+                self.literal.setdefault(rule.path, []).append(rule)
 
     def resolve(self, method: str, path: str) -> tuple[RouteRule | None, frozenset[str]]:
         """The rule of the route serving `method` on `path`; or, when none does, None and
         every method the path serves (none when no route has that path)."""
+        # As in OpenAPI, a path without parameters comes before the templates that also match
+        # it: `/orders/drafts` is its own path, not the order numbered "drafts".
+        rules = self.literal.get(path)
+        if rules is None:
+            rules = [rule for rule in self.rules if not rule.literal and rule.regex.match(path)]
         allowed: set[str] = set()
-        for rule in self.rules:
-            if rule.regex.match(path):
-                if method in rule.methods:
-                    return rule, frozenset()
-                allowed |= rule.methods
+        for rule in rules:
+            if method in rule.methods:
+                return rule, frozenset()
+            allowed |= rule.methods
         return None, frozenset(allowed)
 
 
@@ -92,6 +102,8 @@ def rule_of(route: APIRoute, prefix: str, settings: Settings) -> RouteRule:
         protected=is_protected(route.dependant),
         limit=int(getattr(settings, setting)),
         setting=setting,
+        path=prefix + route.path,
+        literal="{" not in route.path,
     )
 
 

@@ -188,7 +188,8 @@ class TestMethodNotAllowed:
             ("PUT", "/api/v1/users", "GET, POST"),
             ("DELETE", "/api/v1/me", "GET"),
             ("GET", "/api/v1/auth/login", "POST"),
-            ("PATCH", "/api/v1/orders/drafts", "GET, POST"),  # GET is /orders/{number}
+            ("PATCH", "/api/v1/orders/drafts", "POST"),  # its own path, not /orders/{number}
+            ("GET", "/api/v1/orders/drafts", "POST"),
             ("POST", "/api/v1/openapi.json", "GET, HEAD"),
         ],
     )

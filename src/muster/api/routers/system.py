@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from muster.api.deps import SESSION_COOKIE, AnyAccount, engine_of
-from muster.api.errors import AuthError, TooManyAttemptsError
+from muster.api.errors import AuthError, TooManyAttemptsError, refusals
+from muster.api.schemas import AccountView, Health, LoggedOut, Session
+from muster.domain.errors import NotFoundError
 from muster.services import accounts
 from muster.services.accounts import SESSION_HOURS
 
@@ -47,7 +49,13 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=200)
 
 
-@router.get("/health", tags=["system"])
+@router.get(
+    "/health",
+    tags=["system"],
+    response_model=Health,
+    response_model_exclude_unset=True,
+    responses={503: {"model": Health, "description": "Still starting: `detail` says why."}},
+)
 async def health(request: Request, response: Response) -> dict[str, Any]:
     """Whether the service is ready to screen (200) or still starting (503, with why)."""
     if getattr(request.app.state, "ready", False):
@@ -56,7 +64,12 @@ async def health(request: Request, response: Response) -> dict[str, Any]:
     return {"status": "starting", "detail": request.app.state.not_ready_because}
 
 
-@router.post("/auth/login", tags=["system"])
+@router.post(
+    "/auth/login",
+    tags=["system"],
+    response_model=Session,
+    responses=refusals(AuthError, TooManyAttemptsError),
+)
 def login(
     body: Credentials,
     request: Request,
@@ -79,7 +92,12 @@ def login(
     return {"token": token, "account": account.to_json(), "expires_in": SESSION_HOURS * 3600}
 
 
-@router.post("/auth/logout", tags=["system"])
+@router.post(
+    "/auth/logout",
+    tags=["system"],
+    response_model=LoggedOut,
+    responses=refusals(NotFoundError),  # again, while the ended session is still remembered
+)
 def logout(
     request: Request,
     response: Response,
@@ -97,7 +115,7 @@ def logout(
     return {"logged_out": account.name}
 
 
-@router.get("/me", tags=["system"])
+@router.get("/me", tags=["system"], response_model=AccountView)
 def me(account: AnyAccount) -> dict[str, Any]:
     """The account making the request: name, role, posts, authority."""
     return account.to_json()
