@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from muster.config import today
@@ -297,13 +297,17 @@ def revoker_map(conn: Connection) -> dict[str, int]:
 
 @dataclass
 class PersonFile:
-    """What the fold needs of one person: current state, enlistment, later orders."""
+    """What the fold needs of one person: current state, enlistment, later orders; and, when
+    asked for, the roll's values of their state and their stored periods (what a new fold is
+    written over)."""
 
     state: PersonState
     enlisted_category: Category
     enlistment: OrderFacts
     orders: list[OrderFacts]
     previous: dict[int, dict[str, str]]
+    stored: dict[str, Any] | None = None  # the roll's STATE_COLUMNS as they are
+    periods: list[Period] | None = None  # the stored periods, oldest first
 
     def enlisted(self, revoked_on: dict[str, date]) -> PersonState:
         amendments = [o for o in self.orders if o.kind is OrderKind.AMENDMENT]
@@ -312,9 +316,12 @@ class PersonFile:
         )
 
 
-def load_person_files(conn: Connection, pids: Sequence[int]) -> dict[int, PersonFile]:
+def load_person_files(
+    conn: Connection, pids: Sequence[int], stored: bool = False
+) -> dict[int, PersonFile]:
     """The current state and order history of some people, in a few queries (each order
-    read and parsed once, however many of these people it names)."""
+    read and parsed once, however many of these people it names); with `stored`, also
+    their roll values and their periods as stored."""
     files: dict[int, PersonFile] = {}
     facts: dict[int, OrderFacts] = {}
     previous: dict[int, dict[str, str] | None] = {}
@@ -343,7 +350,19 @@ def load_person_files(conn: Connection, pids: Sequence[int]) -> dict[int, Person
                 facts[int(r.enlisted_seq)],
                 [],
                 {},
+                {k: getattr(r, k) for k in STATE_COLUMNS} if stored else None,
+                [] if stored else None,
             )
+        if stored:
+            for p in conn.execute(
+                select(person_periods)
+                .where(person_periods.c.person_id.in_(chunk))
+                .order_by(person_periods.c.person_id, person_periods.c.valid_from)
+            ):
+                kept = files[int(p.person_id)].periods
+                assert kept is not None
+                until = None if p.valid_until is None else as_date(p.valid_until)
+                kept.append(Period(as_date(p.valid_from), until, row_to_state(p), int(p.opened_by)))
         for t in touched:
             f = files[int(t.person_id)]
             seq = int(t.order_seq)
@@ -366,14 +385,14 @@ def apply_to_subjects(
     the roll's final state and every period. Refuses, naming every subject the rules refuse,
     unless the timeline of each holds on every date."""
     pids = [pid for pid, _ in subjects]
-    files = load_person_files(conn, pids)
+    files = load_person_files(conn, pids, stored=True)
     revoked_before = revoked_map(conn)
     revoked_now = revoked_after if revoked_after is not None else revoked_before
     revokers = revoker_map(conn)
     if revoker is not None:
         revokers[revoker[0]] = revoker[1]
-    updates: list[dict[str, Any]] = []
-    spans: list[tuple[Any, ...]] = []
+    states: list[StateChange] = []
+    spans = PeriodChanges()
     refused: list[str] = []
     for pid, ref in subjects:
         f = files[pid]
@@ -384,9 +403,9 @@ def apply_to_subjects(
         except RefusedError as err:
             refused.append(f"{ref}: {err}")
             continue
-        assert found
-        updates.append({"pid": pid, **state_to_values(found[-1].state)})
-        spans.extend(period_values(pid, p) for p in found)
+        assert found and f.stored is not None and f.periods is not None
+        states.append(StateChange(pid, f.stored, state_to_values(found[-1].state)))
+        spans.add(pid, f.periods, found)
     if refused:
         raise SubjectsRefusedError(number or (order.number if order else "?"), refused)
     if order is not None:
@@ -396,8 +415,8 @@ def apply_to_subjects(
             ("order_seq", "person_id", "ref"),
             ((order.seq, pid, ref) for pid, ref in subjects),
         )
-    write_states(conn, updates)
-    write_periods(conn, pids, spans)
+    write_states(conn, states)
+    spans.write(conn)
 
 
 PERIOD_COLUMNS = (
@@ -424,14 +443,48 @@ def period_values(person_id: int, p: Period) -> tuple[Any, ...]:
     )
 
 
-def write_periods(conn: Connection, pids: Sequence[int], rows: list[tuple[Any, ...]]) -> None:
-    """Replace these people's periods with `rows` (in the order of PERIOD_COLUMNS)."""
-    for i in range(0, len(pids), 500):
-        conn.execute(
-            delete(person_periods).where(person_periods.c.person_id.in_(pids[i : i + 500]))
-        )
-    if rows:
-        bulk_insert(conn, person_periods, PERIOD_COLUMNS, rows)
+class PeriodChanges:
+    """What turns people's stored periods into their new ones: a period whose start is
+    stored already is updated in place when anything else of it changed (its end, most
+    often: the period a new order closes), a new start is inserted, a start that is no
+    longer one is deleted; a period that stays as it is is not written."""
+
+    def __init__(self) -> None:
+        self.inserts: list[tuple[Any, ...]] = []
+        self.updates: list[tuple[Any, ...]] = []
+        self.deletes: list[tuple[int, date]] = []
+
+    def add(self, pid: int, stored: Sequence[Period], found: Sequence[Period]) -> None:
+        """One person's stored periods and the periods they now have."""
+        old = {p.start: p for p in stored}
+        for p in found:
+            before = old.pop(p.start, None)
+            if before is None:
+                self.inserts.append(period_values(pid, p))
+            elif before != p:
+                values = period_values(pid, p)
+                self.updates.append((*values[2:], pid, p.start))
+        self.deletes.extend((pid, start) for start in old)
+
+    def write(self, conn: Connection) -> None:
+        if self.deletes:
+            conn.execute(
+                delete(person_periods).where(
+                    person_periods.c.person_id == bindparam("pid"),
+                    person_periods.c.valid_from == bindparam("start"),
+                ),
+                [{"pid": pid, "start": start} for pid, start in self.deletes],
+            )
+        if self.updates:
+            bulk_update(
+                conn,
+                person_periods,
+                ("person_id", "valid_from"),
+                PERIOD_COLUMNS[2:],
+                self.updates,
+            )
+        if self.inserts:
+            bulk_insert(conn, person_periods, PERIOD_COLUMNS, self.inserts)
 
 
 def reproject_touched(conn: Connection) -> int:
@@ -449,31 +502,65 @@ def reproject_touched(conn: Connection) -> int:
     return len(pids)
 
 
-def write_states(conn: Connection, updates: list[dict[str, Any]]) -> None:
-    """Store people's new states; former serial numbers follow the states."""
-    if not updates:
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """A person's roll values as stored and as the new fold gives them (STATE_COLUMNS)."""
+
+    pid: int
+    stored: dict[str, Any]
+    new: dict[str, Any]
+
+    def changed(self) -> tuple[str, ...]:
+        """The columns to write: those whose values change (a serial number and its key
+        together)."""
+        names = {k for k in STATE_COLUMNS if self.new[k] != self.stored[k]}
+        if names & SERIAL_COLUMNS:
+            names |= SERIAL_COLUMNS
+        return tuple(k for k in STATE_COLUMNS if k in names)
+
+
+SERIAL_COLUMNS = frozenset(("serial_number", "serial_key"))
+
+
+def write_states(conn: Connection, changes: Sequence[StateChange]) -> None:
+    """Store people's new states, only the columns whose values change (an index of the roll
+    is written only where its value changes); former serial numbers follow the states."""
+    groups: dict[tuple[str, ...], list[StateChange]] = {}
+    for c in changes:
+        names = c.changed()
+        if names:
+            groups.setdefault(names, []).append(c)
+    if not groups:
         return
-    names = [k for k in updates[0] if k != "pid"]
-    pids = [u["pid"] for u in updates]
-    # Clear serial numbers first, so the unique index never sees a transient clash.
-    bulk_update(
-        conn, roll, "person_id", ("serial_number", "serial_key"), ((None, None, p) for p in pids)
-    )
-    bulk_update(
-        conn, roll, "person_id", names, ((*(u[k] for k in names), u["pid"]) for u in updates)
-    )
-    for i in range(0, len(pids), 500):
-        conn.execute(
-            delete(former_serials).where(former_serials.c.person_id.in_(pids[i : i + 500]))
+    moved = [c for names, group in groups.items() if "serial_number" in names for c in group]
+    if any(c.new["serial_number"] is not None for c in moved):
+        # A serial number may pass from one of these people to another: clear every one
+        # that changes first, so that the unique index never sees a transient clash.
+        bulk_update(
+            conn,
+            roll,
+            "person_id",
+            ("serial_number", "serial_key"),
+            ((None, None, c.pid) for c in moved),
         )
-    formers = [
-        (s, u["pid"], numbers.fold(s))
-        for u in updates
-        for s in (u["former_serials"] or "").split(";")
+    for names, group in groups.items():
+        bulk_update(
+            conn, roll, "person_id", names, ((*(c.new[k] for k in names), c.pid) for c in group)
+        )
+    formers = [c for names, group in groups.items() if "former_serials" in names for c in group]
+    dropped = [c.pid for c in formers if c.stored["former_serials"]]
+    for i in range(0, len(dropped), 500):
+        conn.execute(
+            delete(former_serials).where(former_serials.c.person_id.in_(dropped[i : i + 500]))
+        )
+    rows = [
+        (s, c.pid, numbers.fold(s))
+        for c in formers
+        for s in (c.new["former_serials"] or "").split(";")
         if s
     ]
-    if formers:
-        bulk_insert(conn, former_serials, ("serial_number", "person_id", "serial_key"), formers)
+    if rows:
+        bulk_insert(conn, former_serials, ("serial_number", "person_id", "serial_key"), rows)
 
 
 def revoke(conn: Connection, seq: int, content: OrderContent) -> None:
