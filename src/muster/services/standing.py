@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import Category, Status
@@ -101,6 +101,60 @@ def dated_states(conn: Connection, day: date, or_first: bool) -> dict[int, Perso
 def state_on(conn: Connection, person_id: int, day: date) -> PersonState | None:
     """One person's state on `day` (None: not on the roll that day)."""
     return states_on(conn, [person_id], day).get(person_id)
+
+
+STANDING_COLUMNS = (
+    "person_id",
+    "serial_number",
+    "former_serials",
+    "given_names",
+    "surnames",
+    "component",
+    "rank",
+    "category",
+    "status",
+    "reinstated",
+)  # what `standing_on` returns, in its order
+
+
+def _standing_query() -> Any:
+    """One person's roll row beside each of their periods (or beside nothing, when they have
+    none), with their enlistment's effective date: everything `standing_on` needs."""
+    period = person_periods
+    return (
+        select(
+            *(roll.c[k] for k in STANDING_COLUMNS),
+            orders.c.effective,
+            period.c.valid_from,
+            period.c.valid_until,
+            *(period.c[k] for k in STANDING_COLUMNS),
+        )
+        .join(orders, orders.c.seq == roll.c.enlisted_seq)
+        .outerjoin(period, period.c.person_id == roll.c.person_id)
+        .where(roll.c.person_id == bindparam("person_id"))
+        .order_by(period.c.valid_from)
+    )
+
+
+_STANDING = _standing_query()  # built once: a screening reads one person per decision
+_WIDTH = len(STANDING_COLUMNS)
+
+
+def standing_on(conn: Connection, person_id: int, day: date) -> tuple[Any, ...] | None:
+    """One person's `STANDING_COLUMNS` as they stand on `day`, in one query; None when not
+    on the roll that day. The same reading as `state_on`: the period that holds on `day`
+    when they have periods, else the roll's row from their enlistment's effective date."""
+    rows = conn.execute(_STANDING, {"person_id": person_id}).all()
+    if not rows:
+        return None
+    if rows[0][_WIDTH + 1] is None:  # no periods: the enlisted state, from enlistment on
+        first = rows[0]
+        return tuple(first[:_WIDTH]) if as_date(first[_WIDTH]) <= day else None
+    for r in rows:
+        until = r[_WIDTH + 2]
+        if as_date(r[_WIDTH + 1]) <= day and (until is None or day < as_date(until)):
+            return tuple(r[_WIDTH + 3 :])
+    return None
 
 
 def periods_of(conn: Connection, person_id: int) -> list[dict[str, Any]]:
