@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -34,11 +35,12 @@ from muster.services.context import Actor
 from muster.services.drafts import Draft, find_order
 from muster.services.registry import OpenRegistry
 from muster.store import ledger_store
-from muster.store.dialects import bulk_insert, bulk_update
+from muster.store.dialects import bulk_insert, bulk_update, is_postgres
 from muster.store.roll_rows import (
     STATE_COLUMNS,
     as_date,
     name_key,
+    records,
     row_to_state,
     state_to_values,
 )
@@ -306,8 +308,8 @@ class PersonFile:
     enlistment: OrderFacts
     orders: list[OrderFacts]
     previous: dict[int, dict[str, str]]
-    stored: dict[str, Any] | None = None  # the roll's STATE_COLUMNS as they are
-    periods: list[Period] | None = None  # the stored periods, oldest first
+    stored: tuple[Any, ...] | None = None  # the roll's STATE_COLUMNS as they are
+    periods: dict[str, tuple[Any, ...]] | None = None  # stored periods by start (ISO date)
 
     def enlisted(self, revoked_on: dict[str, date]) -> PersonState:
         amendments = [o for o in self.orders if o.kind is OrderKind.AMENDMENT]
@@ -321,7 +323,8 @@ def load_person_files(
 ) -> dict[int, PersonFile]:
     """The current state and order history of some people, in a few queries (each order
     read and parsed once, however many of these people it names); with `stored`, also
-    their roll values and their periods as stored."""
+    their roll values and their periods as stored (rows of PERIOD_COLUMNS, as
+    `period_values` gives them)."""
     files: dict[int, PersonFile] = {}
     facts: dict[int, OrderFacts] = {}
     previous: dict[int, dict[str, str] | None] = {}
@@ -329,20 +332,21 @@ def load_person_files(
     def read_orders(seqs: set[int]) -> None:
         needed = sorted(seqs - facts.keys())
         for i in range(0, len(needed), 500):
-            for o in conn.execute(select(orders).where(orders.c.seq.in_(needed[i : i + 500]))):
+            query = select(orders).where(orders.c.seq.in_(needed[i : i + 500]))
+            for o in records(conn.execute(query)):
                 seq = int(o.seq)
                 facts[seq] = row_facts(o)
                 previous[seq] = json.loads(o.details).get("previous", {}) if o.details else None
 
     for i in range(0, len(pids), 500):
         chunk = pids[i : i + 500]
-        rows = conn.execute(select(roll).where(roll.c.person_id.in_(chunk))).all()
+        rows = list(records(conn.execute(select(roll).where(roll.c.person_id.in_(chunk)))))
         touched = conn.execute(
             select(order_subjects.c.person_id, order_subjects.c.order_seq)
             .where(order_subjects.c.person_id.in_(chunk))
             .order_by(order_subjects.c.order_seq, order_subjects.c.person_id)
         ).all()
-        read_orders({int(r.enlisted_seq) for r in rows} | {int(t.order_seq) for t in touched})
+        read_orders({int(r.enlisted_seq) for r in rows} | {int(seq) for _, seq in touched})
         for r in rows:
             files[int(r.person_id)] = PersonFile(
                 row_to_state(r),
@@ -350,22 +354,17 @@ def load_person_files(
                 facts[int(r.enlisted_seq)],
                 [],
                 {},
-                {k: getattr(r, k) for k in STATE_COLUMNS} if stored else None,
-                [] if stored else None,
+                _stored_state(r) if stored else None,
+                {} if stored else None,
             )
         if stored:
-            for p in conn.execute(
-                select(person_periods)
-                .where(person_periods.c.person_id.in_(chunk))
-                .order_by(person_periods.c.person_id, person_periods.c.valid_from)
-            ):
-                kept = files[int(p.person_id)].periods
+            for values in stored_periods(conn, chunk):
+                kept = files[values[0]].periods
                 assert kept is not None
-                until = None if p.valid_until is None else as_date(p.valid_until)
-                kept.append(Period(as_date(p.valid_from), until, row_to_state(p), int(p.opened_by)))
-        for t in touched:
-            f = files[int(t.person_id)]
-            seq = int(t.order_seq)
+                kept[values[1]] = values
+        for pid, seq in touched:
+            f = files[int(pid)]
+            seq = int(seq)
             f.orders.append(facts[seq])
             before = previous[seq]
             if before is not None:
@@ -443,6 +442,22 @@ def period_values(person_id: int, p: Period) -> tuple[Any, ...]:
     )
 
 
+_stored_state = operator.attrgetter(*STATE_COLUMNS)  # a roll row's values, in that order
+
+
+def stored_periods(conn: Connection, pids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
+    """These people's stored periods as rows of PERIOD_COLUMNS, read through the driver:
+    dates as ISO text (as SQLite stores them; PostgreSQL's converted)."""
+    marks = ", ".join(str(int(p)) for p in pids)
+    query = f"SELECT {', '.join(PERIOD_COLUMNS)} FROM person_periods WHERE person_id IN ({marks})"
+    postgres = is_postgres(conn)
+    for row in conn.exec_driver_sql(query):
+        if postgres:
+            yield tuple(v.isoformat() if isinstance(v, date) else v for v in row)
+        else:
+            yield tuple(row)
+
+
 class PeriodChanges:
     """What turns people's stored periods into their new ones: a period whose start is
     stored already is updated in place when anything else of it changed (its end, most
@@ -454,17 +469,18 @@ class PeriodChanges:
         self.updates: list[tuple[Any, ...]] = []
         self.deletes: list[tuple[int, date]] = []
 
-    def add(self, pid: int, stored: Sequence[Period], found: Sequence[Period]) -> None:
-        """One person's stored periods and the periods they now have."""
-        old = {p.start: p for p in stored}
+    def add(self, pid: int, stored: dict[str, tuple[Any, ...]], found: Sequence[Period]) -> None:
+        """One person's stored periods (`stored_periods`, by start) and the periods they now
+        have."""
+        old = dict(stored)
         for p in found:
-            before = old.pop(p.start, None)
+            values = period_values(pid, p)
+            before = old.pop(values[1], None)
             if before is None:
-                self.inserts.append(period_values(pid, p))
-            elif before != p:
-                values = period_values(pid, p)
+                self.inserts.append(values)
+            elif before != values:
                 self.updates.append((*values[2:], pid, p.start))
-        self.deletes.extend((pid, start) for start in old)
+        self.deletes.extend((pid, date.fromisoformat(start)) for start in old)
 
     def write(self, conn: Connection) -> None:
         if self.deletes:
@@ -507,19 +523,21 @@ class StateChange:
     """A person's roll values as stored and as the new fold gives them (STATE_COLUMNS)."""
 
     pid: int
-    stored: dict[str, Any]
+    stored: tuple[Any, ...]
     new: dict[str, Any]
 
     def changed(self) -> tuple[str, ...]:
         """The columns to write: those whose values change (a serial number and its key
         together)."""
-        names = {k for k in STATE_COLUMNS if self.new[k] != self.stored[k]}
+        new = self.new
+        names = {k for k, v in zip(STATE_COLUMNS, self.stored, strict=True) if new[k] != v}
         if names & SERIAL_COLUMNS:
             names |= SERIAL_COLUMNS
         return tuple(k for k in STATE_COLUMNS if k in names)
 
 
 SERIAL_COLUMNS = frozenset(("serial_number", "serial_key"))
+FORMERS_AT = STATE_COLUMNS.index("former_serials")
 
 
 def write_states(conn: Connection, changes: Sequence[StateChange]) -> None:
@@ -548,7 +566,7 @@ def write_states(conn: Connection, changes: Sequence[StateChange]) -> None:
             conn, roll, "person_id", names, ((*(c.new[k] for k in names), c.pid) for c in group)
         )
     formers = [c for names, group in groups.items() if "former_serials" in names for c in group]
-    dropped = [c.pid for c in formers if c.stored["former_serials"]]
+    dropped = [c.pid for c in formers if c.stored[FORMERS_AT]]
     for i in range(0, len(dropped), 500):
         conn.execute(
             delete(former_serials).where(former_serials.c.person_id.in_(dropped[i : i + 500]))

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import Category, Status
 from muster.domain.roll import PersonState
-from muster.store.roll_rows import as_date, row_to_state
+from muster.store.roll_rows import as_date, records, row_to_state
 from muster.store.tables import orders, person_periods, roll
 
 CHUNK = 500
@@ -43,10 +43,12 @@ def states_on(
     for i in range(0, len(person_ids), CHUNK):
         chunk = list(person_ids[i : i + CHUNK])
         with_periods: dict[int, list[Any]] = {}
-        for r in conn.execute(
-            select(person_periods)
-            .where(person_periods.c.person_id.in_(chunk))
-            .order_by(person_periods.c.person_id, person_periods.c.valid_from)
+        for r in records(
+            conn.execute(
+                select(person_periods)
+                .where(person_periods.c.person_id.in_(chunk))
+                .order_by(person_periods.c.person_id, person_periods.c.valid_from)
+            )
         ):
             with_periods.setdefault(int(r.person_id), []).append(r)
         for pid, rows in with_periods.items():
@@ -58,7 +60,7 @@ def states_on(
                 .join(orders, orders.c.seq == roll.c.enlisted_seq)
                 .where(roll.c.person_id.in_(plain))
             )
-            for r in conn.execute(query):
+            for r in records(conn.execute(query)):
                 enlisted = or_first or as_date(r.enlisted_on) <= day
                 found[int(r.person_id)] = row_to_state(r) if enlisted else None
     return found
@@ -88,7 +90,7 @@ def dated_states(conn: Connection, day: date, or_first: bool) -> dict[int, Perso
     rows = conn.execute(
         select(person_periods).order_by(person_periods.c.person_id, person_periods.c.valid_from)
     )
-    for r in rows:
+    for r in records(rows):
         if current and current[0].person_id != r.person_id:
             found[int(current[0].person_id)] = pick_period(current, day, or_first)
             current = []
