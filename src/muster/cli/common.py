@@ -18,14 +18,16 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
-from muster.config import Settings
 from muster.domain.errors import InvalidInputError, VerificationError
+from muster.environment import database_url
 from muster.errors import MusterError
 from muster.services.registry import registry_row
 from muster.store.dialects import make_engine
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from muster.config import Settings
 
 _consoles: dict[bool, Console] = {}
 
@@ -122,12 +124,14 @@ def usage_error(message: str) -> NoReturn:
 
 def settings() -> Settings:
     """Settings from the environment."""
+    from muster.config import Settings  # pydantic: for the commands that need more
+
     return Settings()
 
 
 def engine(s: Settings | None = None) -> Engine:
     """The engine for the configured database."""
-    return make_engine((s or settings()).database_url)
+    return make_engine(s.database_url if s is not None else database_url())
 
 
 @contextmanager

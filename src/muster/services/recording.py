@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from muster.config import today
 from muster.domain import numbers
 from muster.domain.errors import (
     OrderNumberTakenError,
@@ -27,6 +26,7 @@ from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import OrderContent, check_order_dates
 from muster.domain.roll import OrderFacts, Period, PersonState, enlisted_state, periods
 from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow
+from muster.environment import today
 from muster.errors import with_article
 from muster.ledger import entries, signing
 from muster.ledger.canonical import sha256_hex
