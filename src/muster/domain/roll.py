@@ -214,7 +214,9 @@ def periods(
     found: list[Period] = []
     ordered = in_effect_order(orders)
     revocation_days = {revoked_on[o.number] for o in orders if o.number in revoked_on}
-    state: PersonState | None = None  # the fold on the date before, carried forward
+    # The fold on the date before, carried forward; before the first date, the enlisted
+    # state with no order folded (None: the enlistment did not count on the date before).
+    state: PersonState | None = enlisted
     folded = 0  # how many of `ordered` take effect by the date before
     for day in critical_dates(enlistment, orders, revoked_on)[:-1]:
         assert day is not None
