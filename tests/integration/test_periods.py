@@ -279,8 +279,9 @@ def test_today_is_the_screening_date_when_set(monkeypatch: pytest.MonkeyPatch) -
 def test_each_order_writes_what_a_fold_from_scratch_gives(
     reg: tuple[Engine, Signer, Signer],
 ) -> None:
-    """Recording writes only the roll columns and periods that change: after every order of a
-    busy timeline (backdated, scheduled, revoked, reinstated, amended) the stored roll,
+    """Recording writes only the roll columns and periods that change (and extends a timeline
+    without folding it again when the order takes effect after all its dates): after every
+    order of a busy timeline (backdated, scheduled, revoked, reinstated, amended) the roll,
     former serial numbers and periods are what verify rebuilds from the ledger; and the
     screening's one-query reading of a person agrees with `state_on` on every day."""
     engine, _clerk, cmd = reg
@@ -307,6 +308,10 @@ def test_each_order_writes_what_a_fold_from_scratch_gives(
         ),
         dict(kind=K.REVOCATION, number="REV-2", on="2018-11-15", revokes="AUS-2"),
         dict(kind=K.REINSTATEMENT, number="AMN-1", on="2018-11-20", refs=refs[1:2]),
+        # on the day of the person's last order: the whole timeline is folded again
+        dict(kind=K.DISCHARGE, number="BAJA-2", on="2018-11-20", refs=refs[1:2]),
+        # before a scheduled order: likewise
+        dict(kind=K.ABSENCE, number="AUS-3", on="2018-12-01", refs=["GNB-0000010"]),
     ]
     pids = [person_id(engine, f"V-1000000{i}") for i in (7, 8, 9)] + [
         person_id(engine, "V-10000010")

@@ -24,7 +24,14 @@ from muster.domain.errors import (
 )
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import OrderContent, check_order_dates
-from muster.domain.roll import OrderFacts, Period, PersonState, enlisted_state, periods
+from muster.domain.roll import (
+    OrderFacts,
+    Period,
+    PersonState,
+    apply,
+    enlisted_state,
+    periods,
+)
 from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow
 from muster.environment import today
 from muster.errors import with_article
@@ -390,20 +397,22 @@ def apply_to_subjects(
     revokers = revoker_map(conn)
     if revoker is not None:
         revokers[revoker[0]] = revoker[1]
-    states: list[StateChange] = []
-    spans = PeriodChanges()
+    spans = PeriodChanges(revoked_before)
     refused: list[str] = []
     for pid, ref in subjects:
         f = files[pid]
-        start = f.enlisted(revoked_before)
-        timeline = f.orders + ([order] if order is not None else [])
+        assert f.stored is not None and f.periods is not None
         try:
+            if order is not None and revoked_after is None and spans.extend(pid, f, order):
+                continue
+            start = f.enlisted(revoked_before)
+            timeline = f.orders + ([order] if order is not None else [])
             found = periods(start, f.enlistment, timeline, revoked_now, revokers)
         except RefusedError as err:
             refused.append(f"{ref}: {err}")
             continue
-        assert found and f.stored is not None and f.periods is not None
-        states.append(StateChange(pid, f.stored, state_to_values(found[-1].state)))
+        assert found
+        spans.state(pid, f, found[-1].state)
         spans.add(pid, f.periods, found)
     if refused:
         raise SubjectsRefusedError(number or (order.number if order else "?"), refused)
@@ -414,7 +423,7 @@ def apply_to_subjects(
             ("order_seq", "person_id", "ref"),
             ((order.seq, pid, ref) for pid, ref in subjects),
         )
-    write_states(conn, states)
+    write_states(conn, spans.states)
     spans.write(conn)
 
 
@@ -499,15 +508,54 @@ def stored_periods(conn: Connection, pids: Sequence[int]) -> Iterator[tuple[Any,
 
 
 class PeriodChanges:
-    """What turns people's stored periods into their new ones: a period whose start is
-    stored already is updated in place when anything else of it changed (its end, most
-    often: the period a new order closes), a new start is inserted, a start that is no
+    """What turns people's stored periods and roll rows into their new ones: a period whose
+    start is stored already is updated in place when anything else of it changed (its end,
+    most often: the period a new order closes), a new start is inserted, a start that is no
     longer one is deleted; a period that stays as it is is not written."""
 
-    def __init__(self) -> None:
+    def __init__(self, revoked_on: dict[str, date]) -> None:
+        self.revoked_on = revoked_on  # the revocations before the order being recorded
         self.inserts: list[tuple[Any, ...]] = []
         self.updates: list[tuple[Any, ...]] = []
         self.deletes: list[tuple[int, date]] = []
+        self.states: list[StateChange] = []
+
+    def state(self, pid: int, f: PersonFile, new: PersonState) -> None:
+        """A person's roll row: what their timeline's last state gives."""
+        assert f.stored is not None
+        self.states.append(StateChange(pid, f.stored, state_to_values(new)))
+
+    def extend(self, pid: int, f: PersonFile, order: OrderFacts) -> bool:
+        """A new order that takes effect after every date on which the person's timeline
+        changes already (the usual order: effective today, on someone whose orders all took
+        effect before): their fold up to then holds, so the order applies to their current
+        state, their open period closes on its date and one more opens, as a whole fold
+        would give (`periods`). False, and nothing noted, for any other order (backdated, on
+        a date the timeline has, beside a revocation), or when the stored periods are not
+        those the roll row closes on: the caller folds the whole timeline then. Raises as
+        the fold would when the rules refuse the order."""
+        stored = f.periods
+        assert stored is not None and f.stored is not None
+        if not stored or f.enlistment.number in self.revoked_on:
+            return False
+        on = order.effective
+        if f.enlistment.effective >= on:
+            return False
+        for o in f.orders:
+            revoked = self.revoked_on.get(o.number)
+            if o.effective >= on or (revoked is not None and revoked >= on):
+                return False
+        last = stored[max(stored)]
+        if last[2] is not None or last != period_values(
+            pid, Period(date.fromisoformat(last[1]), None, f.state, last[3])
+        ):
+            return False
+        new = apply(f.state, order)
+        if new != f.state:
+            self.updates.append((_iso(on), *last[3:], pid, last[1]))
+            self.inserts.append(period_values(pid, Period(on, None, new, order.seq)))
+            self.state(pid, f, new)
+        return True
 
     def add(self, pid: int, stored: dict[str, tuple[Any, ...]], found: Sequence[Period]) -> None:
         """One person's stored periods (`stored_periods`, by start) and the periods they now
