@@ -2,8 +2,8 @@
 
 Each top-level command is registered by a function that imports its module: a run of one
 command (`muster order issue …`) imports that command's module and what it needs, not every
-other command's (the server, the matcher, verify, Rich tables…). `--help`, `--version`, an
-unknown command or none register them all, in the order the help lists them.
+other command's (the server, the matcher, verify, Rich tables…). `--help`, an unknown
+command or none register them all, in the order the help lists them; `--version` none.
 """
 
 from __future__ import annotations
@@ -180,11 +180,14 @@ COMMANDS: dict[str, Callable[[list[str]], None]] = {
 
 
 def register(args: list[str]) -> None:
-    """Register the command these arguments run, or every command when they name none that
-    is known (help, the version, an unknown command: each answered as with them all)."""
+    """Register the command these arguments run, none for `--version`, or every command
+    when they name none that is known (help, an unknown command: each answered as with them
+    all)."""
     first = args[0] if args else ""
     if first in COMMANDS:
         COMMANDS[first](args[1:])
+        return
+    if first == "--version":  # answered before any command is looked at
         return
     for add in COMMANDS.values():
         add([])
