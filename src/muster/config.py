@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
-import os
 from datetime import date
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from muster.domain.errors import InvalidInputError
+from muster.environment import today
 from muster.store.dialects import DEFAULT_URL
+
+__all__ = ["Settings", "log_to_stderr", "today"]  # today: muster.environment's, as before
 
 
 class Settings(BaseSettings):
@@ -33,24 +34,6 @@ class Settings(BaseSettings):
     # with a limit of their own, and drafting an order, whose body names its subjects.
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     max_order_body_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
-
-
-def today(settings: Settings | None = None) -> date:
-    """The day decisions are taken on: `MUSTER_SCREENING_DATE` when set (a registry set in the
-    past, such as the demo), otherwise the server's clock (its local date). Screening, the
-    status shown for a person, statistics and the newest day an order may be signed on all
-    read it here."""
-    if settings is not None:
-        day = settings.screening_date
-    else:  # what Settings() would read, without building one (a screening asks per decision)
-        text = os.environ.get("MUSTER_SCREENING_DATE", "").strip()
-        try:
-            day = date.fromisoformat(text) if text else None
-        except ValueError:
-            raise InvalidInputError(
-                f"MUSTER_SCREENING_DATE {text!r}: expected a date YYYY-MM-DD"
-            ) from None
-    return day if day is not None else date.today()
 
 
 def log_to_stderr() -> None:

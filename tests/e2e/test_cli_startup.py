@@ -63,4 +63,7 @@ def test_reading_and_issuing_import_no_heavy_package(cli: Cli, tmp_path: Path) -
         "absent.txt",
     )
     assert issued & set(HEAVY) == set()
+    # Issuing an order needs neither pydantic-settings (the settings it reads are read
+    # without), Rich (its summary is one plain line) nor argon2 (accounts).
+    assert issued & {"pydantic_settings", "rich", "argon2"} == set()
     assert imported(cli, "init") & set(HEAVY) == set()  # up to date: no migration, no Alembic

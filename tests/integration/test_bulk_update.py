@@ -63,3 +63,16 @@ def test_a_driver_error_is_sqlalchemys_and_nothing_stays(table_engine: Engine) -
     with pytest.raises(IntegrityError), table_engine.begin() as conn:
         bulk_update(conn, people, "person_id", ("order",), [(None, 1), ("O-3", 2)])
     assert rows(table_engine) == before
+
+
+def test_rows_are_updated_by_a_key_of_several_columns(table_engine: Engine) -> None:
+    # A date in the key is matched as it is stored (ISO text on SQLite).
+    with table_engine.begin() as conn:
+        bulk_update(
+            conn,
+            people,
+            ("person_id", "born"),
+            ("order",),
+            [("N-1", 1, date(1990, 1, 1)), ("N-2", 2, date(1999, 9, 9))],
+        )
+    assert [r[:2] for r in rows(table_engine)][:2] == [(1, "N-1"), (2, "O-2")]

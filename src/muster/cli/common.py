@@ -11,22 +11,46 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import typer
-from rich.console import Console
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
-from muster.config import Settings
 from muster.domain.errors import InvalidInputError, VerificationError
+from muster.environment import database_url
 from muster.errors import MusterError
 from muster.services.registry import registry_row
 from muster.store.dialects import make_engine
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from muster.config import Settings
+
+_consoles: dict[bool, Console] = {}
+
+
+def console(stderr: bool = True) -> Console:
+    """Rich's console on stderr (or stdout), made on first use: Rich is imported by the
+    commands that print through it (tables, progress, errors), not at every start."""
+    found = _consoles.get(stderr)
+    if found is None:
+        from rich.console import Console
+
+        found = _consoles[stderr] = Console(stderr=stderr, highlight=False, soft_wrap=True)
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    """`err_console` and `out_console`, made when a command first prints through them."""
+    if name == "err_console":
+        return console(stderr=True)
+    if name == "out_console":
+        return console(stderr=False)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_VERIFY = 0, 1, 2, 3
 
@@ -51,16 +75,16 @@ class MusterGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except VerificationError as err:
-            err_console.print(f"[bold red]verification failed:[/] {err}", markup=True)
+            console().print(f"[bold red]verification failed:[/] {err}", markup=True)
             ctx.exit(EXIT_VERIFY)
         except MusterError as err:
             if ctx.meta.get(JSON_REQUESTED):
                 emit_json(error_json(err))
-            err_console.print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
+            console().print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
             ctx.exit(EXIT_REFUSED)
         except SQLAlchemyError as err:  # the database is unreachable, locked or not Muster's
             detail = str(getattr(err, "orig", None) or err).splitlines()[0]
-            err_console.print(
+            console().print(
                 f"[bold red]error:[/] database: {escape(detail)} (check MUSTER_DATABASE_URL)",
                 markup=True,
             )
@@ -94,18 +118,20 @@ def escape(text: str) -> str:
 
 def usage_error(message: str) -> NoReturn:
     """Options that cannot go together: one line on stderr, exit 2 (usage)."""
-    err_console.print(f"[bold red]usage:[/] {escape(message)}", markup=True)
+    console().print(f"[bold red]usage:[/] {escape(message)}", markup=True)
     raise typer.Exit(EXIT_USAGE)
 
 
 def settings() -> Settings:
     """Settings from the environment."""
+    from muster.config import Settings  # pydantic: for the commands that need more
+
     return Settings()
 
 
 def engine(s: Settings | None = None) -> Engine:
     """The engine for the configured database."""
-    return make_engine((s or settings()).database_url)
+    return make_engine(s.database_url if s is not None else database_url())
 
 
 @contextmanager
@@ -123,8 +149,9 @@ def emit_json(obj: Any) -> None:
 
 
 def say(message: str) -> None:
-    """A message for the person at the terminal (stderr)."""
-    err_console.print(message, markup=False)
+    """A message for the person at the terminal (stderr), as it is written."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 
 
 def secret(env: str, prompt: str, s: Settings | None = None, confirm: bool = False) -> str:
@@ -261,7 +288,7 @@ def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err_console,
+        console=console(),
         transient=True,
     ) as bar:
         task = bar.add_task(description, total=total)

@@ -119,7 +119,7 @@ def _roll_columns(path: Path, reader: Iterator[list[str]]) -> tuple[RollColumns,
 def roll_from_registry(as_of: date | None) -> RollColumns:
     """Everyone ever on the registry's roll (as of a date: as the orders in effect then left
     it), each named by the serial number they last held."""
-    from muster.config import today
+    from muster.environment import today
     from muster.services.identify import columns_as_of, roll_columns
     from muster.store.dialects import reading
 
@@ -135,7 +135,7 @@ def roll_from_registry(as_of: date | None) -> RollColumns:
 
 def standing_from_registry(keys: set[str], as_of: date | None) -> Standing:
     """The status and category of the registry's members with these keys (person ids)."""
-    from muster.config import today
+    from muster.environment import today
     from muster.services.standing import states_on
     from muster.store.dialects import reading
 

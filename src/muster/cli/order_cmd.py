@@ -18,11 +18,11 @@ from sqlalchemy import select
 
 from muster.cli import common
 from muster.cli.text import flat_fields, print_fields, shown
-from muster.config import today
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import check_order_dates, subject_lines
 from muster.domain.roll_import import RollChecker, check_header
+from muster.environment import today
 from muster.ledger import signing
 from muster.reference_data import load_reference
 from muster.services import drafts, queries, roll_import

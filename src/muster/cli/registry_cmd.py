@@ -8,8 +8,8 @@ import typer
 
 from muster.cli import common
 from muster.cli.text import print_fields, shown
-from muster.config import today
 from muster.domain.reference import fold_text
+from muster.environment import today
 from muster.services import queries
 from muster.services.context import Actor
 from muster.services.registry import PassphraseMissingError, init_registry

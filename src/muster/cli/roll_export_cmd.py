@@ -10,9 +10,9 @@ from pathlib import Path
 import typer
 
 from muster.cli import common
-from muster.config import today
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Status
+from muster.environment import today
 from muster.services.roll_export import EXPORT_COLUMNS, export_rows
 
 

@@ -212,9 +212,28 @@ def periods(
     a revocation names it; without it such a period names the last order effective that day.
     """
     found: list[Period] = []
+    ordered = in_effect_order(orders)
+    revocation_days = {revoked_on[o.number] for o in orders if o.number in revoked_on}
+    # The fold on the date before, carried forward; before the first date, the enlisted
+    # state with no order folded (None: the enlistment did not count on the date before).
+    state: PersonState | None = enlisted
+    folded = 0  # how many of `ordered` take effect by the date before
     for day in critical_dates(enlistment, orders, revoked_on)[:-1]:
         assert day is not None
-        state = fold_person(enlisted, enlistment, orders, revoked_on, day)
+        upto = folded
+        while upto < len(ordered) and ordered[upto].effective <= day:
+            upto += 1
+        if state is not None and carries_forward(
+            day, enlistment, ordered[:folded], revoked_on, revocation_days
+        ):
+            # The fold of `day` is the fold of the date before, then the orders that take
+            # effect after it and by `day`: they come last in the order the fold applies.
+            for order in ordered[folded:upto]:
+                if counts(order, day, revoked_on):
+                    state = apply(state, order)
+        else:
+            state = fold_person(enlisted, enlistment, orders, revoked_on, day)
+        folded = upto
         if state is None or (found and found[-1].state == state):
             continue
         if found:
@@ -224,6 +243,21 @@ def periods(
             Period(day, None, state, opener(day, enlistment, orders, revoked_on, revoked_by))
         )
     return found
+
+
+def carries_forward(
+    day: date,
+    enlistment: OrderFacts,
+    earlier: Sequence[OrderFacts],
+    revoked_on: Mapping[str, date],
+    revocation_days: set[date],
+) -> bool:
+    """Whether the fold of `day` extends the fold of the critical date before it (which
+    folded `earlier`, the orders effective by then): the enlistment counts on `day`, and no
+    revocation taking effect on `day` takes away an order that counted the date before."""
+    if not counts(enlistment, day, revoked_on):
+        return False
+    return day not in revocation_days or all(revoked_on.get(o.number) != day for o in earlier)
 
 
 def opener(

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import Table, func, select
 from sqlalchemy.engine import Connection
 
-from muster.config import today
 from muster.domain import numbers
 from muster.domain.directive import validate_directive
 from muster.domain.errors import (
@@ -32,6 +31,7 @@ from muster.domain.orders import (
     check_order_fields,
 )
 from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow, clean_text
+from muster.environment import today
 from muster.errors import with_article
 from muster.ledger.canonical import canonical_json, canonical_table, sha256_hex
 from muster.store.tables import former_serials, orders, roll

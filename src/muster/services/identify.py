@@ -24,9 +24,9 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from muster.config import today
 from muster.domain.kinds import OrderKind
 from muster.domain.roll import PersonState
+from muster.environment import today
 from muster.errors import MusterError
 from muster.matching import Matcher, MatchResult, Member, Verdict
 from muster.matching import Traveler as MatchTraveler

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import OrderKind
@@ -84,17 +84,24 @@ def load_directives(conn: Connection) -> list[DirectiveRecord]:
     return found
 
 
-def load_authorizations(conn: Connection, person_id: int) -> list[AuthorizationRecord]:
-    """The travel authorizations that name a person."""
-    rows = conn.execute(
+def _authorizations_query() -> Any:
+    return (
         select(orders.c.number, orders.c.valid_from, orders.c.valid_until, orders.c.revoked_on)
         .join(order_subjects, order_subjects.c.order_seq == orders.c.seq)
         .where(
-            order_subjects.c.person_id == person_id,
+            order_subjects.c.person_id == bindparam("person_id"),
             orders.c.kind == OrderKind.TRAVEL_AUTHORIZATION.value,
         )
         .order_by(orders.c.seq)
-    ).all()
+    )
+
+
+_AUTHORIZATIONS = _authorizations_query()  # built once: read for each person screened
+
+
+def load_authorizations(conn: Connection, person_id: int) -> list[AuthorizationRecord]:
+    """The travel authorizations that name a person."""
+    rows = conn.execute(_AUTHORIZATIONS, {"person_id": person_id}).all()
     return [
         AuthorizationRecord(
             r.number,
@@ -108,19 +115,20 @@ def load_authorizations(conn: Connection, person_id: int) -> list[AuthorizationR
 
 def load_person(conn: Connection, person_id: int, day: date) -> PersonFacts | None:
     """A person's facts as they stand on `day`, or None when not on the roll that day."""
-    state = standing.state_on(conn, person_id, day)
-    if state is None:
+    found = standing.standing_on(conn, person_id, day)
+    if found is None:
         return None
+    pid, serial, formers, given, surnames, component, rank, category, status, reinstated = found
     return PersonFacts(
-        state.person_id,
-        state.serial_number,
-        state.former_serial_numbers,
-        f"{state.given_names} {state.surnames}",
-        state.component,
-        state.rank,
-        state.category.value,
-        state.status.value,
-        state.reinstated,
+        int(pid),
+        serial,
+        tuple(s for s in (formers or "").split(";") if s),
+        f"{given} {surnames}",
+        component,
+        rank,
+        category,
+        status,
+        bool(reinstated),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import operator
 import zlib
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -10,10 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
-from muster.config import today
 from muster.domain import numbers
 from muster.domain.errors import (
     OrderNumberTakenError,
@@ -24,8 +24,16 @@ from muster.domain.errors import (
 )
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import OrderContent, check_order_dates
-from muster.domain.roll import OrderFacts, Period, PersonState, enlisted_state, periods
+from muster.domain.roll import (
+    OrderFacts,
+    Period,
+    PersonState,
+    apply,
+    enlisted_state,
+    periods,
+)
 from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow
+from muster.environment import today
 from muster.errors import with_article
 from muster.ledger import entries, signing
 from muster.ledger.canonical import sha256_hex
@@ -34,11 +42,12 @@ from muster.services.context import Actor
 from muster.services.drafts import Draft, find_order
 from muster.services.registry import OpenRegistry
 from muster.store import ledger_store
-from muster.store.dialects import bulk_insert, bulk_update
+from muster.store.dialects import bulk_insert, bulk_update, is_postgres
 from muster.store.roll_rows import (
     STATE_COLUMNS,
     as_date,
     name_key,
+    records,
     row_to_state,
     state_to_values,
 )
@@ -297,13 +306,17 @@ def revoker_map(conn: Connection) -> dict[str, int]:
 
 @dataclass
 class PersonFile:
-    """What the fold needs of one person: current state, enlistment, later orders."""
+    """What the fold needs of one person: current state, enlistment, later orders; and, when
+    asked for, the roll's values of their state and their stored periods (what a new fold is
+    written over)."""
 
     state: PersonState
     enlisted_category: Category
     enlistment: OrderFacts
     orders: list[OrderFacts]
     previous: dict[int, dict[str, str]]
+    stored: tuple[Any, ...] | None = None  # the roll's STATE_COLUMNS as they are
+    periods: dict[str, tuple[Any, ...]] | None = None  # stored periods by start (ISO date)
 
     def enlisted(self, revoked_on: dict[str, date]) -> PersonState:
         amendments = [o for o in self.orders if o.kind is OrderKind.AMENDMENT]
@@ -312,9 +325,13 @@ class PersonFile:
         )
 
 
-def load_person_files(conn: Connection, pids: Sequence[int]) -> dict[int, PersonFile]:
+def load_person_files(
+    conn: Connection, pids: Sequence[int], stored: bool = False
+) -> dict[int, PersonFile]:
     """The current state and order history of some people, in a few queries (each order
-    read and parsed once, however many of these people it names)."""
+    read and parsed once, however many of these people it names); with `stored`, also
+    their roll values and their periods as stored (rows of PERIOD_COLUMNS, as
+    `period_values` gives them)."""
     files: dict[int, PersonFile] = {}
     facts: dict[int, OrderFacts] = {}
     previous: dict[int, dict[str, str] | None] = {}
@@ -322,20 +339,21 @@ def load_person_files(conn: Connection, pids: Sequence[int]) -> dict[int, Person
     def read_orders(seqs: set[int]) -> None:
         needed = sorted(seqs - facts.keys())
         for i in range(0, len(needed), 500):
-            for o in conn.execute(select(orders).where(orders.c.seq.in_(needed[i : i + 500]))):
+            query = select(orders).where(orders.c.seq.in_(needed[i : i + 500]))
+            for o in records(conn.execute(query)):
                 seq = int(o.seq)
                 facts[seq] = row_facts(o)
                 previous[seq] = json.loads(o.details).get("previous", {}) if o.details else None
 
     for i in range(0, len(pids), 500):
         chunk = pids[i : i + 500]
-        rows = conn.execute(select(roll).where(roll.c.person_id.in_(chunk))).all()
+        rows = list(records(conn.execute(select(roll).where(roll.c.person_id.in_(chunk)))))
         touched = conn.execute(
             select(order_subjects.c.person_id, order_subjects.c.order_seq)
             .where(order_subjects.c.person_id.in_(chunk))
             .order_by(order_subjects.c.order_seq, order_subjects.c.person_id)
         ).all()
-        read_orders({int(r.enlisted_seq) for r in rows} | {int(t.order_seq) for t in touched})
+        read_orders({int(r.enlisted_seq) for r in rows} | {int(seq) for _, seq in touched})
         for r in rows:
             files[int(r.person_id)] = PersonFile(
                 row_to_state(r),
@@ -343,10 +361,17 @@ def load_person_files(conn: Connection, pids: Sequence[int]) -> dict[int, Person
                 facts[int(r.enlisted_seq)],
                 [],
                 {},
+                _stored_state(r) if stored else None,
+                {} if stored else None,
             )
-        for t in touched:
-            f = files[int(t.person_id)]
-            seq = int(t.order_seq)
+        if stored:
+            for values in stored_periods(conn, chunk):
+                kept = files[values[0]].periods
+                assert kept is not None
+                kept[values[1]] = values
+        for pid, seq in touched:
+            f = files[int(pid)]
+            seq = int(seq)
             f.orders.append(facts[seq])
             before = previous[seq]
             if before is not None:
@@ -366,27 +391,29 @@ def apply_to_subjects(
     the roll's final state and every period. Refuses, naming every subject the rules refuse,
     unless the timeline of each holds on every date."""
     pids = [pid for pid, _ in subjects]
-    files = load_person_files(conn, pids)
+    files = load_person_files(conn, pids, stored=True)
     revoked_before = revoked_map(conn)
     revoked_now = revoked_after if revoked_after is not None else revoked_before
     revokers = revoker_map(conn)
     if revoker is not None:
         revokers[revoker[0]] = revoker[1]
-    updates: list[dict[str, Any]] = []
-    spans: list[tuple[Any, ...]] = []
+    spans = PeriodChanges(revoked_before)
     refused: list[str] = []
     for pid, ref in subjects:
         f = files[pid]
-        start = f.enlisted(revoked_before)
-        timeline = f.orders + ([order] if order is not None else [])
+        assert f.stored is not None and f.periods is not None
         try:
+            if order is not None and revoked_after is None and spans.extend(pid, f, order):
+                continue
+            start = f.enlisted(revoked_before)
+            timeline = f.orders + ([order] if order is not None else [])
             found = periods(start, f.enlistment, timeline, revoked_now, revokers)
         except RefusedError as err:
             refused.append(f"{ref}: {err}")
             continue
         assert found
-        updates.append({"pid": pid, **state_to_values(found[-1].state)})
-        spans.extend(period_values(pid, p) for p in found)
+        spans.state(pid, f, found[-1].state)
+        spans.add(pid, f.periods, found)
     if refused:
         raise SubjectsRefusedError(number or (order.number if order else "?"), refused)
     if order is not None:
@@ -396,8 +423,8 @@ def apply_to_subjects(
             ("order_seq", "person_id", "ref"),
             ((order.seq, pid, ref) for pid, ref in subjects),
         )
-    write_states(conn, updates)
-    write_periods(conn, pids, spans)
+    write_states(conn, spans.states)
+    spans.write(conn)
 
 
 PERIOD_COLUMNS = (
@@ -411,27 +438,157 @@ PERIOD_COLUMNS = (
 
 
 def period_values(person_id: int, p: Period) -> tuple[Any, ...]:
-    """A period as a row of `person_periods`, in the order of PERIOD_COLUMNS."""
-    values = state_to_values(p.state)
-    values["birth_date"] = p.state.birth_date.isoformat()  # as the driver stores a date
+    """A period as a row of `person_periods`, in the order of PERIOD_COLUMNS, dates as the
+    ISO text the driver stores (the values `state_to_values` gives, built without its dict:
+    a strike-off of thousands writes a few periods each)."""
+    s = p.state
     return (
         person_id,
-        p.start.isoformat(),
-        None if p.until is None else p.until.isoformat(),
+        _iso(p.start),
+        None if p.until is None else _iso(p.until),
         p.opened_by,
-        p.state.component,
-        *(values[k] for k in PERIOD_COLUMNS[5:]),
+        s.component,
+        s.serial_number,
+        s.national_id,
+        s.given_names,
+        s.surnames,
+        _iso(s.birth_date),
+        s.sex,
+        s.rank,
+        s.category.value,
+        s.unit,
+        s.status.value,
+        s.reinstated,
+        ";".join(s.former_serial_numbers) or None,
+        s.removed_rank,
+        _name_key(s.given_names, s.surnames),
     )
 
 
-def write_periods(conn: Connection, pids: Sequence[int], rows: list[tuple[Any, ...]]) -> None:
-    """Replace these people's periods with `rows` (in the order of PERIOD_COLUMNS)."""
-    for i in range(0, len(pids), 500):
-        conn.execute(
-            delete(person_periods).where(person_periods.c.person_id.in_(pids[i : i + 500]))
-        )
-    if rows:
-        bulk_insert(conn, person_periods, PERIOD_COLUMNS, rows)
+_isos: dict[date, str] = {}
+_name_keys: dict[tuple[str, str], str] = {}
+
+
+def _iso(day: date) -> str:
+    """`day.isoformat()`, kept: a few thousand periods share a few dates (and formatting one
+    costs more than looking it up)."""
+    text = _isos.get(day)
+    if text is None:
+        if len(_isos) > 100_000:
+            _isos.clear()
+        text = _isos[day] = day.isoformat()
+    return text
+
+
+def _name_key(given_names: str, surnames: str) -> str:
+    """`name_key`, kept for the periods of one person, which mostly share a name."""
+    key = (given_names, surnames)
+    found = _name_keys.get(key)
+    if found is None:
+        if len(_name_keys) > 100_000:
+            _name_keys.clear()
+        found = _name_keys[key] = name_key(given_names, surnames)
+    return found
+
+
+_stored_state = operator.attrgetter(*STATE_COLUMNS)  # a roll row's values, in that order
+
+
+def stored_periods(conn: Connection, pids: Sequence[int]) -> Iterator[tuple[Any, ...]]:
+    """These people's stored periods as rows of PERIOD_COLUMNS, read through the driver:
+    dates as ISO text (as SQLite stores them; PostgreSQL's converted)."""
+    marks = ", ".join(str(int(p)) for p in pids)
+    query = f"SELECT {', '.join(PERIOD_COLUMNS)} FROM person_periods WHERE person_id IN ({marks})"
+    postgres = is_postgres(conn)
+    for row in conn.exec_driver_sql(query):
+        if postgres:
+            yield tuple(v.isoformat() if isinstance(v, date) else v for v in row)
+        else:
+            yield tuple(row)
+
+
+class PeriodChanges:
+    """What turns people's stored periods and roll rows into their new ones: a period whose
+    start is stored already is updated in place when anything else of it changed (its end,
+    most often: the period a new order closes), a new start is inserted, a start that is no
+    longer one is deleted; a period that stays as it is is not written."""
+
+    def __init__(self, revoked_on: dict[str, date]) -> None:
+        self.revoked_on = revoked_on  # the revocations before the order being recorded
+        self.inserts: list[tuple[Any, ...]] = []
+        self.updates: list[tuple[Any, ...]] = []
+        self.deletes: list[tuple[int, date]] = []
+        self.states: list[StateChange] = []
+
+    def state(self, pid: int, f: PersonFile, new: PersonState) -> None:
+        """A person's roll row: what their timeline's last state gives."""
+        assert f.stored is not None
+        self.states.append(StateChange(pid, f.stored, state_to_values(new)))
+
+    def extend(self, pid: int, f: PersonFile, order: OrderFacts) -> bool:
+        """A new order that takes effect after every date on which the person's timeline
+        changes already (the usual order: effective today, on someone whose orders all took
+        effect before): their fold up to then holds, so the order applies to their current
+        state, their open period closes on its date and one more opens, as a whole fold
+        would give (`periods`). False, and nothing noted, for any other order (backdated, on
+        a date the timeline has, beside a revocation), or when the stored periods are not
+        those the roll row closes on: the caller folds the whole timeline then. Raises as
+        the fold would when the rules refuse the order."""
+        stored = f.periods
+        assert stored is not None and f.stored is not None
+        if not stored or f.enlistment.number in self.revoked_on:
+            return False
+        on = order.effective
+        if f.enlistment.effective >= on:
+            return False
+        for o in f.orders:
+            revoked = self.revoked_on.get(o.number)
+            if o.effective >= on or (revoked is not None and revoked >= on):
+                return False
+        last = stored[max(stored)]
+        if last[2] is not None or last != period_values(
+            pid, Period(date.fromisoformat(last[1]), None, f.state, last[3])
+        ):
+            return False
+        new = apply(f.state, order)
+        if new != f.state:
+            self.updates.append((_iso(on), *last[3:], pid, last[1]))
+            self.inserts.append(period_values(pid, Period(on, None, new, order.seq)))
+            self.state(pid, f, new)
+        return True
+
+    def add(self, pid: int, stored: dict[str, tuple[Any, ...]], found: Sequence[Period]) -> None:
+        """One person's stored periods (`stored_periods`, by start) and the periods they now
+        have."""
+        old = dict(stored)
+        for p in found:
+            values = period_values(pid, p)
+            before = old.pop(values[1], None)
+            if before is None:
+                self.inserts.append(values)
+            elif before != values:
+                self.updates.append((*values[2:], pid, values[1]))
+        self.deletes.extend((pid, date.fromisoformat(start)) for start in old)
+
+    def write(self, conn: Connection) -> None:
+        if self.deletes:
+            conn.execute(
+                delete(person_periods).where(
+                    person_periods.c.person_id == bindparam("pid"),
+                    person_periods.c.valid_from == bindparam("start"),
+                ),
+                [{"pid": pid, "start": start} for pid, start in self.deletes],
+            )
+        if self.updates:
+            bulk_update(
+                conn,
+                person_periods,
+                ("person_id", "valid_from"),
+                PERIOD_COLUMNS[2:],
+                self.updates,
+            )
+        if self.inserts:
+            bulk_insert(conn, person_periods, PERIOD_COLUMNS, self.inserts)
 
 
 def reproject_touched(conn: Connection) -> int:
@@ -449,31 +606,67 @@ def reproject_touched(conn: Connection) -> int:
     return len(pids)
 
 
-def write_states(conn: Connection, updates: list[dict[str, Any]]) -> None:
-    """Store people's new states; former serial numbers follow the states."""
-    if not updates:
+@dataclass(frozen=True, slots=True)
+class StateChange:
+    """A person's roll values as stored and as the new fold gives them (STATE_COLUMNS)."""
+
+    pid: int
+    stored: tuple[Any, ...]
+    new: dict[str, Any]
+
+    def changed(self) -> tuple[str, ...]:
+        """The columns to write: those whose values change (a serial number and its key
+        together)."""
+        new = self.new
+        names = {k for k, v in zip(STATE_COLUMNS, self.stored, strict=True) if new[k] != v}
+        if names & SERIAL_COLUMNS:
+            names |= SERIAL_COLUMNS
+        return tuple(k for k in STATE_COLUMNS if k in names)
+
+
+SERIAL_COLUMNS = frozenset(("serial_number", "serial_key"))
+FORMERS_AT = STATE_COLUMNS.index("former_serials")
+
+
+def write_states(conn: Connection, changes: Sequence[StateChange]) -> None:
+    """Store people's new states, only the columns whose values change (an index of the roll
+    is written only where its value changes); former serial numbers follow the states."""
+    groups: dict[tuple[str, ...], list[StateChange]] = {}
+    for c in changes:
+        names = c.changed()
+        if names:
+            groups.setdefault(names, []).append(c)
+    if not groups:
         return
-    names = [k for k in updates[0] if k != "pid"]
-    pids = [u["pid"] for u in updates]
-    # Clear serial numbers first, so the unique index never sees a transient clash.
-    bulk_update(
-        conn, roll, "person_id", ("serial_number", "serial_key"), ((None, None, p) for p in pids)
-    )
-    bulk_update(
-        conn, roll, "person_id", names, ((*(u[k] for k in names), u["pid"]) for u in updates)
-    )
-    for i in range(0, len(pids), 500):
-        conn.execute(
-            delete(former_serials).where(former_serials.c.person_id.in_(pids[i : i + 500]))
+    moved = [c for names, group in groups.items() if "serial_number" in names for c in group]
+    if any(c.new["serial_number"] is not None for c in moved):
+        # A serial number may pass from one of these people to another: clear every one
+        # that changes first, so that the unique index never sees a transient clash.
+        bulk_update(
+            conn,
+            roll,
+            "person_id",
+            ("serial_number", "serial_key"),
+            ((None, None, c.pid) for c in moved),
         )
-    formers = [
-        (s, u["pid"], numbers.fold(s))
-        for u in updates
-        for s in (u["former_serials"] or "").split(";")
+    for names, group in groups.items():
+        bulk_update(
+            conn, roll, "person_id", names, ((*(c.new[k] for k in names), c.pid) for c in group)
+        )
+    formers = [c for names, group in groups.items() if "former_serials" in names for c in group]
+    dropped = [c.pid for c in formers if c.stored[FORMERS_AT]]
+    for i in range(0, len(dropped), 500):
+        conn.execute(
+            delete(former_serials).where(former_serials.c.person_id.in_(dropped[i : i + 500]))
+        )
+    rows = [
+        (s, c.pid, numbers.fold(s))
+        for c in formers
+        for s in (c.new["former_serials"] or "").split(";")
         if s
     ]
-    if formers:
-        bulk_insert(conn, former_serials, ("serial_number", "person_id", "serial_key"), formers)
+    if rows:
+        bulk_insert(conn, former_serials, ("serial_number", "person_id", "serial_key"), rows)
 
 
 def revoke(conn: Connection, seq: int, content: OrderContent) -> None:

@@ -10,11 +10,11 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
-from muster.config import today
 from muster.documents.findings import Finding, document_findings
 from muster.documents.mrz import MrzError, Zone, parse_mrz
 from muster.domain import exit_policy as policy
 from muster.domain.errors import InvalidInputError
+from muster.environment import today
 from muster.errors import MusterError
 from muster.matching.normalize import typed_birth_date
 from muster.reference_data.country_codes import icao_country_codes

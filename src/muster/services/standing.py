@@ -15,12 +15,12 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import Category, Status
 from muster.domain.roll import PersonState
-from muster.store.roll_rows import as_date, row_to_state
+from muster.store.roll_rows import as_date, records, row_to_state
 from muster.store.tables import orders, person_periods, roll
 
 CHUNK = 500
@@ -43,10 +43,12 @@ def states_on(
     for i in range(0, len(person_ids), CHUNK):
         chunk = list(person_ids[i : i + CHUNK])
         with_periods: dict[int, list[Any]] = {}
-        for r in conn.execute(
-            select(person_periods)
-            .where(person_periods.c.person_id.in_(chunk))
-            .order_by(person_periods.c.person_id, person_periods.c.valid_from)
+        for r in records(
+            conn.execute(
+                select(person_periods)
+                .where(person_periods.c.person_id.in_(chunk))
+                .order_by(person_periods.c.person_id, person_periods.c.valid_from)
+            )
         ):
             with_periods.setdefault(int(r.person_id), []).append(r)
         for pid, rows in with_periods.items():
@@ -58,7 +60,7 @@ def states_on(
                 .join(orders, orders.c.seq == roll.c.enlisted_seq)
                 .where(roll.c.person_id.in_(plain))
             )
-            for r in conn.execute(query):
+            for r in records(conn.execute(query)):
                 enlisted = or_first or as_date(r.enlisted_on) <= day
                 found[int(r.person_id)] = row_to_state(r) if enlisted else None
     return found
@@ -88,7 +90,7 @@ def dated_states(conn: Connection, day: date, or_first: bool) -> dict[int, Perso
     rows = conn.execute(
         select(person_periods).order_by(person_periods.c.person_id, person_periods.c.valid_from)
     )
-    for r in rows:
+    for r in records(rows):
         if current and current[0].person_id != r.person_id:
             found[int(current[0].person_id)] = pick_period(current, day, or_first)
             current = []
@@ -101,6 +103,60 @@ def dated_states(conn: Connection, day: date, or_first: bool) -> dict[int, Perso
 def state_on(conn: Connection, person_id: int, day: date) -> PersonState | None:
     """One person's state on `day` (None: not on the roll that day)."""
     return states_on(conn, [person_id], day).get(person_id)
+
+
+STANDING_COLUMNS = (
+    "person_id",
+    "serial_number",
+    "former_serials",
+    "given_names",
+    "surnames",
+    "component",
+    "rank",
+    "category",
+    "status",
+    "reinstated",
+)  # what `standing_on` returns, in its order
+
+
+def _standing_query() -> Any:
+    """One person's roll row beside each of their periods (or beside nothing, when they have
+    none), with their enlistment's effective date: everything `standing_on` needs."""
+    period = person_periods
+    return (
+        select(
+            *(roll.c[k] for k in STANDING_COLUMNS),
+            orders.c.effective,
+            period.c.valid_from,
+            period.c.valid_until,
+            *(period.c[k] for k in STANDING_COLUMNS),
+        )
+        .join(orders, orders.c.seq == roll.c.enlisted_seq)
+        .outerjoin(period, period.c.person_id == roll.c.person_id)
+        .where(roll.c.person_id == bindparam("person_id"))
+        .order_by(period.c.valid_from)
+    )
+
+
+_STANDING = _standing_query()  # built once: a screening reads one person per decision
+_WIDTH = len(STANDING_COLUMNS)
+
+
+def standing_on(conn: Connection, person_id: int, day: date) -> tuple[Any, ...] | None:
+    """One person's `STANDING_COLUMNS` as they stand on `day`, in one query; None when not
+    on the roll that day. The same reading as `state_on`: the period that holds on `day`
+    when they have periods, else the roll's row from their enlistment's effective date."""
+    rows = conn.execute(_STANDING, {"person_id": person_id}).all()
+    if not rows:
+        return None
+    if rows[0][_WIDTH + 1] is None:  # no periods: the enlisted state, from enlistment on
+        first = rows[0]
+        return tuple(first[:_WIDTH]) if as_date(first[_WIDTH]) <= day else None
+    for r in rows:
+        until = r[_WIDTH + 2]
+        if as_date(r[_WIDTH + 1]) <= day and (until is None or day < as_date(until)):
+            return tuple(r[_WIDTH + 3 :])
+    return None
 
 
 def periods_of(conn: Connection, person_id: int) -> list[dict[str, Any]]:

@@ -94,19 +94,22 @@ def bulk_insert(
 def bulk_update(
     conn: Connection,
     table: Table,
-    key: str,
+    key: str | Sequence[str],
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
 ) -> None:
     """Update many rows by their key fast, in the same transaction: one `UPDATE … WHERE key`
     run by the driver's executemany (a pipeline on PostgreSQL), no per-row work in
-    SQLAlchemy. Each row holds the values of `columns`, then the key. SQLite gets dates as
-    the ISO text SQLAlchemy stores them as."""
+    SQLAlchemy. Each row holds the values of `columns`, then the key (the values of each
+    of its columns, for a key of several). SQLite gets dates as the ISO text SQLAlchemy
+    stores them as."""
     sqlite = not is_postgres(conn)
     mark = "?" if sqlite else "%s"
     quote = conn.dialect.identifier_preparer.quote
     sets = ", ".join(f"{quote(c)} = {mark}" for c in columns)
-    statement = f"UPDATE {quote(table.name)} SET {sets} WHERE {quote(key)} = {mark}"
+    keys = (key,) if isinstance(key, str) else tuple(key)
+    where = " AND ".join(f"{quote(k)} = {mark}" for k in keys)
+    statement = f"UPDATE {quote(table.name)} SET {sets} WHERE {where}"
     if sqlite:
         rows = ([v.isoformat() if isinstance(v, date) else v for v in row] for row in rows)
     raw = conn.connection.driver_connection

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
+from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from muster.domain import numbers
 from muster.domain.kinds import Category, Status
 from muster.domain.reference import fold_text
 from muster.domain.roll import PersonState
+
+
+@lru_cache(maxsize=64)
+def _record_type(keys: tuple[str, ...]) -> Any:
+    return namedtuple("Record", keys)
+
+
+def records(result: Any) -> Iterator[Any]:
+    """A query's rows as named tuples, for loops that read many rows by column name: a
+    SQLAlchemy Row finds a column by name only after Python's attribute look-up has failed
+    (an AttributeError made and dropped inside, about a microsecond each time), a named
+    tuple at once."""
+    return map(_record_type(tuple(result.keys()))._make, result)
 
 
 def as_date(value: Any) -> date:

@@ -1,0 +1,32 @@
+"""`muster.environment` reads what `config.Settings` reads, without pydantic."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from muster.config import Settings
+from muster.environment import database_url
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {},
+        {"MUSTER_DATABASE_URL": "sqlite:///a.db"},
+        {"muster_database_url": "sqlite:///b.db"},
+        {"Muster_Database_Url": " sqlite:///c.db "},
+        {"MUSTER_DATABASE_URL": ""},
+        {"MUSTER_DATABASE_URL": "sqlite:///a.db", "muster_database_url": "sqlite:///b.db"},
+        {"muster_database_url": "sqlite:///b.db", "MUSTER_DATABASE_URL": "sqlite:///a.db"},
+    ],
+)
+def test_database_url_is_what_settings_read(
+    variables: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [k for k in os.environ if k.lower() == "muster_database_url"]:
+        monkeypatch.delenv(name)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert database_url() == Settings().database_url
