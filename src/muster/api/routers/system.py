@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
-from muster.api.deps import SESSION_COOKIE, AnyAccount, engine_of
+from muster.api.deps import SESSION_COOKIE, AnyAccount, RequestCredential, engine_of
 from muster.api.errors import AuthError, TooManyAttemptsError
 from muster.services import accounts
 from muster.services.accounts import SESSION_HOURS
@@ -84,16 +84,17 @@ def logout(
     request: Request,
     response: Response,
     account: AnyAccount,
+    credential: RequestCredential,
     engine: Annotated[Engine, Depends(engine_of)],
 ) -> dict[str, str]:
-    """End the current session (or revoke the bearer token used)."""
-    token = (
-        request.cookies.get(SESSION_COOKIE)
-        or request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    )
+    """End what this request authenticated with, at once on every server process: the bearer
+    token when one is sent (a session cookie sent beside it stays valid), otherwise the
+    session cookie."""
+    assert credential is not None  # the account was found by it
     with engine.begin() as conn:
-        accounts.revoke_token(conn, token)
-    response.delete_cookie(SESSION_COOKIE)
+        accounts.end_session(conn, credential.token)
+    if request.cookies.get(SESSION_COOKIE) == credential.token:
+        response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict")
     return {"logged_out": account.name}
 
 
