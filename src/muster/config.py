@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -29,6 +31,34 @@ class Settings(BaseSettings):
     crossing_socket: Path | None = None
     # Set by `muster serve --workers N`: the index file is ready, load it before serving.
     index_prepared: bool = False
+    # The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses
+    # or networks, separated by commas ("10.0.0.5, 192.168.1.0/24"). Every other request comes
+    # from the address it connected from, over the scheme it connected with.
+    trusted_proxies: str = ""
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(settings: Settings) -> tuple[Network, ...]:
+    """`MUSTER_TRUSTED_PROXIES` read as networks (an address is a network of one)."""
+    return _networks(settings.trusted_proxies)
+
+
+@lru_cache(maxsize=16)
+def _networks(text: str) -> tuple[Network, ...]:
+    found = []
+    for part in text.replace(" ", ",").split(","):
+        if not part:
+            continue
+        try:
+            found.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise InvalidInputError(
+                f"MUSTER_TRUSTED_PROXIES: {part!r} is not an address or a network: expected "
+                "addresses or networks separated by commas, e.g. 10.0.0.5,192.168.1.0/24"
+            ) from None
+    return tuple(found)
 
 
 def today(settings: Settings | None = None) -> date:

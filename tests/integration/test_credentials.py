@@ -1,17 +1,20 @@
-"""Token ids and the count of credentials ended, on SQLite and PostgreSQL."""
+"""Token ids, the count of credentials ended, and the shared login limits, on SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, func, select, text
 
 from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
-from muster.services import accounts
+from muster.services import accounts, login_limits
 from muster.services.accounts import RevocationWatch, Role
-from muster.store.tables import credential_revocations
+from muster.services.login_limits import Attempt, LoginPolicy, Refusal
+from muster.store.tables import credential_revocations, login_attempts
 from tests.factories import new_registry
 
 PW = "correct horse battery"
@@ -118,3 +121,71 @@ class TestRevocationCount:
             assert watch.read() == 1
         finally:
             watch.close()
+
+
+class TestLoginLimits:
+    def test_attempts_at_once_never_pass_a_limit_together(self, reg: Engine) -> None:
+        """Sixteen attempts at once for one name from one address, none succeeding: at most
+        five are let through to their password check, whichever connection takes them (at
+        the limit's edge all may be refused: each may see the others)."""
+        policy = LoginPolicy()
+        barrier = threading.Barrier(16)
+        outcomes: list[Attempt | Refusal] = []
+
+        def attempt() -> None:
+            barrier.wait()
+            outcomes.append(
+                login_limits.begin_attempt(reg, policy, "robot", "192.0.2.1", time.time())
+            )
+
+        threads = [threading.Thread(target=attempt) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        checked = [o for o in outcomes if isinstance(o, Attempt)]
+        assert len(checked) <= policy.per_address_and_name
+        with reg.connect() as conn:  # refused attempts are not failures
+            rows = conn.execute(select(func.count()).select_from(login_attempts)).scalar_one()
+        assert rows == len(checked)
+        later = login_limits.begin_attempt(reg, policy, "robot", "192.0.2.1", time.time())
+        assert isinstance(later, Refusal) == (len(checked) >= policy.per_address_and_name)
+
+    def test_failures_age_out_of_the_window(self, reg: Engine) -> None:
+        policy = LoginPolicy(window_s=60)
+        start = 1_000_000.0
+        for i in range(5):
+            found = login_limits.begin_attempt(reg, policy, "robot", "192.0.2.2", start + i)
+            assert isinstance(found, Attempt)
+        refused = login_limits.begin_attempt(reg, policy, "robot", "192.0.2.2", start + 10)
+        assert isinstance(refused, Refusal) and refused.retry_after_s == 51
+        assert "wait 51 s" in refused.detail
+        again = login_limits.begin_attempt(reg, policy, "robot", "192.0.2.2", start + 60.5)
+        assert isinstance(again, Attempt)  # the first failure has aged out
+        with reg.connect() as conn:  # and was deleted on the way
+            ats = conn.execute(select(login_attempts.c.at).order_by(login_attempts.c.at))
+            assert [a for (a,) in ats] == [start + 1, start + 2, start + 3, start + 4, start + 60.5]
+
+    def test_a_name_failing_from_everywhere_is_slowed_never_refused(self, reg: Engine) -> None:
+        policy = LoginPolicy()
+        waits = []
+        for i in range(12):
+            found = login_limits.begin_attempt(reg, policy, "robot", f"192.0.2.{10 + i}", 5.0)
+            assert isinstance(found, Attempt)
+            waits.append(found.wait_s)
+        assert waits == [0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 16, 16]
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("192.0.2.1", "192.0.2.1"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::", "2001:db8:1:2::/64"),
+        ("::ffff:192.0.2.1", "192.0.2.1"),
+        ("testclient", "testclient"),
+        ("", "unknown"),
+    ],
+)
+def test_the_address_the_limits_count_by(address: str, key: str) -> None:
+    assert login_limits.address_key(address) == key
