@@ -158,10 +158,15 @@ def tree_usage(pid: int) -> tuple[float, float]:
 SERVER = "http://127.0.0.1:8799/api/v1"
 
 
-def start_server(workdir: Path, url: str, *options: str) -> tuple[subprocess.Popen[bytes], float]:
-    """`muster serve` on loopback with these options, and its seconds to a ready health route."""
+def start_server(
+    workdir: Path, url: str, *options: str, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], float]:
+    """`muster serve` on loopback with these options, and its seconds to a ready health route.
+    `extra_env` is added to the server's environment (`bench.beside` points PYTHONPATH at
+    another commit's code)."""
     env = {
         **os.environ,
+        **(extra_env or {}),
         "MUSTER_DATABASE_URL": url,
         "MUSTER_REGISTRY_PASSPHRASE": DEMO_PASSPHRASE,
         "MUSTER_SCREENING_DATE": "2019-03-15",
@@ -209,9 +214,10 @@ def http(
     connections: int,
     workers: int,
     index: Path | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     options = ["--workers", str(workers)] + ([] if index is None else ["--index", str(index)])
-    server, ready_s = start_server(workdir, url, *options)
+    server, ready_s = start_server(workdir, url, *options, extra_env=extra_env)
     try:
         login = urllib.request.Request(
             f"{SERVER}/auth/login",

@@ -154,9 +154,9 @@ def crossing_record(decision: str, post: str = "SBOL", officer: str = "ofc") -> 
         post=post,
         direction="exit",
         officer=officer,
-        document={"kind": "typed"},
+        document={"kind": "typed", "findings": []},
         decision=decision,
         reasons=[{"code": "test", "text": "prueba ñ"}],
-        match={"verdict": "no_match", "score": 0.0},
+        match={"verdict": "no_match", "score": 0.0, "reasons": []},
         person_id=None,
     )

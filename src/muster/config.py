@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from muster.domain.errors import InvalidInputError
@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     # or networks, separated by commas ("10.0.0.5, 192.168.1.0/24"). Every other request comes
     # from the address it connected from, over the scheme it connected with.
     trusted_proxies: str = ""
+    # The largest request body the API reads, in bytes (413 past it): every route but those
+    # with a limit of their own, and drafting an order, whose body names its subjects.
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    max_order_body_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -15,6 +15,8 @@ from fastapi import FastAPI
 from muster import __version__
 from muster.api import errors
 from muster.api.deps import AccountCache
+from muster.api.docs import install_docs
+from muster.api.limits import RequestGate, RouteTable
 from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
 from muster.config import Settings, log_to_stderr, today
@@ -25,6 +27,14 @@ from muster.services.screening import ScreeningCaches
 from muster.store.dialects import make_engine, reading
 
 PREFIX = "/api/v1"
+ROUTERS = (
+    system.router,
+    screening.router,
+    border.router,
+    registry.router,
+    orders.router,
+    admin.router,
+)
 logger = logging.getLogger("muster.api")
 
 
@@ -109,7 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
         description="The roll of an armed force, signed orders, a verifiable ledger, and exit "
         "control at border posts. Every error is an RFC 9457 problem.",
         openapi_url=f"{PREFIX}/openapi.json",
-        docs_url=f"{PREFIX}/docs",
+        docs_url=None,  # served by `install_docs`, with Swagger UI's files from this server
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -121,15 +131,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.account_cache = AccountCache()
     app.state.caches = ScreeningCaches()
     errors.install(app)
-    for router in (
-        system.router,
-        screening.router,
-        border.router,
-        registry.router,
-        orders.router,
-        admin.router,
-    ):
-        app.include_router(router, prefix=PREFIX)
+    for router in ROUTERS:
+        errors.declare_problems(router)
+        # Operation ids are the handlers' names (`screen_traveler`): what a generated client
+        # calls its functions.
+        app.include_router(router, prefix=PREFIX, generate_unique_id_function=lambda r: r.name)
+    errors.add_problem_schema(app)
+    install_docs(app, PREFIX)
+    # 405, 401 and 413 are answered before a route reads its body (FastAPI reads and parses
+    # the body before it runs the route's dependencies, the account among them).
+    app.add_middleware(RequestGate, table=RouteTable(ROUTERS, PREFIX, settings))
     return app
 
 

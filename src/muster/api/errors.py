@@ -1,12 +1,18 @@
-"""Every error as an RFC 9457 problem (`application/problem+json`), from one table."""
+"""Every error as an RFC 9457 problem (`application/problem+json`), from one table, and the
+same table declared in the OpenAPI document for every operation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from muster.domain import errors as d
@@ -17,22 +23,6 @@ from muster.services.screening import PostNotAllowedError
 
 PROBLEM = "application/problem+json"
 
-# Most specific first: the first class an error is an instance of gives its status.
-STATUS: tuple[tuple[type[MusterError], int], ...] = (
-    (PostNotAllowedError, 403),
-    (d.NotFoundError, 404),
-    (d.OrderOutOfScopeError, 403),
-    (d.OrderNumberTakenError, 409),
-    (d.SignatureError, 422),
-    (d.TransitionRefusedError, 409),
-    (d.UnknownSubjectError, 422),
-    (d.DuplicateSubjectError, 422),
-    (d.InvalidInputError, 422),
-    (d.VerificationError, 500),
-    (SigningKeyError, 422),
-    (d.RefusedError, 409),
-)
-
 
 class TooManyAttemptsError(MusterError):
     """Raised when login fails too often for one name or address in a short time (429)."""
@@ -40,6 +30,14 @@ class TooManyAttemptsError(MusterError):
 
 class NotReadyError(MusterError):
     """Raised when a screening arrives before the service is ready to screen (503)."""
+
+
+class BodyTooLargeError(MusterError):
+    """Raised when a request's body is over the limit of its route (413)."""
+
+
+class MethodNotAllowedError(MusterError):
+    """Raised when a path is asked for with a method it does not serve (405)."""
 
 
 class AuthError(MusterError):
@@ -50,7 +48,76 @@ class AuthError(MusterError):
         super().__init__(detail)
 
 
-def problem(status: int, title: str, detail: str, code: str, **extra: Any) -> JSONResponse:
+# The one table: most specific first, the first class an error is an instance of gives its
+# status. 422 is only for malformed requests (`RequestValidationError`, with `errors`); a
+# well-formed request the registry refuses gets 400, 403, 404 or 409.
+STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (RequestValidationError, 422),
+    (AuthError, 401),  # or 403: an AuthError carries its own status
+    (TooManyAttemptsError, 429),
+    (BodyTooLargeError, 413),
+    (MethodNotAllowedError, 405),
+    (NotReadyError, 503),
+    (CrossingWriterUnavailableError, 503),
+    (PostNotAllowedError, 403),
+    (d.NotFoundError, 404),
+    (d.UnknownSubjectError, 404),
+    (d.OrderOutOfScopeError, 403),
+    (d.OrderNumberTakenError, 409),
+    (d.SignatureError, 400),
+    (d.TransitionRefusedError, 409),
+    (d.DuplicateSubjectError, 409),
+    (d.InvalidInputError, 400),
+    (d.VerificationError, 500),
+    (SigningKeyError, 400),
+    (d.RefusedError, 409),
+    (MusterError, 400),
+)
+
+# What each status means here, for the OpenAPI document.
+MEANING = {
+    400: "The request is well formed but its content is refused (a signature that does not "
+    "verify, a date or field the order's kind does not take, a document that fails its checks).",
+    401: "No valid credentials: a bearer token, or the session of a login.",
+    403: "The account's role, office or posts do not allow this.",
+    404: "What the request names does not exist.",
+    405: "The path does not serve this method; `Allow` names the methods it serves.",
+    409: "The registry's rules or state refuse it (a number taken, a status transition).",
+    413: "The request body is larger than the server accepts.",
+    422: "The request is malformed: `errors` names each field (`loc`, `msg`).",
+    429: "Too many failed logins for this name or address: wait and try again.",
+    503: "Not ready: the roll is being indexed, or crossings cannot be written now.",
+}
+
+
+class FieldError(BaseModel):
+    """One malformed field of a request."""
+
+    loc: list[str | int] = Field(description="Where: `body`, `query` or `path`, then the field.")
+    msg: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem; `code` is the error's class name, `errors` comes with 422."""
+
+    model_config = ConfigDict(title="Problem")
+
+    type: str
+    title: str
+    status: int = Field(ge=400, le=599)
+    detail: str
+    code: str
+    errors: list[FieldError] | None = Field(None, description="Each malformed field (422 only).")
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    code: str,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     """An RFC 9457 problem response."""
     body = {
         "type": f"https://muster.example/problems/{code}",
@@ -60,21 +127,25 @@ def problem(status: int, title: str, detail: str, code: str, **extra: Any) -> JS
         "code": code,
         **extra,
     }
-    headers = {"WWW-Authenticate": 'Bearer realm="muster"'} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="muster"'
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers or None)
 
 
-def status_of(err: MusterError) -> int:
+def status_of(err: Exception) -> int:
     if isinstance(err, AuthError):
         return err.status
-    if isinstance(err, TooManyAttemptsError):
-        return 429
-    if isinstance(err, (NotReadyError, CrossingWriterUnavailableError)):
-        return 503
     for cls, status in STATUS:
         if isinstance(err, cls):
             return status
-    return 400
+    return 500
+
+
+def problem_of(err: MusterError) -> JSONResponse:
+    """The problem answering an error: its status from the table, its class as the code."""
+    status = status_of(err)
+    return problem(status, _title(status), str(err), type(err).__name__)
 
 
 def install(app: FastAPI) -> None:
@@ -82,24 +153,133 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(MusterError)
     async def _muster(_request: Request, err: MusterError) -> JSONResponse:
-        status = status_of(err)
-        return problem(status, _title(status), str(err), type(err).__name__)
+        return problem_of(err)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, err: RequestValidationError) -> JSONResponse:
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in err.errors()]
         detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors)
-        return problem(422, "Malformed request", detail, "RequestValidationError", errors=errors)
+        status = status_of(err)
+        return problem(status, "Malformed request", detail, type(err).__name__, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, err: StarletteHTTPException) -> JSONResponse:
-        return problem(err.status_code, _title(err.status_code), str(err.detail), "HTTPException")
+    async def _http(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        if err.status_code == 400 and isinstance(err.__cause__, UnicodeDecodeError):
+            # FastAPI's answer to a body that is not text: malformed, as any other body is.
+            malformed = RequestValidationError(
+                [{"loc": ("body",), "msg": f"not JSON in UTF-8: {err.__cause__.reason}"}]
+            )
+            return await _invalid(request, malformed)
+        # Starlette's own answers (404 for no route, 405 with `Allow`) keep their headers.
+        return problem(
+            err.status_code,
+            _title(err.status_code),
+            str(err.detail),
+            "HTTPException",
+            headers=dict(err.headers or {}),
+        )
 
 
 def _title(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
+
+
+# The OpenAPI side of the table: each operation declares the statuses it can answer, from
+# the classes its handler raises (`refusals`) and from what the route is made of (its
+# credentials, role check, parameters and body, by `declare_problems`).
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def refusals(*classes: type[Exception]) -> dict[int | str, dict[str, Any]]:
+    """The `responses=` of a route whose handler may raise these classes, by the table."""
+    responses: dict[int | str, dict[str, Any]] = {}
+    for cls in classes:
+        status = next(s for c, s in STATUS if issubclass(cls, c))
+        codes = responses.setdefault(status, {}).setdefault("x-codes", [])
+        codes.append(cls.__name__)
+    return responses
+
+
+def route_statuses(route: APIRoute) -> dict[int, list[str]]:
+    """The problem statuses a route can answer, with the codes each comes with."""
+    from muster.api.deps import current_account  # deps imports this module
+
+    found: dict[int, list[str]] = {}
+    for status, response in route.responses.items():
+        if "x-codes" in response:
+            found.setdefault(int(status), []).extend(response["x-codes"])
+    calls = list(_calls(route.dependant))
+    if current_account in calls:
+        found.setdefault(401, []).append("AuthError")
+    if any(getattr(call, "roles", None) for call in calls):
+        found.setdefault(403, []).append("AuthError")
+    if route.body_field is not None:
+        found.setdefault(413, [])  # the body-size limit, before the body is read
+    if route.body_field is not None or _has_params(route.dependant):
+        found.setdefault(422, []).append("RequestValidationError")
+    return found
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    for dep in dependant.dependencies:
+        yield dep.call
+        yield from _calls(dep)
+
+
+def _has_params(dependant: Dependant) -> bool:
+    return bool(dependant.path_params or dependant.query_params or dependant.header_params) or any(
+        _has_params(dep) for dep in dependant.dependencies
+    )
+
+
+def problem_response(status: int, codes: list[str]) -> dict[str, Any]:
+    """One status of an operation: what it means, its codes, the shared problem schema."""
+    unique = list(dict.fromkeys(codes))
+    description = MEANING.get(status, _title(status))
+    if unique:
+        description += f" `code`: {', '.join(unique)}."
+    schema: dict[str, Any] = PROBLEM_REF
+    if status == 422:  # served with `errors`, as the handler above builds it
+        schema = {"allOf": [PROBLEM_REF, {"required": ["errors"]}]}
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {PROBLEM: {"schema": schema}},
+    }
+    if status == 401:
+        response["headers"] = {
+            "WWW-Authenticate": {
+                "description": "The scheme to authenticate with.",
+                "schema": {"type": "string"},
+            }
+        }
+    return response
+
+
+def declare_problems(router: APIRouter) -> None:
+    """Declare on every operation of `router` each problem it can answer, with the shared
+    schema (before the router is included; declaring again changes nothing)."""
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            for status, codes in route_statuses(route).items():
+                route.responses[status] = problem_response(status, codes)
+            route.responses = dict(sorted(route.responses.items(), key=lambda kv: str(kv[0])))
+
+
+def add_problem_schema(app: FastAPI) -> None:
+    """Put the shared `Problem` schema in the app's OpenAPI document."""
+    openapi = app.openapi
+
+    def with_problem_schema() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = openapi()
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            shared = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(shared.pop("$defs", {}))
+            schemas["Problem"] = shared
+        return app.openapi_schema or {}
+
+    app.openapi = with_problem_schema  # type: ignore[method-assign]

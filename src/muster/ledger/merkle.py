@@ -162,22 +162,57 @@ def consistency_proof(old_size: int, new_size: int, reader: NodeReader) -> list[
     return _hash_ranges(consistency_ranges(old_size, new_size), reader)
 
 
-def _well_formed(hashes: Iterable[object]) -> bool:
-    return all(isinstance(h, bytes) and len(h) == HASH_SIZE for h in hashes)
+def _hash_problem(what: str, value: object) -> str | None:
+    """Why `value` is not an RFC 9162 SHA-256 hash, naming it as `what`; None when it is."""
+    if not isinstance(value, bytes):
+        return f"{what} is not bytes (it is of type {type(value).__name__})"
+    if len(value) != HASH_SIZE:
+        return f"{what} is {len(value)} bytes; an RFC 9162 SHA-256 hash is {HASH_SIZE}"
+    return None
 
 
-def verify_inclusion(
+def _hashes_problem(named: Sequence[tuple[str, object]], proof: Sequence[object]) -> str | None:
+    """The first of these values, then the proof's hashes, that is not a 32-byte hash."""
+    for what, value in [*named, *((f"proof hash {i}", h) for i, h in enumerate(proof))]:
+        problem = _hash_problem(what, value)
+        if problem:
+            return problem
+    return None
+
+
+def _hashes(count: int) -> str:
+    return f"{count} hash" if count == 1 else f"{count} hashes"
+
+
+def _is_size(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def inclusion_problem(
     leaf: bytes, index: int, size: int, proof: Sequence[bytes], root_hash: bytes
-) -> bool:
-    """Whether `proof` shows leaf hash `leaf` at `index` in the tree of `size` with this root."""
-    if not (isinstance(index, int) and isinstance(size, int) and 0 <= index < size):
-        return False
-    if not _well_formed([leaf, root_hash, *proof]):
-        return False
+) -> str | None:
+    """Why `proof` does not show leaf hash `leaf` at `index` in the tree of `size` with this
+    root, in words; None when it does.
+
+    A hash that is not 32 bytes (a root, the leaf, a proof hash) is refused by name, before
+    any hashing: RFC 9162 trees over SHA-256 hold no other.
+    """
+    if not (_is_size(index) and _is_size(size)):
+        return f"leaf index {index!r} and tree size {size!r}: expected whole numbers, 0 or more"
+    if not index < size:
+        return f"leaf index {index} is outside a tree of {size} entries"
+    problem = _hashes_problem([("the root hash", root_hash), ("the leaf hash", leaf)], proof)
+    if problem:
+        return problem
+    wanted = len(inclusion_ranges(index, size))
+    if len(proof) != wanted:
+        return (
+            f"the proof has {_hashes(len(proof))}; leaf {index} of a tree of {size} needs {wanted}"
+        )
     fn, sn, r = index, size - 1, leaf
     for p in proof:
         if sn == 0:
-            return False
+            break
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
             while fn and not fn & 1:
@@ -185,27 +220,48 @@ def verify_inclusion(
         else:
             r = node_hash(r, p)
         fn, sn = fn >> 1, sn >> 1
-    return sn == 0 and r == root_hash
+    if sn != 0 or r != root_hash:
+        return f"the proof does not lead from the leaf hash at {index} to the root hash"
+    return None
 
 
-def verify_consistency(
-    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+def verify_inclusion(
+    leaf: bytes, index: int, size: int, proof: Sequence[bytes], root_hash: bytes
 ) -> bool:
-    """Whether `proof` shows the tree of `old_size` with `old_root` is a prefix of the new one.
+    """Whether `proof` shows leaf hash `leaf` at `index` in the tree of `size` with this root."""
+    return inclusion_problem(leaf, index, size, proof, root_hash) is None
+
+
+def consistency_problem(
+    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+) -> str | None:
+    """Why `proof` does not show the tree of `old_size` with `old_root` to be a prefix of the
+    tree of `new_size` with `new_root`, in words; None when it does.
 
     Equal sizes need an empty proof and equal roots; size 0 needs an empty proof and the
-    empty tree's root.
+    empty tree's root. A hash that is not 32 bytes is refused by name, before any hashing.
     """
-    if not (isinstance(old_size, int) and isinstance(new_size, int)):
-        return False
-    if not (0 <= old_size <= new_size) or not _well_formed([old_root, new_root, *proof]):
-        return False
+    if not (_is_size(old_size) and _is_size(new_size)):
+        return f"tree sizes {old_size!r} and {new_size!r}: expected whole numbers, 0 or more"
+    if old_size > new_size:
+        return f"the old tree size {old_size} is larger than the new one, {new_size}"
+    problem = _hashes_problem(
+        [("the old root hash", old_root), ("the new root hash", new_root)], proof
+    )
+    if problem:
+        return problem
+    wanted = len(consistency_ranges(old_size, new_size))
+    if len(proof) != wanted:
+        return (
+            f"the proof has {_hashes(len(proof))}; from a tree of {old_size} to one of "
+            f"{new_size} it needs {wanted}"
+        )
     if old_size == 0:
-        return not proof and old_root == EMPTY_ROOT
+        if old_root != EMPTY_ROOT:
+            return "the old tree is empty, but its root hash is not the empty tree's"
+        return None
     if old_size == new_size:
-        return not proof and old_root == new_root
-    if not proof:
-        return False
+        return None if old_root == new_root else "the sizes are equal, but the roots differ"
     path = list(proof)
     if old_size & (old_size - 1) == 0:
         path.insert(0, old_root)
@@ -215,7 +271,7 @@ def verify_consistency(
     fr = sr = path[0]
     for c in path[1:]:
         if sn == 0:
-            return False
+            break
         if fn & 1 or fn == sn:
             fr, sr = node_hash(c, fr), node_hash(c, sr)
             while fn and not fn & 1:
@@ -223,7 +279,18 @@ def verify_consistency(
         else:
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
-    return sn == 0 and fr == old_root and sr == new_root
+    if sn != 0 or fr != old_root:
+        return "the proof does not lead to the old root hash"
+    if sr != new_root:
+        return "the proof does not lead to the new root hash"
+    return None
+
+
+def verify_consistency(
+    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+) -> bool:
+    """Whether `proof` shows the tree of `old_size` with `old_root` is a prefix of the new one."""
+    return consistency_problem(old_size, new_size, old_root, new_root, proof) is None
 
 
 def appended_nodes(size: int, leaf: bytes, reader: NodeReader) -> list[tuple[int, int, bytes]]:

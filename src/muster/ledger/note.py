@@ -250,3 +250,28 @@ def open_note(text: str, verifiers: Iterable[str | Verifier]) -> tuple[str, list
         names = ", ".join(sorted({f"{n}+{k.hex()}" for n, k, _s in sigs}))
         raise UnverifiedNoteError(f"the note has no signature by a trusted key (signed by {names})")
     return body, verified
+
+
+def open_checkpoint(text: str, verifier: Verifier) -> Checkpoint:
+    """The checkpoint in a signed note, once the registry key's signature on it holds and
+    its origin is the key's name; a NoteError naming what does not hold otherwise."""
+    described = f"{verifier.name}+{verifier.key_id.hex()}"
+    body, sigs = _split_note(text)
+    signers = [(name, kid) for name, kid, _sig in sigs]
+    if (verifier.name, verifier.key_id) not in signers:
+        names = ", ".join(sorted({f"{n}+{k.hex()}" for n, k in signers}))
+        raise UnverifiedNoteError(f"not signed by the registry key {described} (signed by {names})")
+    try:
+        open_note(text, [verifier])
+    except InvalidNoteSignatureError:
+        raise InvalidNoteSignatureError(
+            f"the signature by the registry key {described} does not verify "
+            "(the checkpoint was altered after it was signed)"
+        ) from None
+    checkpoint = parse_checkpoint(body)
+    if checkpoint.origin != verifier.name:
+        raise CheckpointFormatError(
+            f"the checkpoint's origin is {checkpoint.origin!r}, the registry key's name "
+            f"{verifier.name!r}"
+        )
+    return checkpoint

@@ -208,31 +208,53 @@ def _found(directory: Path) -> dict[str, tuple[int, int, int] | None]:
 def read_tiles(directory: Path) -> tuple[str | None, list[bytes]]:
     """The checkpoint text (None when missing) and the entries its tree size covers.
 
-    Without a readable checkpoint, every bundle present is read, in order.
+    Without a readable checkpoint, every bundle present is read, in order. The size is read
+    from the checkpoint unverified: a verifier checks the checkpoint's signature first and
+    reads the entries with `read_bundles`.
     """
     text = _read_checkpoint(directory)
     size = checkpoint_size(text)
     if size is None:
-        size = _listed_size(_found(directory))
-    entries: list[bytes] = []
-    for index, width in bundles_for(size):
-        relative = tile_path(ENTRIES, index, width)
-        path = directory / relative
-        if not path.is_file():
-            first = index * TILE_WIDTH
-            raise TileFormatError(
-                f"{relative}: missing; the log holds {size} entries and this bundle "
-                f"holds entries {first} to {first + width - 1}"
-            )
-        bundle = decode_bundle(path.read_bytes(), relative)
-        if len(bundle) != width:
-            raise TileFormatError(f"{relative}: holds {len(bundle)} entries; expected {width}")
-        entries.extend(bundle)
+        size = listed_size(directory)
+    entries, problems = read_bundles(directory, size)
+    if problems:
+        raise TileFormatError(problems[0])
     return text, entries
 
 
-def _listed_size(found: dict[str, tuple[int, int, int] | None]) -> int:
+def read_bundles(directory: Path, size: int) -> tuple[list[bytes], list[str]]:
+    """The entries of a log of `size` entries, read from its bundles, and what is wrong with
+    each bundle that is missing, damaged or of the wrong width.
+
+    The entries stop before the first bad bundle: those after it have no place in the tree.
+    """
+    entries: list[bytes] = []
+    problems: list[str] = []
+    for index, width in bundles_for(size):
+        relative = tile_path(ENTRIES, index, width)
+        path = directory / relative
+        first = index * TILE_WIDTH
+        if not path.is_file():
+            problems.append(
+                f"{relative}: missing; the log holds {size} entries and this bundle "
+                f"holds entries {first} to {first + width - 1}"
+            )
+            continue
+        try:
+            bundle = decode_bundle(path.read_bytes(), relative)
+        except TileFormatError as err:
+            problems.append(str(err))
+            continue
+        if len(bundle) != width:
+            problems.append(f"{relative}: holds {len(bundle)} entries; expected {width}")
+        elif not problems:
+            entries.extend(bundle)
+    return entries, problems
+
+
+def listed_size(directory: Path) -> int:
     """The entries the bundles present add up to: full bundles from 0, then a partial."""
+    found = _found(directory)
     full = {t[1] for t in found.values() if t and t[0] == ENTRIES and t[2] == TILE_WIDTH}
     count = 0
     while count in full:

@@ -102,7 +102,7 @@ def add_user(
     known = {r[0] for r in conn.execute(select(posts.c.code).where(posts.c.code.in_(codes)))}
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise InvalidInputError(
+        raise NotFoundError(
             f"unknown post(s) {', '.join(unknown)}; see the border posts loaded by `muster init`"
         )
     if (role is Role.AUTHORITY) != (authority is not None):

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -22,6 +23,7 @@ from muster.domain.errors import InvalidInputError
 from muster.ledger import merkle, note, tiles
 from muster.ledger.canonical import sha256_hex
 from muster.services.registry import registry_row
+from muster.services.trust import NO_KEY, TrustedKey, key_fingerprint, key_problem
 from muster.services.verify import (
     Replay,
     VerifyReport,
@@ -57,21 +59,113 @@ def export_ledger(conn: Connection, out: Path) -> dict[str, object]:
     return {"directory": str(out), "tree_size": size, "subject_tables": count, "origin": origin}
 
 
-def verify_export(src: Path, progress: Callable[[str], None] = lambda _: None) -> VerifyReport:
-    """Check an export with nothing but its files: tree, checkpoints, signatures, the roll."""
-    report = VerifyReport()
-    vkey_path = src / "keys" / "registry.vkey"
-    if not vkey_path.is_file():
-        raise InvalidInputError(f"{src}: no keys/registry.vkey; is this a Muster ledger export?")
-    vkey = vkey_path.read_text().strip()
-    progress("tiles and entries")
-    checkpoint_text, entries_data = tiles.read_tiles(src)
-    for problem in tiles.check_tiles(src, entries_data):
+def verify_export(
+    src: Path, trust: TrustedKey = NO_KEY, progress: Callable[[str], None] = lambda _: None
+) -> VerifyReport:
+    """Check an export with nothing but its files and the registry key trusted: the checkpoint's
+    signature first, then the entries it covers, the tiles, every other checkpoint and
+    signature, the subject tables, and the roll rebuilt. Never raises on a problem: the
+    first one the report lists is the first thing that does not verify."""
+    if not src.is_dir() or not any((src / n).exists() for n in ("checkpoint", "tile", "keys")):
+        raise InvalidInputError(
+            f"{src}: not a Muster ledger export (no checkpoint, tile/ or keys/ in it)"
+        )
+    report = VerifyReport(key_source=trust.source)
+    verifier = export_key(src, trust, report)
+    progress("checkpoint")
+    latest = read_checkpoint(src / "checkpoint", "checkpoint", verifier, report)
+    size = latest.size if latest is not None else tiles.listed_size(src)
+    progress("entries")
+    entries_data, bundle_problems = tiles.read_bundles(src, size)
+    for problem in bundle_problems:
         report.add(problem)
+    if bundle_problems:  # the entries cannot be placed in the tree: nothing more to check
+        report.tree_size = size
+        return report
+    report.tree_size = len(entries_data)
     leaves = [merkle.leaf_hash(d) for d in entries_data]
     tree = merkle.MemoryNodes(leaves)
-    report.tree_size = len(leaves)
     report.root = merkle.root(len(leaves), tree).hex()
+    if latest is not None:
+        report.checkpoints += 1
+        if merkle.root(latest.size, tree) != latest.root_hash:
+            report.add(
+                "checkpoint: its root hash does not match the exported entries "
+                "(an entry was altered)"
+            )
+    progress("tiles")
+    for problem in tiles.check_tiles(src, entries_data):
+        report.add(problem)
+    progress("signatures and subject tables")
+    replay = replay_export(src, entries_data, report)
+    if verifier is not None and replay.origin:
+        recorded = note.Verifier(
+            replay.origin, note.key_id(replay.origin, replay.public_key), replay.public_key
+        )
+        if (recorded.name, recorded.public_key) != (verifier.name, verifier.public_key):
+            report.add(
+                f"ledger entry 0: records the registry key {recorded.name} "
+                f"{key_fingerprint(recorded)}, not the one checked against "
+                f"({verifier.name} {key_fingerprint(verifier)})"
+            )
+    progress("checkpoints")
+    check_published(src, verifier, tree, report)
+    progress("rebuilding the roll")
+    with collector_paused():
+        rebuild_roll(replay, report, progress)
+    if replay.contents:
+        report.last_order = replay.contents[-1][1].number
+    report.orders = len(replay.contents)
+    return report
+
+
+def export_key(src: Path, trust: TrustedKey, report: VerifyReport) -> note.Verifier | None:
+    """The registry key to check the export against: the one given, else the export's own
+    (`keys/registry.vkey`, pinned by a fingerprint when one was given). Notes on the report
+    whose key and origin it is, and every way the export's key disagrees."""
+    own: note.Verifier | None = None
+    path = src / "keys" / "registry.vkey"
+    if not path.is_file():
+        if trust.verifier is None:
+            report.add("keys/registry.vkey: missing; give the registry's key with --key")
+    else:
+        try:
+            own = note.parse_verifier_key(path.read_text(encoding="utf-8").strip())
+        except (note.VerifierKeyError, UnicodeDecodeError) as err:
+            report.add(f"keys/registry.vkey: not a verifier key ({err})")
+    problem = key_problem(trust, own, "keys/registry.vkey") if own is not None else None
+    if problem:
+        report.add(problem)
+    shown = trust.verifier or own
+    if shown is not None:
+        report.origin, report.key_fingerprint = shown.name, key_fingerprint(shown)
+    if trust.verifier is None and problem:
+        return None  # not the key pinned: nothing in the export is to be trusted
+    return shown
+
+
+def read_checkpoint(
+    path: Path, where: str, verifier: note.Verifier | None, report: VerifyReport
+) -> note.Checkpoint | None:
+    """The checkpoint in the file once its signature by the registry key holds; None, with
+    the problem on the report, when it is missing or does not verify."""
+    if not path.is_file():
+        report.add(f"{where}: missing")
+        return None
+    if verifier is None:
+        report.add(f"{where}: not checked, no trusted registry key to check it with")
+        return None
+    try:
+        return note.open_checkpoint(path.read_bytes().decode("utf-8"), verifier)
+    except UnicodeDecodeError:
+        report.add(f"{where}: not UTF-8 text, so not a signed note")
+    except note.NoteError as err:
+        report.add(f"{where}: {err}")
+    return None
+
+
+def replay_export(src: Path, entries_data: list[bytes], report: VerifyReport) -> Replay:
+    """The registry as the exported entries say it is, subject tables read from subjects/."""
 
     def load(digest: str) -> bytes | None:
         path = src / "subjects" / f"{digest}.json"
@@ -82,30 +176,32 @@ def verify_export(src: Path, progress: Callable[[str], None] = lambda _: None) -
 
     replay = Replay()
     for seq, data in enumerate(entries_data):
-        import orjson
-
-        kind = str(orjson.loads(data).get("entry", "")) if data[:1] == b"{" else ""
-        replay_entry(load, replay, report, seq, kind, data)
-    origin_key = note.verifier_key(replay.origin, replay.public_key) if replay.origin else ""
-    if origin_key != vkey:
-        report.add("keys/registry.vkey: differs from the registry key in ledger entry 0")
-    progress("checkpoints")
-    for path in [src / "checkpoint", *sorted((src / "checkpoints").glob("*"))]:
         try:
-            body, _names = note.open_note(path.read_text(), [vkey])
-            cp = note.parse_checkpoint(body)
-        except Exception as err:
-            report.add(f"{path.relative_to(src)}: does not verify ({err})")
+            kind = str(orjson.loads(data).get("entry", ""))
+        except (orjson.JSONDecodeError, AttributeError):
+            kind = ""
+        replay_entry(load, replay, report, seq, kind, data)
+    return replay
+
+
+def check_published(
+    src: Path, verifier: note.Verifier | None, tree: merkle.MemoryNodes, report: VerifyReport
+) -> None:
+    """Every checkpoint under checkpoints/: signed by the registry key, named by its size,
+    with the root of the exported entries at that size."""
+    folder = src / "checkpoints"
+    if not folder.is_dir():
+        report.add("checkpoints/: missing")
+        return
+    for path in sorted(folder.iterdir(), key=lambda p: (len(p.name), p.name)):
+        where = f"checkpoints/{path.name}"
+        cp = read_checkpoint(path, where, verifier, report)
+        if cp is None:
             continue
         report.checkpoints += 1
-        if cp.size > len(leaves) or merkle.root(cp.size, tree) != cp.root_hash:
-            report.add(f"{path.relative_to(src)}: root does not match the exported entries")
-    if checkpoint_text is None:
-        report.add("checkpoint: missing")
-    progress("rebuilding the roll")
-    with collector_paused():
-        rebuild_roll(replay, report, progress)
-    if replay.contents:
-        report.last_order = replay.contents[-1][1].number
-    report.orders = len(replay.contents)
-    return report
+        if path.name != str(cp.size):
+            report.add(f"{where}: the checkpoint is of size {cp.size}, not {path.name}")
+        elif cp.size > tree.size:
+            report.add(f"{where}: beyond the {tree.size} exported entries")
+        elif merkle.root(cp.size, tree) != cp.root_hash:
+            report.add(f"{where}: its root hash does not match the exported entries")

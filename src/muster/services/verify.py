@@ -20,9 +20,11 @@ from muster.domain import numbers
 from muster.domain.kinds import Category, OrderKind, Status
 from muster.domain.orders import OrderContent
 from muster.domain.roll import OrderFacts, PersonState, periods
+from muster.errors import with_article
 from muster.ledger import entries, merkle, note, signing
 from muster.ledger.canonical import sha256_hex
 from muster.services.registry import registry_row
+from muster.services.trust import NO_KEY, TrustedKey, key_fingerprint, key_problem
 from muster.store import ledger_store
 from muster.store.roll_rows import name_key, state_to_values
 from muster.store.tables import (
@@ -51,6 +53,9 @@ class VerifyReport:
     people: int = 0
     last_order: str | None = None
     pending_crossings: int = 0
+    origin: str = ""  # the registry's, as the key checked against names it
+    key_fingerprint: str = ""  # that key's: hex SHA-256 of its raw public key
+    key_source: str = "own"  # "key" given, "fingerprint" pinned, or the thing's "own" key
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -73,6 +78,9 @@ class VerifyReport:
             "people": self.people,
             "last_order": self.last_order,
             "pending_crossings": self.pending_crossings,
+            "origin": self.origin,
+            "key_fingerprint": self.key_fingerprint,
+            "key_source": self.key_source,
             "problems": self.problems,
         }
 
@@ -93,11 +101,19 @@ class Replay:
 
 
 def verify_registry(
-    conn: Connection, progress: Callable[[str], None] = lambda _: None
+    conn: Connection,
+    progress: Callable[[str], None] = lambda _: None,
+    trust: TrustedKey = NO_KEY,
 ) -> VerifyReport:
-    """Check everything the registry stores against its ledger; never raises on a problem."""
-    report = VerifyReport()
+    """Check everything the registry stores against its ledger, and its key against the one
+    trusted when one was given; never raises on a problem."""
+    report = VerifyReport(key_source=trust.source)
     origin, public = registry_row(conn)
+    own = note.Verifier(origin, note.key_id(origin, public), public)
+    report.origin, report.key_fingerprint = origin, key_fingerprint(own)
+    problem = key_problem(trust, own, "table registry")
+    if problem:
+        report.add(problem)
     progress("ledger entries")
     leaves: list[bytes] = []
     replay = Replay()
@@ -174,12 +190,26 @@ def replay_entry(
         return
     if e["entry"] != kind:
         report.add(f"ledger entry {seq}: stored type {kind!r} but the entry says {e['entry']!r}")
-    if seq == 0:
-        if e["entry"] != entries.REGISTRY_CREATED:
-            report.add("ledger entry 0: expected the registry-created entry")
-            return
-        replay.origin, replay.public_key = e["origin"], entries.unb64(e["public_key"])
-    elif e["entry"] == entries.AUTHORITY_CREATED:
+    if seq == 0 and e["entry"] != entries.REGISTRY_CREATED:
+        report.add("ledger entry 0: expected the registry-created entry")
+        return
+    try:
+        if seq == 0:
+            replay.origin, replay.public_key = e["origin"], entries.unb64(e["public_key"])
+        else:
+            fold_entry(load, replay, report, seq, e)
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        # Only an entry altered after it was recorded lacks what its kind holds.
+        report.add(
+            f"ledger entry {seq}: {with_article(e['entry'])} entry that cannot be read ({err!r})"
+        )
+
+
+def fold_entry(
+    load: SubjectLoader, replay: Replay, report: VerifyReport, seq: int, e: dict[str, Any]
+) -> None:
+    """Fold one entry after the first: authorities, keys, orders, crossing batches."""
+    if e["entry"] == entries.AUTHORITY_CREATED:
         a = e["authority"]
         replay.authorities[a["code"]] = {**a, "entry_seq": seq}
     elif e["entry"] == entries.KEY_ADDED:

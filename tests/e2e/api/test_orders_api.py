@@ -35,7 +35,7 @@ def test_a_bad_signature_is_refused(api: Api) -> None:
             "key": api.signer.fingerprint,
         },
     )
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert response.json()["code"] == "SignatureError"
 
 

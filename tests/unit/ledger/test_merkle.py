@@ -368,3 +368,55 @@ def test_inclusion_proof_on_a_large_tree_reads_logarithmically_many_nodes() -> N
         assert len(proof) <= n.bit_length()
         assert Counting.reads <= 2 * n.bit_length()
         assert merkle.verify_inclusion(merkle.leaf_hash(i.to_bytes(4, "big")), i, n, proof, top)
+
+
+def test_hashes_of_the_wrong_length_are_refused_by_name(tree: merkle.MemoryNodes) -> None:
+    root, leaf = merkle.root(8, tree), tree.node(0, 0)
+    path = merkle.inclusion_proof(0, 8, tree)
+    short = b"don't care 2"
+    assert merkle.inclusion_problem(leaf, 0, 8, path, short) == (
+        "the root hash is 12 bytes; an RFC 9162 SHA-256 hash is 32"
+    )
+    assert merkle.inclusion_problem(short, 0, 8, path, root) == (
+        "the leaf hash is 12 bytes; an RFC 9162 SHA-256 hash is 32"
+    )
+    assert merkle.inclusion_problem(leaf, 0, 8, [path[0], short, path[2]], root) == (
+        "proof hash 1 is 12 bytes; an RFC 9162 SHA-256 hash is 32"
+    )
+    # equal sizes compare the roots alone, but only once both are SHA-256 hashes
+    assert merkle.consistency_problem(1, 1, short, short, []) == (
+        "the old root hash is 12 bytes; an RFC 9162 SHA-256 hash is 32"
+    )
+    assert merkle.consistency_problem(1, 1, root, short, []) == (
+        "the new root hash is 12 bytes; an RFC 9162 SHA-256 hash is 32"
+    )
+
+
+def test_a_proof_that_does_not_hold_says_why(tree: merkle.MemoryNodes) -> None:
+    root, leaf = merkle.root(8, tree), tree.node(0, 3)
+    path = merkle.inclusion_proof(3, 8, tree)
+    assert merkle.inclusion_problem(leaf, 3, 8, path, root) is None
+    assert merkle.inclusion_problem(leaf, 8, 8, path, root) == (
+        "leaf index 8 is outside a tree of 8 entries"
+    )
+    assert merkle.inclusion_problem(leaf, 3, 8, path[:2], root) == (
+        "the proof has 2 hashes; leaf 3 of a tree of 8 needs 3"
+    )
+    assert merkle.inclusion_problem(leaf, 2, 8, path, root) == (
+        "the proof does not lead from the leaf hash at 2 to the root hash"
+    )
+    old = merkle.root(3, tree)
+    proof = merkle.consistency_proof(3, 8, tree)
+    assert merkle.consistency_problem(3, 8, old, root, proof) is None
+    assert merkle.consistency_problem(9, 8, old, root, proof) == (
+        "the old tree size 9 is larger than the new one, 8"
+    )
+    assert merkle.consistency_problem(3, 8, old, merkle.EMPTY_ROOT, proof) == (
+        "the proof does not lead to the new root hash"
+    )
+    assert merkle.consistency_problem(3, 8, merkle.EMPTY_ROOT, root, proof) == (
+        "the proof does not lead to the old root hash"
+    )
+    assert merkle.consistency_problem(1, 1, old, root, []) == (
+        "the sizes are equal, but the roots differ"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -250,3 +251,27 @@ def test_any_text_signs_and_opens(body: str, name: str) -> None:
 
 
 _KEY = signing.generate_private_key()
+
+
+def test_open_checkpoint_trusts_the_registry_key_alone() -> None:
+    key, other = signing.generate_private_key(), signing.generate_private_key()
+    origin = "muster.test/registry"
+    verifier = note.parse_verifier_key(note.verifier_key(origin, signing.public_key_raw(key)))
+    body = note.format_checkpoint(note.Checkpoint(origin, 9, bytes(32)))
+    signed = note.sign_note(body, origin, key)
+    assert note.open_checkpoint(signed, verifier) == note.Checkpoint(origin, 9, bytes(32))
+    described = re.escape(f"{origin}+{verifier.key_id.hex()}")
+    with pytest.raises(note.InvalidNoteSignatureError, match=f"registry key {described} does"):
+        note.open_checkpoint(signed.replace("\n9\n", "\n10\n"), verifier)
+    # the same origin line, another key: another key ID, so not the registry's signature
+    theirs = note.sign_note(body, origin, other)
+    with pytest.raises(
+        note.UnverifiedNoteError, match=f"not signed by the registry key {described}"
+    ):
+        note.open_checkpoint(theirs, verifier)
+    # signed by the key, but of another log
+    elsewhere = note.format_checkpoint(note.Checkpoint("muster.test/other", 9, bytes(32)))
+    with pytest.raises(note.CheckpointFormatError, match=r"origin is 'muster\.test/other'"):
+        note.open_checkpoint(note.sign_note(elsewhere, origin, key), verifier)
+    with pytest.raises(note.MalformedNoteError):
+        note.open_checkpoint(body, verifier)

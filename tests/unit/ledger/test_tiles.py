@@ -248,3 +248,18 @@ def test_checkpoint_size_reads_the_note_body() -> None:
     assert tiles.checkpoint_size(checkpoint_for(42)) == 42
     assert tiles.checkpoint_size("not a note") is None
     assert tiles.checkpoint_size(None) is None
+
+
+def test_read_bundles_names_every_bad_bundle_and_reads_up_to_the_first(tmp_path: Path) -> None:
+    out = export(tmp_path / "export", 600)
+    assert tiles.read_bundles(out, 600) == (entries_for(600), [])
+    (out / "tile/entries/001").unlink()
+    (out / "tile/entries/002.p/88").write_bytes(b"\x00")
+    entries, problems = tiles.read_bundles(out, 600)
+    assert entries == entries_for(256)
+    assert problems == [
+        "tile/entries/001: missing; the log holds 600 entries and this bundle holds "
+        "entries 256 to 511",
+        "tile/entries/002.p/88: cut short inside the length of entry 0",
+    ]
+    assert tiles.listed_size(out) == 256

@@ -4,37 +4,99 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from sqlalchemy import Engine
 
 from muster.api.deps import AdminUser, ReadConn, engine_of
+from muster.api.errors import refusals
+from muster.api.schemas import AccountView, Disabled, NewTokenMade, Revoked, Users
+from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
 from muster.services import accounts
 from muster.services.accounts import Role
 
 router = APIRouter(tags=["accounts"])
 
 
+POST_ROLES = (Role.OFFICER, Role.SUPERVISOR)
+# Which roles take posts and which an office, as `one_role_fits` enforces.
+ROLE_FITS: list[JsonValue] = [
+    {
+        "properties": {
+            "role": {"enum": [r.value for r in POST_ROLES]},
+            "posts": {"minItems": 1},
+            "authority": {"type": "null"},
+        },
+        "required": ["posts"],
+    },
+    {
+        "properties": {
+            "role": {"const": Role.AUTHORITY.value},
+            "posts": {"maxItems": 0},
+            "authority": {"type": "string"},
+        },
+        "required": ["authority"],
+    },
+    {
+        "properties": {
+            "role": {"enum": [r.value for r in Role if r not in (*POST_ROLES, Role.AUTHORITY)]},
+            "posts": {"maxItems": 0},
+            "authority": {"type": "null"},
+        }
+    },
+]
+
+
 class NewUser(BaseModel):
-    name: str = Field(min_length=1, max_length=80)
+    """An account: officers and supervisors are bound to posts, an authority to its office."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": ROLE_FITS})
+
+    name: str = Field(min_length=1, max_length=80, pattern=r"^\S+$")
     role: Role
     password: str = Field(min_length=8, max_length=200)
-    posts: list[str] = []
-    authority: str | None = None
+    posts: list[Annotated[str, Field(pattern="^[A-Za-z0-9]{2,8}$")]] = Field(
+        [], description="Border post codes (officers and supervisors)."
+    )
+    authority: str | None = Field(
+        None, min_length=1, max_length=40, description="The office (authorities only)."
+    )
+
+    @model_validator(mode="after")
+    def one_role_fits(self) -> NewUser:
+        if self.role in POST_ROLES and not self.posts:
+            raise ValueError(f"{self.role.value} is bound to one or more posts: give posts")
+        if self.posts and self.role not in POST_ROLES:
+            raise ValueError("posts are for officers and supervisors")
+        if (self.role is Role.AUTHORITY) != (self.authority is not None):
+            raise ValueError("authority is required for, and only for, the authority role")
+        return self
+
+
+TokenId = Annotated[
+    str, Path(pattern="^[0-9a-f]{12}$", description="The id printed when it was made.")
+]
 
 
 class NewToken(BaseModel):
-    user: str
-    expires_in_days: int | None = Field(default=None, gt=0)
+    user: str = Field(min_length=1, max_length=80)
+    expires_in_days: int | None = Field(
+        default=None, gt=0, le=3660, description="At most 10 years."
+    )
 
 
-@router.get("/users")
+@router.get("/users", response_model=Users)
 def list_users(_admin: AdminUser, conn: ReadConn) -> dict[str, Any]:
     """Every account."""
     return {"users": accounts.list_users(conn)}
 
 
-@router.post("/users", status_code=201)
+@router.post(
+    "/users",
+    status_code=201,
+    response_model=AccountView,
+    responses=refusals(InvalidInputError, NotFoundError, RefusedError),
+)
 def add_user(
     body: NewUser, admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, Any]:
@@ -52,7 +114,7 @@ def add_user(
     return account.to_json()
 
 
-@router.post("/users/{name}/disable")
+@router.post("/users/{name}/disable", response_model=Disabled, responses=refusals(NotFoundError))
 def disable_user(
     name: str, _admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, str]:
@@ -62,7 +124,12 @@ def disable_user(
     return {"disabled": name}
 
 
-@router.post("/tokens", status_code=201)
+@router.post(
+    "/tokens",
+    status_code=201,
+    response_model=NewTokenMade,
+    responses=refusals(NotFoundError, RefusedError),
+)
 def create_token(
     body: NewToken, _admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, str]:
@@ -72,11 +139,15 @@ def create_token(
     return {"token": token, "id": token_id, "user": body.user}
 
 
-@router.delete("/tokens/{token_id}")
+@router.delete(
+    "/tokens/{token_id}",
+    response_model=Revoked,
+    responses=refusals(NotFoundError, RefusedError),  # 409: revoked already
+)
 def revoke_token(
-    token_id: str, _admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
+    token_id: TokenId, _admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, str]:
-    """Revoke a token by its id."""
+    """Revoke the token with exactly this id: it stops working at once, on every server."""
     with engine.begin() as conn:
         accounts.revoke_token(conn, token_id)
     return {"revoked": token_id}

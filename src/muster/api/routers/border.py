@@ -9,6 +9,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from muster.api.deps import CrossingReader, ReadConn, SupervisorUser, engine_of, require
+from muster.api.errors import refusals
+from muster.api.schemas import Crossing, Crossings, Referrals, Resolved
+from muster.domain.errors import NotFoundError, RefusedError
 from muster.services import crossings as cx
 from muster.services.accounts import Account, Role
 
@@ -23,7 +26,7 @@ class Resolution(BaseModel):
     note: str = Field("", max_length=2000)
 
 
-@router.get("/crossings")
+@router.get("/crossings", response_model=Crossings, response_model_exclude_unset=True)
 def list_crossings(
     account: CrossingReader,
     conn: ReadConn,
@@ -34,13 +37,18 @@ def list_crossings(
     return {"crossings": cx.list_crossings(conn, account, post, limit)}
 
 
-@router.get("/crossings/{crossing_id}")
+@router.get(
+    "/crossings/{crossing_id}",
+    response_model=Crossing,
+    response_model_exclude_unset=True,
+    responses=refusals(NotFoundError),
+)
 def show_crossing(crossing_id: str, account: CrossingViewer, conn: ReadConn) -> dict[str, Any]:
     """One crossing; an officer sees the decision and its reasons, not the whole file."""
     return cx.get_crossing(conn, crossing_id, account)
 
 
-@router.get("/referrals")
+@router.get("/referrals", response_model=Referrals, response_model_exclude_unset=True)
 def list_referrals(
     account: CrossingReader,
     conn: ReadConn,
@@ -50,7 +58,11 @@ def list_referrals(
     return {"referrals": cx.list_referrals(conn, account, status)}
 
 
-@router.post("/referrals/{crossing_id}/resolution")
+@router.post(
+    "/referrals/{crossing_id}/resolution",
+    response_model=Resolved,
+    responses=refusals(NotFoundError, RefusedError),
+)
 def resolve(
     crossing_id: str,
     body: Resolution,

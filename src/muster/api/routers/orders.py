@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from muster.api.deps import AuthorityUser, OrderDrafter, engine_of, settings_of
-from muster.api.errors import AuthError
+from muster.api.errors import AuthError, refusals
+from muster.api.limits import body_limit
+from muster.api.schemas import Draft, IsoDate, RecordedOrder
 from muster.config import Settings
-from muster.domain.errors import InvalidInputError
+from muster.domain import errors as d
 from muster.domain.kinds import Category, OrderKind
+from muster.errors import MusterError
 from muster.ledger.canonical import sha256_hex
+from muster.ledger.signing import SigningKeyError
 from muster.services import drafts
 from muster.services.accounts import Role
 from muster.services.context import Actor
@@ -26,43 +29,87 @@ from muster.services.signing_flow import load_draft, save_draft, submit_signatur
 router = APIRouter(tags=["orders"])
 
 
+# Every kind but enlistment, which is drafted from a roll file (`muster roll import`).
+DraftableKind = Literal[
+    "absence",
+    "strike-off",
+    "reinstatement",
+    "discharge",
+    "category-change",
+    "amendment",
+    "travel-authorization",
+    "exit-control",
+    "revocation",
+]
+
+
 class DraftRequest(BaseModel):
-    kind: OrderKind
-    number: str = Field(min_length=1, max_length=100)
+    kind: DraftableKind
+    number: str = Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^\S(.*\S)?$",
+        description="Unique in the registry regardless of case; no surrounding spaces.",
+    )
     authority: str
-    signed_on: date
-    effective: date | None = None
+    signed_on: IsoDate
+    effective: IsoDate | None = None
     grounds: str = ""
     subjects: list[str] = []
     category: Category | None = None
-    valid_from: date | None = None
-    valid_until: date | None = None
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
     revokes: str | None = None
     rules: dict[str, Any] | None = None
     changes: dict[str, str] | None = None
 
 
 class Signature(BaseModel):
-    draft_id: str
-    signature: str = Field(description="Base64 Ed25519 signature over the draft's bytes.")
-    key: str = Field(description="The signing key's fingerprint.")
+    draft_id: str = Field(min_length=1, max_length=40)
+    signature: str = Field(
+        pattern="^[A-Za-z0-9+/]{86}==$",
+        description="The Ed25519 signature (64 bytes) over the draft's bytes, base64.",
+    )
+    key: str = Field(min_length=1, max_length=100, description="The signing key's fingerprint.")
 
 
 def actor_of(account: Any) -> Actor:
     return Actor(Actor.current().os_user, account.name)
 
 
-@router.post("/orders/drafts", status_code=201)
+DRAFT_REFUSALS: tuple[type[MusterError], ...] = (
+    d.InvalidInputError,
+    d.UnknownSubjectError,
+    d.NotFoundError,
+    d.DuplicateSubjectError,
+    d.AmbiguousSubjectError,
+    d.AmbiguousOrderNumberError,
+)
+SIGN_REFUSALS: tuple[type[MusterError], ...] = (
+    d.SignatureError,
+    SigningKeyError,
+    d.NotFoundError,
+    d.UnknownSubjectError,
+    d.OrderOutOfScopeError,
+    d.OrderNumberTakenError,
+    d.TransitionRefusedError,
+    d.SubjectsRefusedError,
+    d.RefusedError,
+)
+
+
+@router.post(
+    "/orders/drafts", status_code=201, response_model=Draft, responses=refusals(*DRAFT_REFUSALS)
+)
+@body_limit("max_order_body_bytes")  # its subjects: thousands of serial numbers or cédulas
 def draft(
     body: DraftRequest, account: OrderDrafter, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, Any]:
     """Draft an order (not enlistments: `muster roll import`); returns the bytes to sign."""
-    if body.kind is OrderKind.ENLISTMENT:
-        raise InvalidInputError("enlistments are drafted from a roll file: muster roll import")
     if account.role is Role.AUTHORITY and account.authority != body.authority:
         raise AuthError(403, f"{account.name} drafts only for {account.authority}")
     request = drafts.OrderRequest(
-        kind=body.kind,
+        kind=OrderKind(body.kind),
         number=body.number.strip(),
         authority=body.authority,
         signed_on=body.signed_on,
@@ -89,7 +136,9 @@ def draft(
     }
 
 
-@router.post("/orders", status_code=201)
+@router.post(
+    "/orders", status_code=201, response_model=RecordedOrder, responses=refusals(*SIGN_REFUSALS)
+)
 def sign(
     body: Signature,
     account: AuthorityUser,
@@ -100,8 +149,8 @@ def sign(
     """Record a drafted order with its signature; every rule is checked again now."""
     try:
         signature = base64.b64decode(body.signature, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInputError("signature: expected base64") from None
+    except (binascii.Error, ValueError):  # the pattern admits only base64: kept as a guard
+        raise d.InvalidInputError("signature: expected base64") from None
     passphrase = settings.registry_passphrase
     with writing(engine, passphrase.get_secret_value() if passphrase else None) as (conn, reg):
         if load_draft(conn, body.draft_id).content.authority != account.authority:

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy import select
 
 from muster.api.deps import AnyAccount, AppSettings, ReadConn, RecordsReader
+from muster.api.errors import refusals
+from muster.api.schemas import (
+    Checkpoint,
+    ConsistencyProof,
+    InclusionProof,
+    IsoDate,
+    OrderView,
+    PersonSearch,
+    PersonView,
+    Stats,
+)
 from muster.config import today
-from muster.domain.errors import InvalidInputError
+from muster.domain.errors import (
+    AmbiguousOrderNumberError,
+    AmbiguousSubjectError,
+    NotFoundError,
+)
 from muster.ledger import merkle
 from muster.services import queries
 from muster.services.drafts import find_order
@@ -19,8 +34,35 @@ from muster.store.tables import ledger_entries
 
 router = APIRouter()
 
+# `?entry=N` or `?order=NUMBER`, exactly one: declared as one exploded object so that the
+# document can say "one of" (OpenAPI has no such rule across separate parameters).
+INCLUSION_OF = {
+    "name": "of",
+    "in": "query",
+    "required": True,
+    "style": "form",
+    "explode": True,
+    "description": "Which entry: `entry=N` (from 0), or `order=NUMBER` for an order's entry; "
+    "exactly one of them.",
+    "schema": {
+        "type": "object",
+        "properties": {
+            "entry": {"type": "integer", "minimum": 0},
+            "order": {"type": "string", "minLength": 1, "maxLength": 100},
+        },
+        "oneOf": [{"required": ["entry"]}, {"required": ["order"]}],
+    },
+}
 
-@router.get("/persons", tags=["registry"])
+
+def malformed(field: str, message: str) -> RequestValidationError:
+    """A 422 for a query that the parameters' own checks cannot refuse alone."""
+    return RequestValidationError(
+        [{"loc": ("query", field), "msg": message, "type": "value_error"}]
+    )
+
+
+@router.get("/persons", tags=["registry"], response_model=PersonSearch)
 def search_persons(
     _who: RecordsReader,
     conn: ReadConn,
@@ -33,53 +75,77 @@ def search_persons(
     return {"query": q, "people": queries.search_people(conn, q, today(settings), limit)}
 
 
-@router.get("/persons/{ref}", tags=["registry"])
+@router.get(
+    "/persons/{ref}",
+    tags=["registry"],
+    response_model=PersonView,
+    responses=refusals(NotFoundError, AmbiguousSubjectError),
+)
 def show_person(
     ref: str,
     _who: RecordsReader,
     conn: ReadConn,
     settings: AppSettings,
-    as_of: date | None = None,
+    as_of: Annotated[IsoDate, Query(description="The day (default today).")] = None,  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """A person by serial number (current or former) or cédula: their state on `as_of`
     (default today), the periods of their state (those after that day scheduled), history."""
     return queries.person_view(conn, ref, as_of or today(settings))
 
 
-@router.get("/stats", tags=["registry"])
+@router.get("/stats", tags=["registry"], response_model=Stats)
 def stats(
-    _who: RecordsReader, conn: ReadConn, settings: AppSettings, as_of: date | None = None
+    _who: RecordsReader,
+    conn: ReadConn,
+    settings: AppSettings,
+    as_of: Annotated[IsoDate, Query(description="The day (default today).")] = None,  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """Counts by status, component and category on `as_of` (default today)."""
     return queries.stats(conn, as_of or today(settings))
 
 
-@router.get("/orders/{number}", tags=["orders"])
+@router.get(
+    "/orders/{number}",
+    tags=["orders"],
+    response_model=OrderView,
+    response_model_exclude_unset=True,
+    responses=refusals(NotFoundError, AmbiguousOrderNumberError),
+)
 def show_order(number: str, _who: RecordsReader, conn: ReadConn) -> dict[str, Any]:
     """An order as recorded: signed content, signature, key, ledger entry, revocation."""
     return queries.order_view(conn, number)
 
 
-@router.get("/ledger/checkpoint", tags=["ledger"])
+@router.get("/ledger/checkpoint", tags=["ledger"], response_model=Checkpoint)
 def checkpoint(_who: AnyAccount, conn: ReadConn) -> dict[str, Any]:
     """The newest signed checkpoint (a C2SP tlog-checkpoint note) and its tree size."""
     note = ledger_store.latest_checkpoint(conn)
     return {"tree_size": ledger_store.tree_size(conn), "checkpoint": note}
 
 
-@router.get("/ledger/proofs/inclusion", tags=["ledger"])
+@router.get(
+    "/ledger/proofs/inclusion",
+    tags=["ledger"],
+    response_model=InclusionProof,
+    responses=refusals(NotFoundError, AmbiguousOrderNumberError),
+    openapi_extra={"parameters": [INCLUSION_OF]},
+)
 def inclusion(
     _who: AnyAccount,
     conn: ReadConn,
-    entry: int | None = Query(None, ge=0),
-    order: str | None = None,
+    entry: int | None = Query(None, ge=0, include_in_schema=False),
+    order: str | None = Query(None, min_length=1, max_length=100, include_in_schema=False),
 ) -> dict[str, Any]:
-    """An RFC 9162 inclusion proof for a ledger entry (or an order's entry)."""
+    """An RFC 9162 inclusion proof for a ledger entry (or an order's entry), in the current
+    tree."""
+    if (entry is None) == (order is None):
+        raise malformed("entry", "give entry or order, exactly one of them")
     size = ledger_store.tree_size(conn)
     if order is not None:
         entry = int(find_order(conn, order).seq)
-    if entry is None or entry >= size:
-        raise InvalidInputError(f"give entry (0..{size - 1}) or order")
+    assert entry is not None
+    if entry >= size:
+        raise NotFoundError(f"no ledger entry {entry}: the ledger holds entries 0 to {size - 1}")
     reader = ledger_store.SqlNodeReader(conn)
     leaf = conn.execute(
         select(ledger_entries.c.leaf_hash).where(ledger_entries.c.seq == entry)
@@ -93,18 +159,29 @@ def inclusion(
     }
 
 
-@router.get("/ledger/proofs/consistency", tags=["ledger"])
+@router.get(
+    "/ledger/proofs/consistency",
+    tags=["ledger"],
+    response_model=ConsistencyProof,
+    responses=refusals(NotFoundError),
+)
 def consistency(
     _who: AnyAccount,
     conn: ReadConn,
-    old_size: int = Query(ge=1),
-    new_size: int | None = Query(None, ge=1),
+    old_size: int = Query(ge=1, description="A tree size, at most `new_size`."),
+    new_size: int = Query(  # absent: the current size (no null in the document)
+        None, ge=1, description="A tree size up to the current one (the default)."
+    ),
 ) -> dict[str, Any]:
-    """An RFC 9162 consistency proof between two tree sizes (default: the current size)."""
+    """An RFC 9162 consistency proof between two tree sizes (default: the current size): a
+    size beyond the current tree is not found (404), an old size over the new one is
+    malformed (422)."""
     size = ledger_store.tree_size(conn)
     new = new_size or size
-    if not old_size <= new <= size:
-        raise InvalidInputError(f"expected old_size <= new_size <= {size}")
+    if max(old_size, new) > size:
+        raise NotFoundError(f"no tree of size {max(old_size, new)}: the ledger holds {size}")
+    if old_size > new:
+        raise malformed("old_size", f"must not exceed new_size ({new})")
     reader = ledger_store.SqlNodeReader(conn)
     return {
         "old_size": old_size,

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, time
-from typing import Any, Literal
+from typing import Literal
 
 import orjson
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from muster.api.deps import OfficerUser
-from muster.api.errors import NotReadyError
+from muster.api.errors import NotReadyError, refusals
+from muster.api.schemas import ScreeningAnswer
 from muster.config import Settings, today
-from muster.services.crossing_process import CrossingClient
+from muster.domain.errors import InvalidInputError
+from muster.services.crossing_process import CrossingClient, CrossingWriterUnavailableError
 from muster.services.crossing_writer import CrossingWriter
 from muster.services.identify import Traveler
-from muster.services.screening import ScreeningRequest, decide_crossing
+from muster.services.screening import (
+    DocumentCheckError,
+    PostNotAllowedError,
+    ScreeningRequest,
+    decide_crossing,
+)
 from muster.store.dialects import reading
 
 router = APIRouter(tags=["border"])
@@ -37,9 +44,21 @@ class Identity(BaseModel):
 
 
 class Screening(BaseModel):
+    """A document's machine-readable zone (`mrz`), the identity typed by the officer, or
+    both (the typed identity is screened when the zone fails its checks)."""
+
+    model_config = ConfigDict(
+        # What `one_of` enforces, so that the document says it too: not both missing (or null).
+        json_schema_extra={
+            "not": {"properties": {"mrz": {"type": "null"}, "identity": {"type": "null"}}}
+        }
+    )
+
     post: str = Field(min_length=2, max_length=8)
     direction: Literal["exit", "entry"]
-    mrz: list[str] | None = Field(None, min_length=2, max_length=3)
+    mrz: list[str] | None = Field(
+        None, min_length=2, max_length=3, description="The zone's lines (TD1: 3, TD2, TD3: 2)."
+    )
     identity: Identity | None = None
 
     @model_validator(mode="after")
@@ -49,7 +68,17 @@ class Screening(BaseModel):
         return self
 
 
-@router.post("/screenings", response_model=dict[str, Any])
+@router.post(
+    "/screenings",
+    response_model=ScreeningAnswer,
+    responses=refusals(
+        PostNotAllowedError,
+        DocumentCheckError,
+        InvalidInputError,
+        NotReadyError,
+        CrossingWriterUnavailableError,
+    ),
+)
 async def screen_traveler(
     body: Screening,
     officer: OfficerUser,

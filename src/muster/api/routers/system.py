@@ -19,7 +19,8 @@ from muster.api.deps import (
     RequestCredential,
     engine_of,
 )
-from muster.api.errors import AuthError, TooManyAttemptsError
+from muster.api.errors import AuthError, TooManyAttemptsError, refusals
+from muster.api.schemas import AccountView, Health, LoggedOut, Session
 from muster.services import accounts, login_limits
 from muster.services.accounts import SESSION_HOURS, Account
 from muster.services.login_limits import Attempt, LoginPolicy, Refusal
@@ -50,7 +51,13 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=200)
 
 
-@router.get("/health", tags=["system"])
+@router.get(
+    "/health",
+    tags=["system"],
+    response_model=Health,
+    response_model_exclude_unset=True,
+    responses={503: {"model": Health, "description": "Still starting: `detail` says why."}},
+)
 async def health(request: Request, response: Response) -> dict[str, Any]:
     """Whether the service is ready to screen (200) or still starting (503, with why)."""
     if getattr(request.app.state, "ready", False):
@@ -59,7 +66,12 @@ async def health(request: Request, response: Response) -> dict[str, Any]:
     return {"status": "starting", "detail": request.app.state.not_ready_because}
 
 
-@router.post("/auth/login", tags=["system"])
+@router.post(
+    "/auth/login",
+    tags=["system"],
+    response_model=Session,
+    responses=refusals(AuthError, TooManyAttemptsError),
+)
 async def login(
     body: Credentials,
     request: Request,
@@ -96,7 +108,7 @@ def check_password(engine: Engine, name: str, password: str) -> tuple[Account, s
         return accounts.login(conn, name, password)
 
 
-@router.post("/auth/logout", tags=["system"])
+@router.post("/auth/logout", tags=["system"], response_model=LoggedOut)
 def logout(
     request: Request,
     response: Response,
@@ -117,7 +129,7 @@ def logout(
     return {"logged_out": account.name}
 
 
-@router.get("/me", tags=["system"])
+@router.get("/me", tags=["system"], response_model=AccountView)
 def me(account: AnyAccount) -> dict[str, Any]:
     """The account making the request: name, role, posts, authority."""
     return account.to_json()
