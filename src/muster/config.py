@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from muster.domain.errors import InvalidInputError
 from muster.environment import today
 from muster.store.dialects import DEFAULT_URL
 
@@ -30,10 +33,38 @@ class Settings(BaseSettings):
     crossing_socket: Path | None = None
     # Set by `muster serve --workers N`: the index file is ready, load it before serving.
     index_prepared: bool = False
+    # The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses
+    # or networks, separated by commas ("10.0.0.5, 192.168.1.0/24"). Every other request comes
+    # from the address it connected from, over the scheme it connected with.
+    trusted_proxies: str = ""
     # The largest request body the API reads, in bytes (413 past it): every route but those
     # with a limit of their own, and drafting an order, whose body names its subjects.
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     max_order_body_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(settings: Settings) -> tuple[Network, ...]:
+    """`MUSTER_TRUSTED_PROXIES` read as networks (an address is a network of one)."""
+    return _networks(settings.trusted_proxies)
+
+
+@lru_cache(maxsize=16)
+def _networks(text: str) -> tuple[Network, ...]:
+    found = []
+    for part in text.replace(" ", ",").split(","):
+        if not part:
+            continue
+        try:
+            found.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            raise InvalidInputError(
+                f"MUSTER_TRUSTED_PROXIES: {part!r} is not an address or a network: expected "
+                "addresses or networks separated by commas, e.g. 10.0.0.5,192.168.1.0/24"
+            ) from None
+    return tuple(found)
 
 
 def log_to_stderr() -> None:

@@ -35,3 +35,40 @@ def test_an_up_to_date_schema_is_checked_without_alembic(engine: Engine) -> None
             schema.current_revision(engine)
             == MigrationContext.configure(conn).get_current_revision()
         )
+
+
+def test_upgrading_from_0005_adds_the_revocation_count_and_login_attempts(engine: Engine) -> None:
+    """A registry with an account and a token, taken back to 0005: 0006 adds the count of
+    credentials ended (at 0) and the table of login attempts, the schema is the one the code
+    declares, and the token still works."""
+    from alembic import command
+    from sqlalchemy import inspect, select
+
+    from muster.services import accounts
+    from muster.services.accounts import Role
+    from muster.store.tables import credential_revocations
+    from tests.factories import new_registry
+
+    new_registry(engine)
+    with engine.begin() as conn:
+        accounts.add_user(
+            conn, "robot", Role.AUDITOR, "a long password", post_codes=[], authority=None,
+            created_by="t",
+        )  # fmt: skip
+        token, _ = accounts.create_token(conn, "robot", None)
+    config = schema.alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+    assert schema.current_revision(engine) == "0005"
+    assert not inspect(engine).has_table("login_attempts")
+    assert schema.upgrade(engine) is True
+    assert schema.current_revision(engine) == "0006"
+    with engine.connect() as conn:
+        assert conn.execute(select(credential_revocations)).all() == [(1, 0)]
+        assert accounts.authenticate(conn, token) is not None
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    with engine.begin() as conn:
+        accounts.revoke_token(conn, token)
+    with engine.connect() as conn:
+        assert conn.execute(select(credential_revocations.c.counter)).scalar_one() == 1

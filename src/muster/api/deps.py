@@ -1,21 +1,23 @@
-"""Request dependencies: the database connection, the account, and role checks."""
+"""Request dependencies: the database connection, the credential and its account, role checks."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 
 from muster.api.errors import AuthError
 from muster.config import Settings
 from muster.services import accounts
-from muster.services.accounts import Account, Role
+from muster.services.accounts import Account, Holder, RevocationWatch, Role
 from muster.store.dialects import reading
 
 SESSION_COOKIE = "muster_session"
@@ -38,50 +40,99 @@ def read_conn(engine: Annotated[Engine, Depends(engine_of)]) -> Iterator[Connect
         yield conn
 
 
+@dataclass(frozen=True)
+class Credential:
+    """What a request authenticates with: its bearer token when it sends one (any case of
+    "Bearer", RFC 9110 section 11.1), otherwise its session cookie. A session cookie sent
+    beside a bearer token is not read."""
+
+    token: str
+    source: Literal["bearer", "cookie"]
+
+
+async def credential_of(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Credential | None:
+    if credentials is not None and credentials.credentials:
+        return Credential(credentials.credentials, "bearer")
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return Credential(cookie, "cookie") if cookie else None
+
+
 async def current_account(
     request: Request,
     engine: Annotated[Engine, Depends(engine_of)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    credential: Annotated[Credential | None, Depends(credential_of)],
 ) -> Account:
     """The account behind the request's bearer token or session cookie; 401 otherwise."""
-    token = credentials.credentials if credentials is not None else None
-    token = token or request.cookies.get(SESSION_COOKIE)
-    if not token:
+    if credential is None:
         raise AuthError(401, "credentials required: a bearer token, or log in first")
     cache: AccountCache = request.app.state.account_cache
-    account = cache.get(token)
+    # On the event loop: reading one row on the cache's own connection costs less than a hop
+    # to a worker thread and back.
+    counted = cache.revisit(engine)
+    account = cache.get(credential.token)
     if account is None:
-        account = await run_in_threadpool(authenticate, engine, token)
-        if account is not None:
-            cache.put(token, account)
-    if account is None:
-        raise AuthError(401, "the token or session is invalid, expired or revoked")
+        holder = await run_in_threadpool(holder_of, engine, credential.token)
+        if holder is None:
+            raise AuthError(401, "the token or session is invalid, expired or revoked")
+        cache.put(credential.token, holder, counted)
+        account = holder.account
     return account
 
 
-def authenticate(engine: Engine, token: str) -> Account | None:
+def holder_of(engine: Engine, token: str) -> Holder | None:
     with reading(engine) as conn:
-        return accounts.authenticate(conn, token)
+        return accounts.holder_of(conn, token)
 
 
 class AccountCache:
-    """Recently authenticated tokens, for a few seconds: a revoked token or disabled account
-    stops working within `ttl_s` seconds."""
+    """The accounts this process has authenticated, by token, kept until a credential is ended
+    anywhere: every request reads the count of credentials ended (`RevocationWatch`), and a
+    new count empties the cache, so a logout, a revoked token or a disabled account stops
+    working at once on every server process. An expired token is dropped when next used."""
 
-    def __init__(self, ttl_s: float = 5.0) -> None:
-        self.ttl_s = ttl_s
+    def __init__(self, max_entries: int = 10_000) -> None:
+        self.max_entries = max_entries
         self.entries: dict[str, tuple[Account, float]] = {}
+        self.counted: int | None = None  # the count the entries were authenticated under
+        self.watch: RevocationWatch | None = None
+
+    def revisit(self, engine: Engine) -> int:
+        """Read the count of credentials ended; forget every entry when it has changed."""
+        if self.watch is None:
+            self.watch = RevocationWatch(engine)
+            event.listen(engine, "engine_disposed", lambda _engine: self.close())
+        counted = self.watch.read()
+        if counted != self.counted:
+            self.entries.clear()
+            self.counted = counted
+        return counted
 
     def get(self, token: str) -> Account | None:
         found = self.entries.get(token)
-        if found is None or time.monotonic() - found[1] > self.ttl_s:
+        if found is None:
             return None
-        return found[0]
+        account, expires = found
+        if expires <= time.time():
+            del self.entries[token]
+            return None
+        return account
 
-    def put(self, token: str, account: Account) -> None:
-        if len(self.entries) > 10_000:
+    def put(self, token: str, holder: Holder, counted: int) -> None:
+        """Keep an account authenticated under count `counted`, unless it has changed since
+        (a credential ended while this one was being read)."""
+        if counted != self.counted:
+            return
+        if len(self.entries) >= self.max_entries:
             self.entries.clear()
-        self.entries[token] = (account, time.monotonic())
+        expires = math.inf if holder.expires_at is None else holder.expires_at.timestamp()
+        self.entries[token] = (holder.account, expires)
+
+    def close(self) -> None:
+        if self.watch is not None:
+            self.watch.close()
 
 
 def require(*roles: Role) -> Callable[[Account], Awaitable[Account]]:
@@ -99,6 +150,7 @@ def require(*roles: Role) -> Callable[[Account], Awaitable[Account]]:
 
 ReadConn = Annotated[Connection, Depends(read_conn)]
 AppSettings = Annotated[Settings, Depends(settings_of)]
+RequestCredential = Annotated[Credential | None, Depends(credential_of)]
 AnyAccount = Annotated[Account, Depends(current_account)]
 AdminUser = Annotated[Account, Depends(require(Role.ADMIN))]
 OfficerUser = Annotated[Account, Depends(require(Role.OFFICER))]

@@ -82,8 +82,12 @@ def token_create(
 
 
 @token_app.command("revoke")
-def token_revoke(token: str = typer.Argument(..., help="The token, or its id.")) -> None:
-    """Revoke a bearer token."""
+def token_revoke(
+    token: str = typer.Argument(
+        ..., help="The token itself, or exactly the 12-character id `token create` printed."
+    ),
+) -> None:
+    """Revoke one bearer token: it stops working at once, on every server."""
     with common.engine().begin() as conn:
-        accounts.revoke_token(conn, token)
-    common.say("token revoked")
+        token_id = accounts.revoke_token(conn, token)
+    common.say(f"token {token_id} revoked")

@@ -14,7 +14,7 @@ import typer
 from pydantic import SecretStr
 
 from muster.cli import common
-from muster.config import Settings, log_to_stderr
+from muster.config import Settings, log_to_stderr, trusted_networks
 from muster.domain.errors import InvalidInputError
 from muster.services.registry import registry_row
 
@@ -86,6 +86,7 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
     from muster.services.crossing_process import CrossingWriterUnavailableError, writer_process
 
     log_to_stderr()
+    trusted_networks(s)  # a bad MUSTER_TRUSTED_PROXIES: one clear error before listening
     with common.engine(s).connect() as conn:
         registry_row(conn)  # an empty database: say to run `muster init`, before listening
     # Bound here, before anything starts, so that a busy port is one clear error.
@@ -123,14 +124,17 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
 
 
 def serve_with(s: Settings, sock: socket.socket, workers: int, tmp: Path) -> None:
-    """uvicorn on `sock`, in one process or in `workers` once the index file is ready in `tmp`."""
+    """uvicorn on `sock`, in one process or in `workers` once the index file is ready in `tmp`.
+
+    uvicorn's own reading of X-Forwarded-For (which believes any local process) is off: the
+    app reads it from the proxies `MUSTER_TRUSTED_PROXIES` names (`api.clients`)."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     from muster.api.app import create_app
 
     if workers == 1:
-        config = uvicorn.Config(create_app(s), log_level="warning")
+        config = uvicorn.Config(create_app(s), log_level="warning", proxy_headers=False)
         # uvicorn raises Ctrl-C again once it has shut down.
         with contextlib.suppress(KeyboardInterrupt):
             uvicorn.Server(config).run(sockets=[sock])
@@ -146,6 +150,7 @@ def serve_with(s: Settings, sock: socket.socket, workers: int, tmp: Path) -> Non
             factory=True,
             workers=workers,
             log_level="warning",
+            proxy_headers=False,
         )
         Multiprocess(config, sockets=[sock]).run()
 

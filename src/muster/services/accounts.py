@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.engine import Connection
 
 from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
 from muster.errors import with_article
-from muster.store.tables import authorities, posts, tokens, user_posts, users
+from muster.store.dialects import autocommit_connection
+from muster.store.tables import (
+    authorities,
+    credential_revocations,
+    posts,
+    tokens,
+    user_posts,
+    users,
+)
 
 TOKEN_PREFIX = "mst_"
+TOKEN_ID_LENGTH = 12  # a token's id: the first hex digits of its SHA-256 digest
 SESSION_HOURS = 12
 _hasher = PasswordHasher()
 
@@ -141,11 +153,12 @@ def list_users(conn: Connection) -> list[dict[str, object]]:
 
 
 def disable_user(conn: Connection, name: str) -> None:
-    """Disable an account: its sessions and tokens stop working at once."""
+    """Disable an account: its sessions and tokens stop working at once, on every server."""
     row = conn.execute(select(users.c.id).where(users.c.name == name)).first()
     if row is None:
         raise NotFoundError(f"no user {name!r}")
     conn.execute(update(users).where(users.c.id == row.id).values(disabled=True))
+    count_revocation(conn)
 
 
 def _digest(token: str) -> str:
@@ -153,17 +166,31 @@ def _digest(token: str) -> str:
 
 
 def _issue(conn: Connection, user_id: int, kind: str, expires: datetime | None) -> str:
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    while True:
+        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        digest = _digest(token)
+        # A machine token's id names it alone: draw again in the (48-bit) case of a clash.
+        if kind != "token" or not _tokens_with_id(conn, digest[:TOKEN_ID_LENGTH]):
+            break
     conn.execute(
         tokens.insert().values(
             user_id=user_id,
             kind=kind,
-            token_hash=_digest(token),
+            token_hash=digest,
             created_at=now_iso(),
             expires_at=None if expires is None else now_iso(expires),
         )
     )
     return token
+
+
+def _tokens_with_id(conn: Connection, token_id: str) -> list[Any]:
+    """The machine tokens whose id is exactly `token_id`."""
+    prefix = func.substr(tokens.c.token_hash, 1, TOKEN_ID_LENGTH)
+    query = select(tokens.c.id, tokens.c.token_hash, tokens.c.revoked_at).where(
+        tokens.c.kind == "token", prefix == token_id
+    )
+    return list(conn.execute(query).all())
 
 
 def create_token(conn: Connection, name: str, expires_in_days: int | None) -> tuple[str, str]:
@@ -179,20 +206,60 @@ def create_token(conn: Connection, name: str, expires_in_days: int | None) -> tu
             raise InvalidInputError("--expires-in must be a positive number of days")
         expires = datetime.now(UTC) + timedelta(days=expires_in_days)
     token = _issue(conn, int(row.id), "token", expires)
-    return token, _digest(token)[:12]
+    return token, _digest(token)[:TOKEN_ID_LENGTH]
 
 
-def revoke_token(conn: Connection, token_or_id: str) -> None:
-    """Revoke a token given itself or the id printed when it was created."""
-    key = _digest(token_or_id) if token_or_id.startswith(TOKEN_PREFIX) else token_or_id
-    rows = conn.execute(
-        select(tokens.c.id).where(
-            tokens.c.token_hash.startswith(key), tokens.c.revoked_at.is_(None)
-        )
-    ).all()
-    if len(rows) != 1:
-        raise NotFoundError(f"no single active token matches {token_or_id[:16]!r}")
-    conn.execute(update(tokens).where(tokens.c.id == rows[0].id).values(revoked_at=now_iso()))
+def revoke_token(conn: Connection, token_or_id: str) -> str:
+    """Revoke the one token given itself (a machine token or a session) or by exactly the id
+    `muster token create` printed; returns its id."""
+    given = token_or_id.strip()
+    if given.startswith(TOKEN_PREFIX):
+        query = select(tokens.c.id, tokens.c.token_hash, tokens.c.revoked_at)
+        found = list(conn.execute(query.where(tokens.c.token_hash == _digest(given))).all())
+        named = "such token"
+    else:
+        token_id = given.lower()
+        if not re.fullmatch(f"[0-9a-f]{{{TOKEN_ID_LENGTH}}}", token_id):
+            raise InvalidInputError(
+                f"{given[:16]!r} is not a token id: give the {TOKEN_ID_LENGTH} characters "
+                "`muster token create` printed (`muster token list` shows them), or the token"
+            )
+        found = _tokens_with_id(conn, token_id)
+        named = f"token {token_id}"
+    if not found:
+        raise NotFoundError(f"no {named}: see `muster token list`")
+    if len(found) > 1:  # only tokens made before ids were kept unique can share one
+        raise RefusedError(f"{named} names {len(found)} tokens: revoke it with the token itself")
+    row = found[0]
+    token_id = str(row.token_hash)[:TOKEN_ID_LENGTH]
+    if row.revoked_at is not None:
+        raise RefusedError(f"token {token_id} was revoked already, at {row.revoked_at}")
+    conn.execute(update(tokens).where(tokens.c.id == row.id).values(revoked_at=now_iso()))
+    count_revocation(conn)
+    return token_id
+
+
+def end_session(conn: Connection, token: str) -> None:
+    """Revoke the session or bearer token a request authenticated with (a logout)."""
+    conn.execute(
+        update(tokens)
+        .where(tokens.c.token_hash == _digest(token), tokens.c.revoked_at.is_(None))
+        .values(revoked_at=now_iso())
+    )
+    count_revocation(conn)
+
+
+def count_revocation(conn: Connection) -> None:
+    """Count a credential ended (in the transaction that ends it): every server process then
+    forgets the accounts it has authenticated before its next request."""
+    counter = credential_revocations.c.counter
+    done = conn.execute(
+        update(credential_revocations)
+        .where(credential_revocations.c.id == 1)
+        .values(counter=counter + 1)
+    )
+    if done.rowcount == 0:  # a registry whose row went missing: start again from 1
+        conn.execute(credential_revocations.insert().values(id=1, counter=1))
 
 
 def login(conn: Connection, name: str, password: str) -> tuple[Account, str] | None:
@@ -211,8 +278,22 @@ def login(conn: Connection, name: str, password: str) -> tuple[Account, str] | N
     return account_of(conn, row), session
 
 
+@dataclass(frozen=True)
+class Holder:
+    """The account behind a valid credential, and when the credential expires (None: never)."""
+
+    account: Account
+    expires_at: datetime | None
+
+
 def authenticate(conn: Connection, token: str) -> Account | None:
     """The account behind a bearer token or session, if it is valid now."""
+    found = holder_of(conn, token)
+    return None if found is None else found.account
+
+
+def holder_of(conn: Connection, token: str) -> Holder | None:
+    """The account behind a bearer token or session and its expiry, if it is valid now."""
     found = conn.execute(
         select(users, tokens.c.expires_at, tokens.c.revoked_at)
         .join(tokens, tokens.c.user_id == users.c.id)
@@ -222,7 +303,45 @@ def authenticate(conn: Connection, token: str) -> Account | None:
         return None
     if found.expires_at is not None and found.expires_at <= now_iso():
         return None
-    return account_of(conn, found)
+    expires = None if found.expires_at is None else datetime.fromisoformat(found.expires_at)
+    return Holder(account_of(conn, found), expires)
+
+
+class RevocationWatch:
+    """Reads the count of credentials ended (`count_revocation`) as committed now, on a
+    connection of its own that no transaction holds: a few tens of microseconds a read, what a
+    server process can afford on every request (docs/api.md)."""
+
+    QUERY = "SELECT counter FROM credential_revocations WHERE id = 1"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._raw: Any = None
+        self._lock = threading.Lock()
+
+    def read(self) -> int:
+        with self._lock:
+            try:
+                return self._read()
+            except self.engine.dialect.loaded_dbapi.Error:
+                self.close()  # a connection the database dropped: once more on a new one
+                return self._read()
+
+    def _read(self) -> int:
+        if self._raw is None:
+            self._raw = autocommit_connection(self.engine)
+        cur = self._raw.cursor()
+        try:
+            cur.execute(self.QUERY)
+            rows = cur.fetchall()  # to the end: SQLite ends the statement's read
+        finally:
+            cur.close()
+        return int(rows[0][0]) if rows else 0
+
+    def close(self) -> None:
+        raw, self._raw = self._raw, None
+        if raw is not None:
+            raw.close()
 
 
 def account_of(conn: Connection, row: object) -> Account:

@@ -54,6 +54,21 @@ def reading(engine: Engine) -> Connection:
     return reader.connect()
 
 
+def autocommit_connection(engine: Engine) -> Any:
+    """A driver connection of its own, outside the pool, on which each statement commits by
+    itself (and so reads what is committed now): for one small value read on every request,
+    where checking out a pooled connection and its transaction would cost ten times more."""
+    pooled = engine.raw_connection()
+    raw = pooled.driver_connection
+    assert raw is not None
+    pooled.detach()  # no longer the pool's: closed by whoever holds it
+    if engine.dialect.name == "postgresql":
+        raw.rollback()  # the pool's ping on checkout may have begun a transaction
+        raw.autocommit = True
+    # SQLite: `make_engine` leaves the driver in autocommit already (isolation_level None).
+    return raw
+
+
 def is_postgres(conn: Connection) -> bool:
     """Whether the connection talks to PostgreSQL."""
     return conn.dialect.name == "postgresql"

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -249,6 +250,30 @@ tokens = Table(
     Column("expires_at", String(40), nullable=True),
     Column("revoked_at", String(40), nullable=True),
 )
+
+# One row (id 1): how many credentials have been ended (a logout, a revoked token, a disabled
+# account), raised in the transaction that ends one. Each server process keeps the accounts it
+# has authenticated while the counter stays as it read it (`api.deps.AccountCache`).
+credential_revocations = Table(
+    "credential_revocations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("counter", BigInteger, nullable=False),
+)
+
+# Logins being checked, and those that failed in the last minutes: the limits per client
+# address and per account name that every server process shares (docs/decisions/0012).
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(80), nullable=False),  # the account name tried, as sent
+    Column("address", String(64), nullable=False),  # the client's (an IPv6 address's /64)
+    Column("at", Float, nullable=False),  # seconds since the epoch
+)
+Index("ix_login_attempts_name_at", login_attempts.c.name, login_attempts.c.at)
+Index("ix_login_attempts_address_at", login_attempts.c.address, login_attempts.c.at)
+Index("ix_login_attempts_at", login_attempts.c.at)
 
 crossings = Table(
     "crossings",

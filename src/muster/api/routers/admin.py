@@ -139,11 +139,15 @@ def create_token(
     return {"token": token, "id": token_id, "user": body.user}
 
 
-@router.delete("/tokens/{token_id}", response_model=Revoked, responses=refusals(NotFoundError))
+@router.delete(
+    "/tokens/{token_id}",
+    response_model=Revoked,
+    responses=refusals(NotFoundError, RefusedError),  # 409: revoked already
+)
 def revoke_token(
     token_id: TokenId, _admin: AdminUser, engine: Annotated[Engine, Depends(engine_of)]
 ) -> dict[str, str]:
-    """Revoke a token by its id."""
+    """Revoke the token with exactly this id: it stops working at once, on every server."""
     with engine.begin() as conn:
         accounts.revoke_token(conn, token_id)
     return {"revoked": token_id}

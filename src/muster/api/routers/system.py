@@ -2,46 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections import deque
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
-from muster.api.deps import SESSION_COOKIE, AnyAccount, engine_of
+from muster.api.clients import Client, client_of
+from muster.api.deps import (
+    SESSION_COOKIE,
+    AnyAccount,
+    AppSettings,
+    RequestCredential,
+    engine_of,
+)
 from muster.api.errors import AuthError, TooManyAttemptsError, refusals
 from muster.api.schemas import AccountView, Health, LoggedOut, Session
-from muster.domain.errors import NotFoundError
-from muster.services import accounts
-from muster.services.accounts import SESSION_HOURS
+from muster.services import accounts, login_limits
+from muster.services.accounts import SESSION_HOURS, Account
+from muster.services.login_limits import Attempt, LoginPolicy, Refusal
 
 router = APIRouter()
-WINDOW_S = 300.0
-LIMITS = {"name": 5, "ip": 20}  # failed logins per account name, per client address
 
 
 class LoginLimiter:
-    """At most LIMITS failed logins per account name and per client address in WINDOW_S."""
+    """The limits on failed logins (`services.login_limits`), counted in the database that
+    every server process shares: per client address, and per address and account name,
+    refused with 429; per account name alone, answered more slowly."""
 
-    def __init__(self) -> None:
-        self.failures: dict[str, deque[float]] = {}
+    def __init__(self, policy: LoginPolicy | None = None) -> None:
+        self.policy = policy or LoginPolicy()
 
-    def check(self, *keys: str) -> None:
-        now = time.monotonic()
-        for key in keys:
-            recent = self.failures.setdefault(key, deque())
-            while recent and now - recent[0] > WINDOW_S:
-                recent.popleft()
-            if len(recent) >= LIMITS[key.split(":", 1)[0]]:
-                raise TooManyAttemptsError(
-                    f"too many failed logins; wait {int(WINDOW_S - (now - recent[0])) + 1} s"
-                )
+    def begin(self, engine: Engine, name: str, client: Client) -> Attempt:
+        found = login_limits.begin_attempt(engine, self.policy, name, client.address, time.time())
+        if isinstance(found, Refusal):
+            raise TooManyAttemptsError(found.detail)
+        return found
 
-    def failed(self, *keys: str) -> None:
-        for key in keys:
-            self.failures.setdefault(key, deque()).append(time.monotonic())
+    def succeeded(self, engine: Engine, attempt: Attempt) -> None:
+        login_limits.succeeded(engine, attempt)
 
 
 class Credentials(BaseModel):
@@ -70,48 +72,60 @@ async def health(request: Request, response: Response) -> dict[str, Any]:
     response_model=Session,
     responses=refusals(AuthError, TooManyAttemptsError),
 )
-def login(
+async def login(
     body: Credentials,
     request: Request,
     response: Response,
     engine: Annotated[Engine, Depends(engine_of)],
+    settings: AppSettings,
 ) -> dict[str, Any]:
-    """Log in with a name and password; the session comes back as a token and a cookie."""
+    """Log in with a name and password; the session comes back as a token and a cookie
+    (HttpOnly, SameSite=Strict, and Secure when the request came over TLS). Too many failed
+    logins from one address answer 429; many for one name from anywhere answer more slowly."""
+    client = client_of(request, settings)
     limiter: LoginLimiter = request.app.state.login_limiter
-    keys = (f"name:{body.name}", f"ip:{request.client.host if request.client else '-'}")
-    limiter.check(*keys)
-    with engine.begin() as conn:
-        result = accounts.login(conn, body.name, body.password)
+    attempt = await run_in_threadpool(limiter.begin, engine, body.name, client)
+    if attempt.wait_s > 0:
+        await asyncio.sleep(attempt.wait_s)  # the name's slow-down, holding no thread
+    result = await run_in_threadpool(check_password, engine, body.name, body.password)
     if result is None:
-        limiter.failed(*keys)
         raise AuthError(401, "wrong name or password")
+    await run_in_threadpool(limiter.succeeded, engine, attempt)
     account, token = result
     response.set_cookie(
-        SESSION_COOKIE, token, httponly=True, samesite="strict", max_age=SESSION_HOURS * 3600
+        SESSION_COOKIE,
+        token,
+        max_age=SESSION_HOURS * 3600,
+        secure=client.tls,
+        httponly=True,
+        samesite="strict",
     )
     return {"token": token, "account": account.to_json(), "expires_in": SESSION_HOURS * 3600}
 
 
-@router.post(
-    "/auth/logout",
-    tags=["system"],
-    response_model=LoggedOut,
-    responses=refusals(NotFoundError),  # again, while the ended session is still remembered
-)
+def check_password(engine: Engine, name: str, password: str) -> tuple[Account, str] | None:
+    with engine.begin() as conn:
+        return accounts.login(conn, name, password)
+
+
+@router.post("/auth/logout", tags=["system"], response_model=LoggedOut)
 def logout(
     request: Request,
     response: Response,
     account: AnyAccount,
+    credential: RequestCredential,
     engine: Annotated[Engine, Depends(engine_of)],
+    settings: AppSettings,
 ) -> dict[str, str]:
-    """End the current session (or revoke the bearer token used)."""
-    token = (
-        request.cookies.get(SESSION_COOKIE)
-        or request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    )
+    """End what this request authenticated with, at once on every server process: the bearer
+    token when one is sent (a session cookie sent beside it stays valid), otherwise the
+    session cookie."""
+    assert credential is not None  # the account was found by it
     with engine.begin() as conn:
-        accounts.revoke_token(conn, token)
-    response.delete_cookie(SESSION_COOKIE)
+        accounts.end_session(conn, credential.token)
+    if request.cookies.get(SESSION_COOKIE) == credential.token:
+        tls = client_of(request, settings).tls
+        response.delete_cookie(SESSION_COOKIE, secure=tls, httponly=True, samesite="strict")
     return {"logged_out": account.name}
 
 
