@@ -23,6 +23,7 @@ import os
 import re
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -155,7 +156,16 @@ def tree_usage(pid: int) -> tuple[float, float]:
     return cpu, rss
 
 
-SERVER = "http://127.0.0.1:8799/api/v1"
+def free_port() -> int:
+    """A loopback port nobody listens on now: two benchmarks at once never share a server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+PORT = free_port()
+SERVER = f"http://127.0.0.1:{PORT}/api/v1"
 
 
 def start_server(
@@ -173,7 +183,7 @@ def start_server(
     }
     started = time.perf_counter()
     server = subprocess.Popen(
-        [MUSTER, "serve", "--port", "8799", *options],
+        [MUSTER, "serve", "--port", str(PORT), *options],
         env=env,
         cwd=workdir,
         stdout=subprocess.DEVNULL,
