@@ -263,6 +263,9 @@ def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
+        # Off a terminal nothing is shown, so nothing is drawn either: its refresh thread
+        # would otherwise render the bar ten times a second for the whole of a long import.
+        disable=not err_console.is_terminal,
     ) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)
