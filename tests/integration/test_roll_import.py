@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, inspect, select
 
 from muster.domain.errors import SignatureError
 from muster.domain.kinds import OrderKind as K
@@ -18,8 +20,8 @@ from muster.services import drafts, roll_import
 from muster.services.context import Actor
 from muster.services.recording import record_order
 from muster.services.registry import open_for_writing
-from muster.store.tables import ledger_entries, roll
-from tests.factories import PASSPHRASE, Signer, new_authority, new_registry, roll_rows
+from muster.store.tables import ledger_entries, roll, subject_lists
+from tests.factories import PASSPHRASE, Signer, enlist, new_authority, new_registry, roll_rows
 
 POSITIONS = {c: i for i, c in enumerate(ROLL_COLUMNS)}
 DAY = date(2014, 1, 1)
@@ -37,14 +39,33 @@ ACTOR = FixedActor("tester")
 
 def in_rolled_back(engine: Engine, write: Callable[..., object]) -> tuple[list[bytes], list[tuple]]:
     """The ledger entries and roll rows a write leaves, in a transaction then rolled back."""
+    left = what_stays(engine, write)
+    return left["entries"], left["rows"]
+
+
+def what_stays(engine: Engine, write: Callable[..., object]) -> dict[str, list[Any]]:
+    """What a write leaves in the registry (ledger, roll, subject lists, the roll's indexes),
+    in a transaction then rolled back."""
     with engine.connect() as conn:
         tx = conn.begin()
         reg = open_for_writing(conn, PASSPHRASE)
         write(conn, reg)
-        entries = [bytes(r[0]) for r in conn.execute(select(ledger_entries.c.data))]
-        rows = [tuple(r) for r in conn.execute(select(roll).order_by(roll.c.person_id))]
+        left = {
+            "entries": [bytes(r[0]) for r in conn.execute(select(ledger_entries.c.data))],
+            "rows": [tuple(r) for r in conn.execute(select(roll).order_by(roll.c.person_id))],
+            "lists": [tuple(r) for r in conn.execute(select(subject_lists))],
+            "indexes": sorted(
+                (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                for i in inspect(conn).get_indexes("roll")
+            ),
+        }
+        if conn.dialect.name == "sqlite":
+            left["sql"] = conn.exec_driver_sql(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'roll' ORDER BY name"
+            ).all()
+            left["check"] = conn.exec_driver_sql("PRAGMA integrity_check").all()
         tx.rollback()
-    return entries, rows
+    return left
 
 
 def chunks_of(rows: Sequence[Sequence[str]], size: int) -> Iterator[Sequence[Sequence[str]]]:
@@ -88,6 +109,41 @@ def test_import_while_inserting_records_the_same_bytes(engine: Engine, clerk: Si
     after = in_rolled_back(engine, pipelined(clerk, rows))
     assert after[0] == before[0]  # ledger entries, byte for byte
     assert after[1] == before[1] and len(after[1]) == 40
+
+
+def one_go(signer: Signer, rows: Sequence[Sequence[str]]) -> Callable[..., object]:
+    def write(conn, reg):  # type: ignore[no-untyped-def]
+        checked = check_roll_rows(rows, POSITIONS, load_reference(), source="r.csv")
+        draft = drafts.draft_enlistment(
+            reg.origin, checked, number="ENL-1", authority=signer.code,
+            signed_on=DAY, effective=DAY, grounds="",
+        )  # fmt: skip
+        sig = signing.sign(signer.key, draft.order_bytes)
+        return record_order(conn, reg, ACTOR, draft, sig, signer.fingerprint)
+
+    return write
+
+
+def test_import_into_an_empty_roll_leaves_what_one_go_leaves(engine: Engine, clerk: Signer) -> None:
+    """Subject list (table and its compressed bytes) and the roll's indexes as well: those
+    built after the rows are the ones an insert with them in place keeps."""
+    rows = roll_rows(2_500)
+    before = what_stays(engine, one_go(clerk, rows))
+    after = what_stays(engine, pipelined(clerk, rows, size=1_000))
+    assert after == before
+    (_digest, count, data) = after["lists"][0]
+    assert count == 2_500 and bytes(data) == zlib.compress(zlib.decompress(data), 1)
+    assert ("ix_roll_birth_date", ("birth_date",), False) in after["indexes"]
+    assert after.get("check", [("ok",)]) == [("ok",)]
+
+
+def test_import_onto_a_roll_with_people_keeps_its_indexes(engine: Engine, clerk: Signer) -> None:
+    enlist(engine, clerk, roll_rows(5, start=9_000), "ENL-0")
+    with engine.connect() as conn:
+        first = conn.execute(select(func.count()).select_from(roll)).scalar_one()
+    rows = roll_rows(30)
+    assert what_stays(engine, pipelined(clerk, rows)) == what_stays(engine, one_go(clerk, rows))
+    assert first == 5
 
 
 def test_a_bad_row_in_a_later_chunk_leaves_nothing(engine: Engine, clerk: Signer) -> None:

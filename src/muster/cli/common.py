@@ -283,13 +283,17 @@ def progress_bar(description: str, total: int) -> Iterator[Callable[[int], None]
     """A progress bar on stderr (hidden when stderr is not a terminal); yields `advance(n)`."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+    err = console()
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console(),
+        console=err,
         transient=True,
+        # Off a terminal nothing is shown, so nothing is drawn either: its refresh thread
+        # would otherwise render the bar ten times a second for the whole of a long import.
+        disable=not err.is_terminal,
     ) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n: bar.advance(task, n)

@@ -11,4 +11,6 @@ def fold(number: str) -> str:
     Upper case, as numbers are usually written (`a1` and `A1` are one number), after
     Unicode NFC so that a composed and a decomposed `Ñ` are one letter too.
     """
+    if number.isascii():  # NFC leaves ASCII as it is: the fast path of a roll's numbers
+        return number.upper()
     return unicodedata.normalize("NFC", number).upper()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 RANK_CLASSES = {
@@ -37,6 +37,35 @@ def fold_text(text: str) -> str:
     if not bare.isascii():
         bare = _strip_marks(bare)
     return " ".join(bare.casefold().split())
+
+
+def fold_texts(texts: Sequence[str]) -> list[str]:
+    """`fold_text` of each text; texts of Latin-1 letters and single spaces (nearly every
+    name on a roll) are folded together, in one pass over them all."""
+    if not texts:
+        return []
+    joined = "\n".join(texts)
+    try:
+        bare = joined.encode("latin-1").translate(_LATIN_1).decode("latin-1")
+    except UnicodeEncodeError:
+        return list(map(fold_text, texts))
+    if not bare.isascii() or joined.count("\n") != len(texts) - 1:
+        return list(map(fold_text, texts))
+    folded = bare.casefold()
+    # Split on whitespace and joined by single spaces again, a text stays as it is unless it
+    # has whitespace other than single spaces between words (in ASCII, all other whitespace
+    # is a control character, which `isprintable` finds).
+    flat = folded.replace("\n", "|")
+    if not (
+        flat.isprintable()
+        and "  " not in flat
+        and " |" not in flat
+        and "| " not in flat
+        and flat[:1] != " "
+        and flat[-1:] != " "
+    ):
+        return list(map(fold_text, texts))
+    return folded.split("\n")
 
 
 @dataclass(frozen=True, slots=True)

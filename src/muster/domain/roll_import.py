@@ -6,7 +6,9 @@ import unicodedata
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import chain, repeat
 from operator import itemgetter
+from typing import cast
 
 from muster.domain import numbers
 from muster.domain.errors import InvalidInputError
@@ -19,7 +21,8 @@ ROLL_COLUMNS = (
     "component", "rank", "category", "unit",
 )  # fmt: skip
 EnlistRow = tuple[str, str, str, str, str, str, str, str, str, str]
-_CATEGORIES = {c.value for c in Category}
+_CATEGORIES = frozenset(c.value for c in Category)
+_SEXES = frozenset(("M", "F"))
 EARLIEST_BIRTH = date(1900, 1, 1)
 PROGRESS_EVERY = 20_000
 
@@ -60,12 +63,11 @@ def clean_text(value: str) -> str:
     return value
 
 
-def clean_values(values: tuple[str, ...]) -> tuple[str, ...]:
-    """`clean_text` of each value; a row with nothing to clean is checked whole, at C speed."""
-    # Joined by a printable character that composes with nothing, the row is printable, NFC
-    # and free of doubled, leading and trailing spaces exactly when every value is.
-    joined = "|".join(values)
-    if (
+def _is_clean(joined: str) -> bool:
+    """Whether values joined by `|` are each printable, NFC and free of doubled, leading and
+    trailing spaces: `|` is printable and composes with nothing, so the joined text is all
+    that exactly when every value is."""
+    return (
         joined.isprintable()
         and "  " not in joined
         and " |" not in joined
@@ -73,7 +75,12 @@ def clean_values(values: tuple[str, ...]) -> tuple[str, ...]:
         and joined[:1] != " "
         and joined[-1:] != " "
         and unicodedata.is_normalized("NFC", joined)
-    ):
+    )
+
+
+def clean_values(values: tuple[str, ...]) -> tuple[str, ...]:
+    """`clean_text` of each value; a row with nothing to clean is checked whole, at C speed."""
+    if _is_clean("|".join(values)):
         return values
     return tuple(clean_text(v) for v in values)
 
@@ -133,6 +140,106 @@ class RollChecker:
 
     def check(self, rows: Iterable[Sequence[str]]) -> list[EnlistRow]:
         """The canonical rows of the good ones among the next rows; bad ones are remembered."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        whole = self._check_good_chunk(rows)
+        return whole if whole is not None else self._check_rows(rows)
+
+    def _check_good_chunk(self, rows: list[Sequence[str]]) -> list[EnlistRow] | None:
+        """The canonical rows when every row is good, checked a column at a time; None, with
+        nothing remembered, when any row is not (`_check_rows` then finds which, and why).
+
+        The same checks as `_check_rows`, made on whole columns by the built-in functions
+        (a file's rows are nearly always all good): a chunk passes only if each of its rows
+        would, and then gives what `_check_rows` would give, progress calls included."""
+        columns = self._clean_columns(rows)
+        if columns is None:
+            return None
+        serials, nids, given, surnames, births, sexes, comps, ranks, cats, units = columns
+        if not (all(serials) and all(given) and all(surnames)):
+            return None
+        identities = self._new_identities(serials, nids)
+        values = self._known_values(births, sexes, comps, ranks, cats)
+        if identities is None or values is None:
+            return None
+        keys, ids = identities
+        start, n = self.next_row, len(rows)
+        self.seen_serial.update(zip(keys, range(start, start + n), strict=True))
+        self.seen_id.update(zip(ids, range(start, start + n), strict=True))
+        if self.progress is not None:
+            for _ in range(-(-start // PROGRESS_EVERY) * PROGRESS_EVERY, start + n, PROGRESS_EVERY):
+                self.progress(PROGRESS_EVERY)
+        self.next_row, self.accepted = start + n, self.accepted + n
+        return list(zip(serials, ids, given, surnames, *values, units, strict=True))
+
+    def _clean_columns(self, rows: list[Sequence[str]]) -> list[tuple[str, ...]] | None:
+        """The roll's columns of rows that all have the header's width and clean values."""
+        idx = [self.positions[c] for c in ROLL_COLUMNS]
+        lengths = set(map(len, rows))
+        if not rows or min(lengths) <= max(idx):
+            return None
+        if self.header_width is not None and lengths != {self.header_width}:
+            return None
+        picked = list(map(itemgetter(*idx), rows))
+        if not _is_clean("|".join(chain.from_iterable(picked))):
+            return None
+        return list(zip(*picked, strict=True))
+
+    def _new_identities(
+        self, serials: Sequence[str], nids: Sequence[str]
+    ) -> tuple[list[str], list[str]] | None:
+        """Folded serial numbers and canonical cédulas, when each is valid and new."""
+        keys = list(map(numbers.fold, serials))
+        if len(set(keys)) != len(keys) or any(map(self.seen_serial.__contains__, keys)):
+            return None
+        if any(map(self.on_roll_serials.__contains__, keys)):
+            return None
+        try:
+            ids = list(map(normalize_national_id, nids, repeat(None)))
+        except InvalidNationalIdError:
+            return None
+        if len(set(ids)) != len(ids) or any(map(self.seen_id.__contains__, ids)):
+            return None
+        if any(map(self.on_roll_ids.__contains__, ids)):
+            return None
+        return keys, ids
+
+    def _known_values(
+        self,
+        births: Sequence[str],
+        sexes: Sequence[str],
+        comps: Sequence[str],
+        ranks: Sequence[str],
+        cats: Sequence[str],
+    ) -> tuple[Iterable[str], ...] | None:
+        """Birth dates, sexes, components, ranks and categories in their canonical forms,
+        when each is one the roll takes."""
+        try:
+            born = list(map(date.fromisoformat, births))
+        except ValueError:
+            return None
+        if min(born) < EARLIEST_BIRTH or max(born) > self.latest:
+            return None
+        sexes, comps, cats = (
+            tuple(map(str.upper, sexes)),
+            tuple(map(str.upper, comps)),
+            tuple(map(str.lower, cats)),
+        )
+        if not (_SEXES.issuperset(sexes) and _CATEGORIES.issuperset(cats)):
+            return None
+        if not set(comps).issubset(self.reference.components):
+            return None
+        pairs = list(zip(comps, ranks, strict=True))
+        for key in set(pairs).difference(self.rank_cache):
+            found = self.reference.find_rank(*key)
+            self.rank_cache[key] = None if found is None else found.name_es
+        canonical_ranks = list(map(self.rank_cache.__getitem__, pairs))
+        if None in canonical_ranks:
+            return None
+        ranked = cast(list[str], canonical_ranks)  # None is not among them
+        return map(date.isoformat, born), sexes, comps, ranked, cats
+
+    def _check_rows(self, rows: list[Sequence[str]]) -> list[EnlistRow]:
+        """`check`, row by row: every problem of every row."""
         problems, out = self.problems, list[EnlistRow]()
         seen_serial, seen_id, rank_cache = self.seen_serial, self.seen_id, self.rank_cache
         on_roll_serials, on_roll_ids = self.on_roll_serials, self.on_roll_ids

@@ -26,6 +26,28 @@ def canonical_table(columns: Sequence[str], rows: Sequence[Sequence[str | int]])
     return orjson.dumps({"columns": list(columns), "rows": rows})
 
 
+class CanonicalTableParts:
+    """`canonical_table(columns, rows)` a chunk of rows at a time: the parts, joined, are
+    exactly its bytes (`head`, each chunk's part, then `TAIL`)."""
+
+    TAIL = b"]}"
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        whole = canonical_table(columns, [])  # {"columns":[...],"rows":[]}
+        self.head = whole[: -len(self.TAIL)]
+        self._first = True
+
+    def part(self, rows: Sequence[Sequence[str | int]]) -> bytes:
+        """The bytes of these rows, the next in the table after those of earlier parts."""
+        if not rows:
+            return b""
+        inner = orjson.dumps(rows)[1:-1]  # the rows without their array's brackets
+        if self._first:
+            self._first = False
+            return inner
+        return b"," + inner
+
+
 def sha256_hex(data: bytes) -> str:
     """Lowercase hexadecimal SHA-256 of some bytes."""
     return hashlib.sha256(data).hexdigest()

@@ -80,9 +80,14 @@ def draft_enlistment(
     signed_on: date,
     effective: date,
     grounds: str,
+    table: bytes | None = None,
 ) -> Draft:
-    """An enlistment order for checked roll rows; the rows are included by their digest."""
-    table = canonical_table(ROLL_COLUMNS, rows)
+    """An enlistment order for checked roll rows; the rows are included by their digest.
+
+    `table`: the rows' `canonical_table(ROLL_COLUMNS, rows)`, when the caller built it already.
+    """
+    if table is None:
+        table = canonical_table(ROLL_COLUMNS, rows)
     content = OrderContent(
         registry=origin,
         kind=OrderKind.ENLISTMENT,

@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -47,6 +48,7 @@ from muster.store.roll_rows import (
     STATE_COLUMNS,
     as_date,
     name_key,
+    name_keys,
     records,
     row_to_state,
     state_to_values,
@@ -82,11 +84,13 @@ def record_order(
     signature: bytes,
     fingerprint: str,
     rows_stored: tuple[int, int] | None = None,
+    packed: bytes | None = None,
 ) -> RecordedOrder:
     """Accept a signed order or refuse it with nothing written (the caller's transaction).
 
     `rows_stored` (ledger position, first person id): an enlistment whose rows this
-    transaction has already put on the roll under that position (see `services.roll_import`).
+    transaction has already put on the roll under that position (see `services.roll_import`),
+    and `packed` its subject table as `pack_table` compresses it, when already compressed.
     """
     content = draft.content
     check_order_dates(content.number, content.signed_on, content.effective, today())
@@ -104,7 +108,9 @@ def record_order(
             raise SignatureError(
                 f"order {content.number}: subject list does not match the digest that was signed"
             )
-    packed = None if draft.table_bytes is None else compress_soon(draft.table_bytes)
+    packing = None
+    if draft.table_bytes is not None and packed is None:
+        packing = compress_soon(draft.table_bytes)
     data = entries.order_entry(draft.order_bytes, signature, fingerprint, actor.recorded())
     seq = ledger_store.append_entry(conn, entries.ORDER, data)
     first_person_id = None
@@ -120,9 +126,11 @@ def record_order(
     elif draft.subjects:
         apply_to_subjects(conn, facts_of(seq, content), draft.subjects, number=content.number)
     if draft.table_bytes is not None:
-        assert packed is not None
+        assert content.subjects is not None
         count = len(draft.subjects or draft.enlist_rows or [])
-        store_subject_list(conn, draft.table_bytes, count, packed.result())
+        stored = packed if packing is None else packing.result()
+        assert stored is not None
+        store_subject_list(conn, draft.table_bytes, count, stored, content.subjects.sha256)
     insert_order_row(conn, seq, content, fingerprint, first_person_id)
     return RecordedOrder(
         seq,
@@ -245,10 +253,22 @@ ENLIST_COLUMNS = (
 
 
 def roll_values(rows: Sequence[EnlistRow], seq: int, first: int) -> Iterator[tuple[Any, ...]]:
-    """The roll table's values (`ENLIST_COLUMNS`) of enlisted rows numbered from `first`."""
-    return (
-        (*r, first + i, "active", False, seq, r[8], name_key(r[2], r[3]), numbers.fold(r[0]))
-        for i, r in enumerate(rows)
+    """The roll table's values (`ENLIST_COLUMNS`) of enlisted rows numbered from `first`:
+    each row's own, then person id, status, reinstated, enlistment, enlisted category,
+    folded name and serial number (built a column at a time)."""
+    if not rows:
+        return iter(())
+    n, columns = len(rows), list(zip(*rows, strict=True))
+    return zip(
+        *columns,
+        range(first, first + n),
+        repeat("active", n),
+        repeat(False, n),
+        repeat(seq, n),
+        columns[8],
+        name_keys(columns[2], columns[3]),
+        map(numbers.fold, columns[0]),
+        strict=True,
     )
 
 
@@ -711,25 +731,38 @@ def check_revocable(target: Any) -> None:
         )
 
 
+PACK_LEVEL = 1  # zlib's level for stored subject tables: fast, and tables shrink well anyway
+
+
+def pack_table(table: bytes) -> bytes:
+    """A subject table as `subject_lists` stores it (a zlib stream)."""
+    return zlib.compress(table, PACK_LEVEL)
+
+
 def compress_soon(table: bytes) -> Future[bytes]:
     """A subject table compressed in a thread while the rows go in (zlib lets go of the GIL)."""
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="muster-compress")
     try:
-        return pool.submit(zlib.compress, table, 1)
+        return pool.submit(pack_table, table)
     finally:
         pool.shutdown(wait=False)
 
 
 def store_subject_list(
-    conn: Connection, table: bytes, count: int, packed: bytes | None = None
+    conn: Connection,
+    table: bytes,
+    count: int,
+    packed: bytes | None = None,
+    digest: str | None = None,
 ) -> None:
-    """Keep a subject table by its digest (compressed, unless `packed` already is); once."""
-    digest = sha256_hex(table)
+    """Keep a subject table by its digest (compressed, unless `packed` already is); once.
+    `digest`: the table's SHA-256, when the caller has just checked it."""
+    digest = sha256_hex(table) if digest is None else digest
     if (
         conn.execute(select(subject_lists.c.sha256).where(subject_lists.c.sha256 == digest)).first()
         is None
     ):
-        data = zlib.compress(table, 1) if packed is None else packed
+        data = pack_table(table) if packed is None else packed
         conn.execute(subject_lists.insert().values(sha256=digest, count=count, data=data))
 
 

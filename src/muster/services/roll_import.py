@@ -3,8 +3,12 @@
 Checking a row, folding its name and building its canonical form is Python work; inserting
 it is SQLite's (or PostgreSQL's) work, and the driver lets go of the GIL while it runs. So a
 worker thread checks the file chunk by chunk and hands the good rows over, and this thread
-inserts them as they come, inside the one transaction that then records the order. The
-digest, the draft, the signature and the ledger entry come once every row is in; a bad row
+inserts them as they come (on SQLite some two thousand rows a statement, so that the two
+threads trade the GIL once a statement, not once a row), inside the one transaction that
+then records the order. The canonical subject table grows chunk by chunk on the worker and
+is compressed on a thread of its own; into an empty roll the rows go without the indexes,
+which are built once they are all in (`store.dialects.indexes_built_after`). The digest,
+the draft, the signature and the ledger entry come once every row is in; a bad row
 anywhere, a bad signature or any error rolls the whole transaction back.
 """
 
@@ -13,7 +17,9 @@ from __future__ import annotations
 import queue
 import sys
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -21,11 +27,13 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from muster.domain.roll_import import EnlistRow, RollChecker
+from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow, RollChecker
+from muster.ledger.canonical import CanonicalTableParts
 from muster.services import drafts
 from muster.services.context import Actor
 from muster.services.recording import (
     ENLIST_COLUMNS,
+    PACK_LEVEL,
     RecordedOrder,
     check_number_free,
     next_person_id,
@@ -34,11 +42,11 @@ from muster.services.recording import (
 )
 from muster.services.registry import OpenRegistry
 from muster.store import ledger_store
-from muster.store.dialects import bulk_insert
+from muster.store.dialects import bulk_cache, bulk_insert, indexes_built_after
 from muster.store.tables import roll
 
-# While the two threads share the GIL, the inserting one wants it back after every row's
-# step; the default switch interval (5 ms) would make it wait that long for each row.
+# While the two threads share the GIL, the inserting one wants it back after every
+# statement; the default switch interval (5 ms) would make it wait that long each time.
 SWITCH_INTERVAL_S = 0.00005
 _DONE = object()
 
@@ -71,11 +79,39 @@ def import_roll(
     `chunks` are the file's data rows in order, a chunk at a time (parsing them may raise
     the file's own errors); `sign` signs the order's bytes once the digest of every row is
     known. The caller's transaction holds the ledger lock, so the entry's position is known
-    before the rows go in.
+    before the rows go in; on any error it has to roll back (see `indexes_built_after`).
     """
     check_number_free(conn, request.number)
     seq, first = ledger_store.tree_size(conn), next_person_id(conn)
+    rows, table, packed = insert_checked(conn, chunks, checker, seq, first)
+    draft = drafts.draft_enlistment(
+        reg.origin,
+        rows,
+        number=request.number,
+        authority=request.authority,
+        signed_on=request.signed_on,
+        effective=request.effective,
+        grounds=request.grounds,
+        table=table,
+    )
+    signature, fingerprint = sign(draft.order_bytes)
+    return record_order(
+        conn, reg, actor, draft, signature, fingerprint, rows_stored=(seq, first), packed=packed
+    )
+
+
+def insert_checked(
+    conn: Connection,
+    chunks: Iterable[Sequence[Sequence[str]]],
+    checker: RollChecker,
+    seq: int,
+    first: int,
+) -> tuple[list[EnlistRow], bytes, bytes]:
+    """Check the file's rows on a worker thread and insert the good ones on this one, as the
+    people numbered from `first` whom ledger entry `seq` enlists: the rows, their canonical
+    subject table and its compressed bytes. Refuses the file if any row is bad."""
     rows: list[EnlistRow] = []
+    table = SubjectTable(ROLL_COLUMNS)
     handover: queue.Queue[Any] = queue.Queue(maxsize=4)
     stop = threading.Event()
 
@@ -83,11 +119,13 @@ def import_roll(
         try:
             for chunk in chunks:
                 good = checker.check(chunk)
-                rows.extend(good)
                 if stop.is_set():
                     return
-                if not checker.problems:  # once a row is bad, nothing more needs to go in
-                    handover.put(list(roll_values(good, seq, first + len(rows) - len(good))))
+                if checker.problems:  # once a row is bad, nothing more needs to go in
+                    continue
+                handover.put(list(roll_values(good, seq, first + len(rows))))
+                rows.extend(good)
+                table.add(good)  # while the rows just handed over go in
         except BaseException as err:  # handed to the inserting thread, which raises it
             handover.put(err)
         else:
@@ -100,26 +138,60 @@ def import_roll(
             yield from item
 
     worker = threading.Thread(target=produce, name="muster-roll-check", daemon=True)
-    usual = sys.getswitchinterval()
+    usual, inserted = sys.getswitchinterval(), False
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     try:
         worker.start()
-        bulk_insert(conn, roll, ENLIST_COLUMNS, received())
+        with bulk_cache(conn), indexes_built_after(conn, roll):
+            bulk_insert(conn, roll, ENLIST_COLUMNS, received())
+            checker.finish()  # a bad row anywhere refuses the file before any index is built
+        inserted = True
     finally:
         stop.set()
         while worker.is_alive():  # an insert that failed leaves the worker waiting to hand over
             with suppress(queue.Empty):
                 handover.get(timeout=0.05)
         sys.setswitchinterval(usual)
-    checker.finish()
-    draft = drafts.draft_enlistment(
-        reg.origin,
-        rows,
-        number=request.number,
-        authority=request.authority,
-        signed_on=request.signed_on,
-        effective=request.effective,
-        grounds=request.grounds,
-    )
-    signature, fingerprint = sign(draft.order_bytes)
-    return record_order(conn, reg, actor, draft, signature, fingerprint, rows_stored=(seq, first))
+        if not inserted:
+            table.close()
+    return rows, *table.finish()
+
+
+class SubjectTable:
+    """An enlistment's canonical subject table and its compressed form, a chunk of rows at a
+    time (the same bytes as `canonical_table` and `zlib.compress` of all the rows at once).
+
+    The parts are compressed in order on a thread of their own: zlib lets go of the GIL, so
+    the compression runs beside the checking of later rows and the insert."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self._canonical = CanonicalTableParts(columns)
+        self._packer = zlib.compressobj(PACK_LEVEL)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="muster-compress")
+        self._parts: list[bytes] = []
+        self._packed: list[Future[bytes]] = []
+        self._append(self._canonical.head)
+
+    def _append(self, part: bytes) -> None:
+        self._parts.append(part)
+        self._packed.append(self._pool.submit(self._packer.compress, part))
+
+    def add(self, rows: Sequence[EnlistRow]) -> None:
+        """The next rows of the table."""
+        self._append(self._canonical.part(rows))
+
+    def finish(self) -> tuple[bytes, bytes]:
+        """The table's bytes and their zlib stream; no rows may follow."""
+        self._append(self._canonical.TAIL)
+        self._packed.append(self._pool.submit(self._packer.flush))
+        try:
+            packed = b"".join(f.result() for f in self._packed)
+        finally:
+            self.close()
+        table = b"".join(self._parts)
+        self._parts, self._packed = [], []
+        return table, packed
+
+    def close(self) -> None:
+        """Stops compressing (what is left of an import that failed)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
+from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import Engine, Table, create_engine, event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -77,7 +79,8 @@ def is_postgres(conn: Connection) -> bool:
 def bulk_insert(
     conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
-    """Insert many rows fast: COPY on PostgreSQL, executemany on SQLite; same transaction.
+    """Insert many rows fast: COPY on PostgreSQL, many rows a statement on SQLite; same
+    transaction.
 
     Both go to the driver itself, which reads the rows as they come (no list of them all, no
     per-row work in SQLAlchemy); a driver error comes back as SQLAlchemy's, as from a query.
@@ -94,14 +97,98 @@ def bulk_insert(
                 for row in rows:
                     copy.write_row(row)
             return
-        marks = ", ".join("?" for _ in columns)
-        statement = f"INSERT INTO {table.name} ({cols}) VALUES ({marks})"
-        (usual,) = raw.execute("PRAGMA cache_size").fetchone()
-        raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-        try:
-            raw.executemany(statement, rows)
-        finally:
-            raw.execute(f"PRAGMA cache_size={int(usual)}")
+        marks = "(" + ", ".join("?" for _ in columns) + ")"
+        # One row's statement; a statement of many rows repeats its marks (and errors name it).
+        statement = f"INSERT OR FAIL INTO {table.name} ({cols}) VALUES {marks}"
+        with bulk_cache(conn):
+            _insert_batches(raw, dbapi, statement, marks, len(columns), rows)
+    except dbapi.Error as err:
+        raise DBAPIError.instance(statement, None, err, dbapi.Error, dialect=conn.dialect) from err
+
+
+def _insert_batches(
+    raw: Any, dbapi: Any, statement: str, marks: str, width: int, rows: Iterable[Sequence[Any]]
+) -> None:
+    """SQLite: the rows as many to a statement as it takes values, each statement run once.
+
+    One row a statement (executemany) hands the GIL back and forth for every row, so a
+    thread preparing the next rows (`services.roll_import`) would make the insert wait for
+    it each time; a statement of many rows runs them all without the GIL. `OR FAIL` keeps
+    executemany's outcome (a bad row stops the insert there, the rows before it stay in the
+    transaction, which the caller rolls back) and spares SQLite a statement journal of
+    every page a multi-row statement changes, which the default `OR ABORT` would keep to
+    undo the statement alone.
+    """
+    per = max(1, raw.getlimit(dbapi.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
+    whole = statement + (", " + marks) * (per - 1)
+    rows = iter(rows)
+    while batch := list(islice(rows, per)):
+        if any(map(width.__ne__, map(len, batch))):  # a value would go to the wrong column
+            bad = next(row for row in batch if len(row) != width)
+            raise dbapi.ProgrammingError(
+                f"Incorrect number of bindings supplied: {width} columns, a row of {len(bad)}"
+            )
+        sql = whole if len(batch) == per else statement + (", " + marks) * (len(batch) - 1)
+        raw.execute(sql, list(chain.from_iterable(batch)))
+
+
+@contextmanager
+def indexes_built_after(conn: Connection, table: Table) -> Iterator[None]:
+    """Rows bulk-inserted into an empty SQLite table in this block, its indexes built after.
+
+    SQLite builds an index from rows already in a table by sorting them once, far faster
+    than it keeps one up to date row by row. So when the table is empty, its own indexes
+    (those a `CREATE INDEX` made: not the ones behind a primary key or a UNIQUE column) are
+    dropped here and, once the block is done, created again from the very statements that
+    made them, with the bulk page cache, inside the same transaction: the schema and the
+    rows end as an insert with the indexes in place would leave them, and a unique index
+    that the rows break fails the block as its insert would. If the block raises, nothing
+    is rebuilt: the caller's transaction has to roll back, and takes the drop with it.
+    Nothing changes on PostgreSQL (dropping an index there would make every reader of the
+    table wait for the transaction) or when the table holds rows.
+    """
+    if is_postgres(conn) or conn.execute(select(1).select_from(table).limit(1)).first():
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    made = raw.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY rowid",
+        (table.name,),
+    ).fetchall()
+    quote = conn.dialect.identifier_preparer.quote
+    for name, _ in made:
+        raw.execute(f"DROP INDEX {quote(name)}")
+    yield
+    with bulk_cache(conn):
+        for _, sql in made:
+            _driver_execute(conn, sql)
+
+
+@contextmanager
+def bulk_cache(conn: Connection) -> Iterator[None]:
+    """SQLite's page cache as large as a bulk write needs (`BULK_CACHE_KIB`) in this block."""
+    if is_postgres(conn):
+        yield
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    (usual,) = raw.execute("PRAGMA cache_size").fetchone()
+    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size={int(usual)}")
+
+
+def _driver_execute(conn: Connection, statement: str) -> None:
+    """One statement through the driver; its error comes back as SQLAlchemy's."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        raw.execute(statement)
     except dbapi.Error as err:
         raise DBAPIError.instance(statement, None, err, dbapi.Error, dialect=conn.dialect) from err
 

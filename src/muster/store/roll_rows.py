@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from muster.domain import numbers
 from muster.domain.kinds import Category, Status
-from muster.domain.reference import fold_text
+from muster.domain.reference import fold_text, fold_texts
 from muster.domain.roll import PersonState
 
 
@@ -57,6 +57,11 @@ def row_to_state(row: Any) -> PersonState:
 def name_key(given_names: str, surnames: str) -> str:
     """The folded full name the roll is searched by."""
     return fold_text(f"{given_names} {surnames}")
+
+
+def name_keys(given_names: Sequence[str], surnames: Sequence[str]) -> list[str]:
+    """`name_key` of each person, folded together (`fold_texts`)."""
+    return fold_texts(list(map(" ".join, zip(given_names, surnames, strict=True))))
 
 
 STATE_COLUMNS = (

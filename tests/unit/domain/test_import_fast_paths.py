@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from muster.domain import numbers
 from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
 from muster.domain.roll_import import clean_text, clean_values
 
@@ -52,3 +55,11 @@ def test_canonical_cedulas_parse_as_any_other_form(text: str) -> None:
     except InvalidNationalIdError:
         fast = None
     assert fast == slow_normalize(text)
+
+
+@settings(max_examples=500)
+@given(st.one_of(st.text(max_size=8), st.text(alphabet="gnbGNB-0123ñÑ\u0303ß", max_size=8)))
+@example("gnb-0412345")
+@example("n\u0303")
+def test_folding_an_ascii_number_is_the_general_fold(number: str) -> None:
+    assert numbers.fold(number) == unicodedata.normalize("NFC", number).upper()
