@@ -43,7 +43,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 def prepare(folder: Path, roll_size: int, travelers: int, seed: int) -> None:
     """roll.csv, travelers.csv and truth.csv in `folder`, unless already there."""
     from muster.demo.population import generate_roll, write_roll_csv
-    from muster.matching.synthetic import generate_travelers
+    from muster.demo.travelers import generate_travelers
 
     if (folder / "truth.csv").exists():
         return

@@ -10,15 +10,15 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from muster.actor import Actor
 from muster.domain.kinds import OrderKind
 from muster.domain.roll_import import ROLL_COLUMNS, check_roll_rows
 from muster.ledger import signing
 from muster.reference_data import load_reference
-from muster.services import authorities, drafts
-from muster.services.context import Actor
-from muster.services.crossings import CrossingRecord
-from muster.services.recording import RecordedOrder, record_order
-from muster.services.registry import init_registry, writing
+from muster.registry import authorities, drafts
+from muster.registry.opening import init_registry, writing
+from muster.registry.recording import RecordedOrder, record_order
+from muster.screening.crossings import CrossingRecord
 
 PASSPHRASE = "registry passphrase for tests"
 ACTOR = Actor("tester")

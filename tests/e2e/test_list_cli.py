@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from muster.services import crossings as cx
+from muster.screening import crossings as cx
 from muster.store.dialects import make_engine
 from tests.e2e.cli_helpers import Cli
 from tests.e2e.test_cli_contract import setup_registry

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, func, select
 
+from muster.accounts import accounts
+from muster.accounts.accounts import Role
 from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
-from muster.services import accounts
-from muster.services.accounts import Role
 from muster.store.tables import posts
 from tests.factories import new_registry
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from muster.domain.kinds import OrderKind as K
-from muster.services.identify import RollMatcher, Traveler, current_members, members_as_of
+from muster.screening.identify import RollMatcher, Traveler, current_members, members_as_of
 from muster.store.dialects import make_engine
 from muster.store.tables import roll
 from tests.factories import Signer, enlist, issue, new_authority, new_registry, roll_rows
@@ -148,9 +148,9 @@ def test_a_running_service_decides_on_orders_recorded_after_it_started(engine: E
     """The index, the person cache and the directive cache all follow new orders."""
     from datetime import UTC, datetime
 
-    from muster.services.accounts import Account, Role
-    from muster.services.identify import OrderWatch
-    from muster.services.screening import ScreeningCaches, ScreeningRequest, decide_crossing
+    from muster.accounts.accounts import Account, Role
+    from muster.screening.decision import ScreeningCaches, ScreeningRequest, decide_crossing
+    from muster.screening.identify import OrderWatch
 
     _clerk, command = _registry(engine)
     saime = new_authority(engine, "SAIME", [K.EXIT_CONTROL])
@@ -224,7 +224,7 @@ def test_saved_index_is_loaded_brought_up_to_date_or_rebuilt(
 
 
 def test_order_watch_reads_the_ledger_again_when_told_or_when_old(engine: Engine) -> None:
-    from muster.services.identify import OrderWatch, last_order_seq
+    from muster.screening.identify import OrderWatch, last_order_seq
 
     _clerk, command = _registry(engine)
     lazy, eager = OrderWatch(max_age_s=3600), OrderWatch(max_age_s=0)

@@ -10,16 +10,16 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, inspect, select
 
+from muster.actor import Actor
 from muster.domain.errors import SignatureError
 from muster.domain.kinds import OrderKind as K
 from muster.domain.roll_import import ROLL_COLUMNS, RollChecker, RollFileError, check_roll_rows
 from muster.ledger import signing
 from muster.ledger.entries import Recorded
 from muster.reference_data import load_reference
-from muster.services import drafts, roll_import
-from muster.services.context import Actor
-from muster.services.recording import record_order
-from muster.services.registry import open_for_writing
+from muster.registry import drafts, roll_import
+from muster.registry.opening import open_for_writing
+from muster.registry.recording import record_order
 from muster.store.tables import ledger_entries, roll, subject_lists
 from tests.factories import PASSPHRASE, Signer, enlist, new_authority, new_registry, roll_rows
 

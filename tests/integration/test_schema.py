@@ -44,8 +44,8 @@ def test_upgrading_from_0005_adds_the_revocation_count_and_login_attempts(engine
     from alembic import command
     from sqlalchemy import inspect, select
 
-    from muster.services import accounts
-    from muster.services.accounts import Role
+    from muster.accounts import accounts
+    from muster.accounts.accounts import Role
     from muster.store.tables import credential_revocations
     from tests.factories import new_registry
 

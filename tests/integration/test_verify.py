@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import OrderKind as K
-from muster.services.verify import verify_registry
+from muster.registry.verify import verify_registry
 from muster.store.tables import (
     authority_keys,
     checkpoints,

@@ -20,10 +20,10 @@ from muster.api.limits import RequestGate, RouteTable
 from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
 from muster.config import Settings, log_to_stderr, today
-from muster.services.crossing_process import CrossingClient, seal_pending
-from muster.services.crossing_writer import CrossingWriter
-from muster.services.identify import RollMatcher
-from muster.services.screening import ScreeningCaches
+from muster.screening.crossing_process import CrossingClient, seal_pending
+from muster.screening.crossing_writer import CrossingWriter
+from muster.screening.decision import ScreeningCaches
+from muster.screening.identify import RollMatcher
 from muster.store.dialects import make_engine, reading
 
 PREFIX = "/api/v1"

@@ -14,10 +14,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 
+from muster.accounts import accounts
+from muster.accounts.accounts import Account, Holder, RevocationWatch, Role
 from muster.api.errors import AuthError
 from muster.config import Settings
-from muster.services import accounts
-from muster.services.accounts import Account, Holder, RevocationWatch, Role
 from muster.store.dialects import reading
 
 SESSION_COOKIE = "muster_session"

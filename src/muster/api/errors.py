@@ -18,8 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from muster.domain import errors as d
 from muster.errors import MusterError
 from muster.ledger.signing import SigningKeyError
-from muster.services.crossing_process import CrossingWriterUnavailableError
-from muster.services.screening import PostNotAllowedError
+from muster.screening.crossing_process import CrossingWriterUnavailableError
+from muster.screening.decision import PostNotAllowedError
 
 PROBLEM = "application/problem+json"
 

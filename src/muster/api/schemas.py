@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from muster.accounts.accounts import Role
 from muster.domain.kinds import Category, Status
-from muster.services.accounts import Role
 
 
 def iso_date(value: object) -> object:

@@ -21,7 +21,7 @@ from typer.core import TyperGroup
 from muster.domain.errors import InvalidInputError, VerificationError
 from muster.environment import database_url
 from muster.errors import MusterError
-from muster.services.registry import registry_row
+from muster.registry.opening import registry_row
 from muster.store.dialects import make_engine
 
 if TYPE_CHECKING:

@@ -12,13 +12,13 @@ from sqlalchemy import select
 from muster.cli import common
 from muster.domain.errors import InvalidInputError, VerificationError
 from muster.ledger import merkle
-from muster.services.drafts import find_order
-from muster.services.verify import VerifyReport, verify_registry
+from muster.registry.drafts import find_order
+from muster.registry.verify import VerifyReport, verify_registry
 from muster.store import ledger_store
 from muster.store.tables import ledger_entries
 
 if TYPE_CHECKING:
-    from muster.services.trust import TrustedKey
+    from muster.registry.trust import TrustedKey
 
 ledger_app = common.typer_app("The ledger: checkpoints, proofs, export in open formats.")
 
@@ -40,7 +40,7 @@ def verify(
     as_json: bool = common.JsonOption,
 ) -> None:
     """Recompute the Merkle tree, check every signature and checkpoint, rebuild the roll."""
-    from muster.services.trust import trusted_key
+    from muster.registry.trust import trusted_key
 
     if from_dir is not None and proof_file is not None:
         common.usage_error("give --from DIR or --proof FILE, not both")
@@ -55,7 +55,7 @@ def verify(
     started = time.perf_counter()
     with common.err_console.status("verifying…") as status:
         if from_dir is not None:
-            from muster.services.export import verify_export
+            from muster.registry.export import verify_export
 
             report = verify_export(from_dir, trust, lambda m: status.update(f"verifying {m}…"))
         else:
@@ -106,7 +106,7 @@ def show_key(origin: str, fp: str, source: str, what: str) -> None:
 
 def check_proof(path: Path, checkpoints: list[Path], trust: TrustedKey, as_json: bool) -> None:
     """`verify --proof`: one proof against the checkpoints, with the key given."""
-    from muster.services.proof_check import check_proof_file
+    from muster.registry.proof_check import check_proof_file
 
     report = check_proof_file(path, checkpoints, trust)
     if as_json:
@@ -145,7 +145,7 @@ def key(as_json: bool = common.JsonOption) -> None:
     """Print the registry's verifier key (C2SP signed-note), as exports hold it in
     keys/registry.vkey: what an auditor gives `verify --key`."""
     from muster.ledger import note, signing
-    from muster.services.registry import registry_row
+    from muster.registry.opening import registry_row
 
     with common.reading() as conn:
         origin, public = registry_row(conn)
@@ -215,7 +215,7 @@ def export(
     as_json: bool = common.JsonOption,
 ) -> None:
     """Export entries, checkpoints, keys and subject tables (C2SP tlog-tiles layout)."""
-    from muster.services.export import export_ledger
+    from muster.registry.export import export_ledger
 
     with common.reading() as conn:
         info = export_ledger(conn, out)

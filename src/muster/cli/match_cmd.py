@@ -120,7 +120,7 @@ def roll_from_registry(as_of: date | None) -> RollColumns:
     """Everyone ever on the registry's roll (as of a date: as the orders in effect then left
     it), each named by the serial number they last held."""
     from muster.environment import today
-    from muster.services.identify import columns_as_of, roll_columns
+    from muster.screening.identify import columns_as_of, roll_columns
     from muster.store.dialects import reading
 
     engine = common.engine()
@@ -136,7 +136,7 @@ def roll_from_registry(as_of: date | None) -> RollColumns:
 def standing_from_registry(keys: set[str], as_of: date | None) -> Standing:
     """The status and category of the registry's members with these keys (person ids)."""
     from muster.environment import today
-    from muster.services.standing import states_on
+    from muster.registry.standing import states_on
     from muster.store.dialects import reading
 
     engine = common.engine()

@@ -16,6 +16,7 @@ import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
+from muster.actor import Actor
 from muster.cli import common
 from muster.cli.text import flat_fields, print_fields, shown
 from muster.domain.errors import InvalidInputError
@@ -25,10 +26,9 @@ from muster.domain.roll_import import RollChecker, check_header
 from muster.environment import today
 from muster.ledger import signing
 from muster.reference_data import load_reference
-from muster.services import drafts, queries, roll_import
-from muster.services.context import Actor
-from muster.services.recording import record_order
-from muster.services.registry import writing
+from muster.registry import drafts, reading, roll_import
+from muster.registry.opening import writing
+from muster.registry.recording import record_order
 from muster.store.tables import former_serials, roll
 
 roll_app = common.typer_app("The roll: import a roll file as one signed enlistment order.")
@@ -229,7 +229,7 @@ def show(
 ) -> None:
     """Show an order: its signed content, signature, ledger entry and status."""
     with common.reading() as conn:
-        view = queries.order_view(conn, number)
+        view = reading.order_view(conn, number)
     if as_json:
         common.emit_json(view)
         return
@@ -259,7 +259,7 @@ def subjects_export(
     if out is not None:
         common.check_output(out, "--out")
     with common.reading() as conn:
-        columns, rows = queries.order_subjects_table(conn, number)
+        columns, rows = reading.order_subjects_table(conn, number)
     stream = common.open_output(out, "--out") if out else None
     target = stream or __import__("sys").stdout
     writer = csv.writer(target)

@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from muster.cli import common
 from muster.config import Settings, log_to_stderr, trusted_networks
 from muster.domain.errors import InvalidInputError
-from muster.services.registry import registry_row
+from muster.registry.opening import registry_row
 
 PortOption = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on (1-65535).")
 
@@ -83,7 +83,7 @@ def serve(
 
 def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
     """Serve the API for these settings until interrupted."""
-    from muster.services.crossing_process import CrossingWriterUnavailableError, writer_process
+    from muster.screening.crossing_process import CrossingWriterUnavailableError, writer_process
 
     log_to_stderr()
     trusted_networks(s)  # a bad MUSTER_TRUSTED_PROXIES: one clear error before listening
@@ -160,7 +160,7 @@ def prepare_index(s: Settings, path: Path) -> Path:
     from muster.cli import progress
     from muster.config import today
     from muster.matching.index import INDEX_STEPS
-    from muster.services.identify import RollMatcher
+    from muster.screening.identify import RollMatcher
     from muster.store.dialects import make_engine, reading
 
     engine = make_engine(s.database_url)

@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from muster.accounts import accounts
+from muster.accounts.accounts import Role
 from muster.api.app import create_app
 from muster.config import Settings
 from muster.domain.kinds import OrderKind as K
-from muster.services import accounts
-from muster.services.accounts import Role
 from muster.store.dialects import make_engine
 from tests.factories import (
     PASSPHRASE,
@@ -108,7 +108,7 @@ def signed_draft(api: Api, n: int) -> dict[str, str]:
 
 def add_crossing(api: Api, decision: str, post: str = "SBOL") -> str:
     """A crossing recorded at a post, as a screening would record it."""
-    from muster.services import crossings as cx
+    from muster.screening import crossings as cx
     from tests.factories import crossing_record
 
     with api.engine.begin() as conn:

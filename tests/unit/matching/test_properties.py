@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from muster.demo import names_data as nd
+from muster.demo.travelers import one_digit_wrong
 from muster.matching import Matcher, Member, Traveler, Verdict
 from muster.matching.normalize import fold
 from muster.matching.scoring import IDENTIFIERS
-from muster.matching.synthetic import one_digit_wrong
 
 # Fixed and derandomised: the same examples on every run, quick enough for the unit suite.
 PROPERTY = settings(

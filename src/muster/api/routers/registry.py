@@ -27,8 +27,8 @@ from muster.domain.errors import (
     NotFoundError,
 )
 from muster.ledger import merkle
-from muster.services import queries
-from muster.services.drafts import find_order
+from muster.registry import reading
+from muster.registry.drafts import find_order
 from muster.store import ledger_store
 from muster.store.tables import ledger_entries
 
@@ -72,7 +72,7 @@ def search_persons(
 ) -> dict[str, Any]:
     """People whose name holds every word of `q` (any case or accents), with their status
     today."""
-    return {"query": q, "people": queries.search_people(conn, q, today(settings), limit)}
+    return {"query": q, "people": reading.search_people(conn, q, today(settings), limit)}
 
 
 @router.get(
@@ -90,7 +90,7 @@ def show_person(
 ) -> dict[str, Any]:
     """A person by serial number (current or former) or cédula: their state on `as_of`
     (default today), the periods of their state (those after that day scheduled), history."""
-    return queries.person_view(conn, ref, as_of or today(settings))
+    return reading.person_view(conn, ref, as_of or today(settings))
 
 
 @router.get("/stats", tags=["registry"], response_model=Stats)
@@ -101,7 +101,7 @@ def stats(
     as_of: Annotated[IsoDate, Query(description="The day (default today).")] = None,  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """Counts by status, component and category on `as_of` (default today)."""
-    return queries.stats(conn, as_of or today(settings))
+    return reading.stats(conn, as_of or today(settings))
 
 
 @router.get(
@@ -113,7 +113,7 @@ def stats(
 )
 def show_order(number: str, _who: RecordsReader, conn: ReadConn) -> dict[str, Any]:
     """An order as recorded: signed content, signature, key, ledger entry, revocation."""
-    return queries.order_view(conn, number)
+    return reading.order_view(conn, number)
 
 
 @router.get("/ledger/checkpoint", tags=["ledger"], response_model=Checkpoint)

@@ -15,15 +15,15 @@ from muster.api.errors import NotReadyError, refusals
 from muster.api.schemas import ScreeningAnswer
 from muster.config import Settings, today
 from muster.domain.errors import InvalidInputError
-from muster.services.crossing_process import CrossingClient, CrossingWriterUnavailableError
-from muster.services.crossing_writer import CrossingWriter
-from muster.services.identify import Traveler
-from muster.services.screening import (
+from muster.screening.crossing_process import CrossingClient, CrossingWriterUnavailableError
+from muster.screening.crossing_writer import CrossingWriter
+from muster.screening.decision import (
     DocumentCheckError,
     PostNotAllowedError,
     ScreeningRequest,
     decide_crossing,
 )
+from muster.screening.identify import Traveler
 from muster.store.dialects import reading
 
 router = APIRouter(tags=["border"])

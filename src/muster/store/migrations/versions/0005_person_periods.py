@@ -50,7 +50,7 @@ def upgrade() -> None:
     with op.batch_alter_table("person_periods", schema=None) as batch_op:
         batch_op.create_index("ix_person_periods_valid_from", ["valid_from"], unique=False)
 
-    from muster.services.recording import reproject_touched
+    from muster.registry.recording import reproject_touched
 
     reproject_touched(op.get_bind())
 

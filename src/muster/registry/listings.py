@@ -1,25 +1,21 @@
-"""Listing what the registry holds: orders, border posts, tokens, crossings and referrals,
-each with filters and a limit, newest first where time orders them."""
+"""Listing what the registry holds: orders, border posts and tokens, each with filters and a
+limit, newest first where time orders them (crossings and referrals: `screening.listings`)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.engine import Connection
 
+from muster.accounts.accounts import now_iso
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import OrderKind
-from muster.services.accounts import now_iso
-from muster.services.crossings import RESOLUTIONS, crossing_view
-from muster.store.tables import crossings, orders, posts, referrals, tokens, users
+from muster.store.tables import orders, posts, tokens, users
 
-DECISIONS = ("clear", "authorized", "refer", "deny")
-REFERRAL_STATUSES = ("open", *RESOLUTIONS)
 TOKEN_STATES = ("active", "expired", "revoked")
 
 
@@ -34,14 +30,14 @@ class Listing:
         return {name: self.rows, "shown": len(self.rows), "total": self.total}
 
 
-def _page(conn: Connection, query: Select[Any], limit: int) -> tuple[list[Any], int]:
+def page(conn: Connection, query: Select[Any], limit: int) -> tuple[list[Any], int]:
     if limit < 1:
         raise InvalidInputError(f"--limit {limit}: expected a positive number")
     total = conn.execute(select(func.count()).select_from(query.order_by(None).subquery()))
     return list(conn.execute(query.limit(limit))), int(total.scalar_one())
 
 
-def _one_of(value: str | None, allowed: Sequence[str], option: str) -> str | None:
+def one_of(value: str | None, allowed: Sequence[str], option: str) -> str | None:
     if value is None:
         return None
     if value not in allowed:
@@ -76,7 +72,7 @@ def list_orders(conn: Connection, f: OrderFilter, limit: int = 100) -> Listing:
             query = query.where(column >= low)
         if high is not None:
             query = query.where(column <= high)
-    rows, total = _page(conn, query, limit)
+    rows, total = page(conn, query, limit)
     return Listing([_order_row(r) for r in rows], total)
 
 
@@ -103,7 +99,7 @@ def list_posts(
         query = query.where(func.lower(posts.c.type) == post_type.strip().lower())
     if state is not None:
         query = query.where(func.lower(posts.c.state) == state.strip().lower())
-    rows, total = _page(conn, query, limit)
+    rows, total = page(conn, query, limit)
     return Listing(
         [
             {
@@ -128,7 +124,7 @@ def list_tokens(
     now: datetime | None = None,
 ) -> Listing:
     """Machines' bearer tokens (never the tokens themselves), newest first."""
-    _one_of(state, TOKEN_STATES, "--state")
+    one_of(state, TOKEN_STATES, "--state")
     moment = now_iso(now)
     query = (
         select(tokens, users.c.name)
@@ -145,7 +141,7 @@ def list_tokens(
         query = query.where(tokens.c.revoked_at.is_(None), ~unexpired)
     elif state == "active":
         query = query.where(tokens.c.revoked_at.is_(None), unexpired)
-    rows, total = _page(conn, query, limit)
+    rows, total = page(conn, query, limit)
     return Listing([_token_row(r, moment) for r in rows], total)
 
 
@@ -164,68 +160,3 @@ def _token_row(r: Any, moment: str) -> dict[str, Any]:
         "revoked_at": r.revoked_at,
         "state": state,
     }
-
-
-def _day_bounds(day: date) -> tuple[str, str]:
-    """The first moment of a day and of the next, as crossing times are stored (UTC, ISO)."""
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return now_iso(start), now_iso(start + timedelta(days=1))
-
-
-@dataclass(frozen=True)
-class CrossingFilter:
-    """Which crossings (or referrals) to list: by post, day (UTC), decision or status."""
-
-    post: str | None = None
-    day: date | None = None
-    decision: str | None = None
-
-
-def list_crossings(conn: Connection, f: CrossingFilter, limit: int = 100) -> Listing:
-    """Crossings at every post, newest first, that pass the filter."""
-    query = select(crossings).order_by(crossings.c.at.desc(), crossings.c.id)
-    if f.post is not None:
-        query = query.where(crossings.c.post_code == f.post.strip().upper())
-    if f.day is not None:
-        start, end = _day_bounds(f.day)
-        query = query.where(crossings.c.at >= start, crossings.c.at < end)
-    if _one_of(f.decision, DECISIONS, "--decision") is not None:
-        query = query.where(crossings.c.decision == f.decision)
-    rows, total = _page(conn, query, limit)
-    return Listing([crossing_view(r) for r in rows], total)
-
-
-def list_referrals(
-    conn: Connection, f: CrossingFilter, status: str | None = None, limit: int = 100
-) -> Listing:
-    """Referrals to secondary inspection at every post, newest first."""
-    query = (
-        select(referrals, crossings.c.at, crossings.c.reasons, crossings.c.person_id)
-        .join(crossings, crossings.c.id == referrals.c.crossing_id)
-        .order_by(crossings.c.at.desc(), crossings.c.id)
-    )
-    if f.post is not None:
-        query = query.where(referrals.c.post_code == f.post.strip().upper())
-    if f.day is not None:
-        start, end = _day_bounds(f.day)
-        query = query.where(crossings.c.at >= start, crossings.c.at < end)
-    if _one_of(status, REFERRAL_STATUSES, "--status") is not None:
-        query = query.where(referrals.c.status == status)
-    rows, total = _page(conn, query, limit)
-    return Listing(
-        [
-            {
-                "crossing_id": r.crossing_id,
-                "post": r.post_code,
-                "at": r.at,
-                "status": r.status,
-                "person_id": r.person_id,
-                "reasons": json.loads(r.reasons),
-                "resolved_by": r.resolved_by,
-                "resolved_at": r.resolved_at,
-                "note": r.note,
-            }
-            for r in rows
-        ],
-        total,
-    )

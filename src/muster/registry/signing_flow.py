@@ -10,14 +10,14 @@ import orjson
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
+from muster.accounts.accounts import now_iso
+from muster.actor import Actor
 from muster.domain.errors import NotFoundError, RefusedError
 from muster.domain.orders import OrderContent
 from muster.ledger.canonical import canonical_table
-from muster.services.accounts import now_iso
-from muster.services.context import Actor
-from muster.services.drafts import SUBJECT_COLUMNS, Draft
-from muster.services.recording import RecordedOrder, record_order
-from muster.services.registry import OpenRegistry
+from muster.registry.drafts import SUBJECT_COLUMNS, Draft
+from muster.registry.opening import OpenRegistry
+from muster.registry.recording import RecordedOrder, record_order
 from muster.store.tables import drafts
 
 

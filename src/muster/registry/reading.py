@@ -15,9 +15,9 @@ from muster.domain.reference import fold_text
 from muster.domain.roll import PersonState, history
 from muster.ledger import entries
 from muster.ledger.canonical import parse_table
-from muster.services import standing
-from muster.services.drafts import find_order, resolve_subjects
-from muster.services.recording import load_person_files, revoked_map
+from muster.registry import standing
+from muster.registry.drafts import find_order, resolve_subjects
+from muster.registry.recording import load_person_files, revoked_map
 from muster.store.tables import ledger_entries, orders, roll, subject_lists
 
 

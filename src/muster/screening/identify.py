@@ -32,7 +32,7 @@ from muster.matching import Matcher, MatchResult, Member, Verdict
 from muster.matching import Traveler as MatchTraveler
 from muster.matching.index import IndexFileError, RollColumns
 from muster.matching.records import last_serial
-from muster.services import standing
+from muster.registry import standing
 from muster.store.roll_rows import as_date
 from muster.store.tables import order_subjects, orders, person_periods, registry, roll
 

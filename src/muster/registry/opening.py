@@ -12,10 +12,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
+from muster.actor import Actor
 from muster.domain.errors import InvalidInputError, RefusedError
 from muster.ledger import entries, signing
 from muster.reference_data import read_rows
-from muster.services.context import Actor
 from muster.store import ledger_store, schema
 from muster.store.dialects import lock_ledger
 from muster.store.tables import registry
@@ -50,7 +50,7 @@ def init_registry(
     engine: Engine, passphrase: str | None, origin: str | None, actor: Actor
 ) -> RegistryInfo:
     """Create the schema and the registry key, once; a second run changes nothing."""
-    from muster.services.accounts import load_posts  # accounts (argon2) only where needed
+    from muster.accounts.accounts import load_posts  # accounts (argon2) only where needed
 
     notes: list[str] = []
     changed = schema.upgrade(engine, notes)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import OrderKind
 from muster.ledger import entries
-from muster.services import standing
+from muster.registry import standing
 from muster.store.roll_rows import as_date
 from muster.store.tables import ledger_entries, order_subjects, orders
 

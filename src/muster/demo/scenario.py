@@ -19,17 +19,17 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from muster.accounts.accounts import Role, add_user
+from muster.actor import Actor
 from muster.demo.population import SyntheticPerson, generate_roll
 from muster.domain.errors import RefusedError
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.roll_import import ROLL_COLUMNS, check_roll_rows
 from muster.ledger import signing
 from muster.reference_data import load_reference
-from muster.services import authorities, drafts
-from muster.services.accounts import Role, add_user
-from muster.services.context import Actor
-from muster.services.recording import record_order
-from muster.services.registry import init_registry, registry_row, writing
+from muster.registry import authorities, drafts
+from muster.registry.opening import init_registry, registry_row, writing
+from muster.registry.recording import record_order
 from muster.store import ledger_store
 from muster.store.tables import orders
 

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
+from muster.accounts.accounts import Account
 from muster.documents.findings import Finding, document_findings
 from muster.documents.mrz import MrzError, Zone, parse_mrz
 from muster.domain import exit_policy as policy
@@ -18,10 +19,9 @@ from muster.environment import today
 from muster.errors import MusterError
 from muster.matching.normalize import typed_birth_date
 from muster.reference_data.country_codes import icao_country_codes
-from muster.services.accounts import Account
-from muster.services.crossings import CrossingRecord, insert_crossings, new_crossing_id
-from muster.services.identify import Identification, OrderWatch, Traveler, last_order_seq
-from muster.services.policy_inputs import (
+from muster.screening.crossings import CrossingRecord, insert_crossings, new_crossing_id
+from muster.screening.identify import Identification, OrderWatch, Traveler, last_order_seq
+from muster.screening.policy_inputs import (
     AuthorizationRecord,
     DirectiveCache,
     PersonCache,

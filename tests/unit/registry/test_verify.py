@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.roll import OrderFacts
-from muster.services.verify import (
+from muster.registry.verify import (
     FoldContext,
     RebuiltRoll,
     VerifyReport,

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
+from muster.actor import Actor
 from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
 from muster.domain.kinds import OrderKind
 from muster.domain.reference import Reference
 from muster.ledger import entries, signing
-from muster.services.context import Actor
 from muster.store import ledger_store
 from muster.store.tables import authorities, authority_keys
 

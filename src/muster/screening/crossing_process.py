@@ -32,12 +32,13 @@ from typing import Any
 import orjson
 from sqlalchemy import Engine
 
+from muster.actor import Actor
 from muster.config import Settings, log_to_stderr
 from muster.errors import MusterError
-from muster.services.context import Actor
-from muster.services.crossing_writer import CrossingWriter
-from muster.services.crossings import CrossingRecord, new_crossing_id, seal_crossings
-from muster.services.registry import writing
+from muster.registry.opening import writing
+from muster.registry.sealing import seal_crossings
+from muster.screening.crossing_writer import CrossingWriter
+from muster.screening.crossings import CrossingRecord, new_crossing_id
 from muster.store.dialects import make_engine
 
 logger = logging.getLogger("muster.crossings")

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from muster.domain.kinds import Status
 from muster.domain.roll import PersonState
 from muster.domain.roll_import import ROLL_COLUMNS
-from muster.services import standing
+from muster.registry import standing
 from muster.store.roll_rows import row_to_state
 from muster.store.tables import orders, roll
 
@@ -21,7 +21,7 @@ EXPORT_COLUMNS = (*ROLL_COLUMNS, "status")  # `status` is extra: an import ignor
 
 def roll_as_of(conn: Connection, day: date) -> Iterator[PersonState]:
     """Everyone on the roll on `day` (enlisted by an order effective by then), by person id,
-    in the state of the period that holds that day (`services/standing`)."""
+    in the state of the period that holds that day (`registry/standing.py`)."""
     dated = standing.dated_states(conn, day, or_first=False)
     enlisted_by = orders.alias("e")
     query = (

@@ -23,8 +23,8 @@ from muster.domain.roll import OrderFacts, PersonState, periods
 from muster.errors import with_article
 from muster.ledger import entries, merkle, note, signing
 from muster.ledger.canonical import sha256_hex
-from muster.services.registry import registry_row
-from muster.services.trust import NO_KEY, TrustedKey, key_fingerprint, key_problem
+from muster.registry.opening import registry_row
+from muster.registry.trust import NO_KEY, TrustedKey, key_fingerprint, key_problem
 from muster.store import ledger_store
 from muster.store.roll_rows import name_key, state_to_values
 from muster.store.tables import (
@@ -684,7 +684,7 @@ def period_tuple(s: PersonState) -> tuple[Any, ...]:
 
 def check_crossings(conn: Connection, report: VerifyReport, replay: Replay) -> None:
     """Sealed crossings must be exactly what their batch entries hold."""
-    from muster.services.crossings import crossing_rows
+    from muster.registry.sealing import crossing_rows
     from muster.store.tables import crossings
 
     seen: set[str] = set()

@@ -20,7 +20,7 @@ from concurrent.futures import Future
 from sqlalchemy import Engine
 
 from muster.errors import MusterError
-from muster.services.crossings import CrossingRecord, insert_crossings, new_crossing_id
+from muster.screening.crossings import CrossingRecord, insert_crossings, new_crossing_id
 
 logger = logging.getLogger("muster.crossings")
 Item = tuple[str, CrossingRecord, str, "Future[None]"]

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
+from muster.actor import Actor
 from muster.domain import numbers
 from muster.domain.errors import (
     OrderNumberTakenError,
@@ -38,10 +39,9 @@ from muster.environment import today
 from muster.errors import with_article
 from muster.ledger import entries, signing
 from muster.ledger.canonical import sha256_hex
-from muster.services.authorities import require_authority
-from muster.services.context import Actor
-from muster.services.drafts import Draft, find_order
-from muster.services.registry import OpenRegistry
+from muster.registry.authorities import require_authority
+from muster.registry.drafts import Draft, find_order
+from muster.registry.opening import OpenRegistry
 from muster.store import ledger_store
 from muster.store.dialects import bulk_insert, bulk_update, is_postgres
 from muster.store.roll_rows import (
@@ -89,7 +89,7 @@ def record_order(
     """Accept a signed order or refuse it with nothing written (the caller's transaction).
 
     `rows_stored` (ledger position, first person id): an enlistment whose rows this
-    transaction has already put on the roll under that position (see `services.roll_import`),
+    transaction has already put on the roll under that position (see `registry.roll_import`),
     and `packed` its subject table as `pack_table` compresses it, when already compressed.
     """
     content = draft.content

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from muster.domain.errors import InvalidInputError
 from muster.ledger import proofs
-from muster.services.trust import TrustedKey
+from muster.registry.trust import TrustedKey
 
 
 def check_proof_file(

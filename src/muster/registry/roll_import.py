@@ -27,11 +27,12 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from muster.actor import Actor
 from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow, RollChecker
 from muster.ledger.canonical import CanonicalTableParts
-from muster.services import drafts
-from muster.services.context import Actor
-from muster.services.recording import (
+from muster.registry import drafts
+from muster.registry.opening import OpenRegistry
+from muster.registry.recording import (
     ENLIST_COLUMNS,
     PACK_LEVEL,
     RecordedOrder,
@@ -40,7 +41,6 @@ from muster.services.recording import (
     record_order,
     roll_values,
 )
-from muster.services.registry import OpenRegistry
 from muster.store import ledger_store
 from muster.store.dialects import bulk_cache, bulk_insert, indexes_built_after
 from muster.store.tables import roll

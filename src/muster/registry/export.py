@@ -22,9 +22,9 @@ from sqlalchemy.engine import Connection
 from muster.domain.errors import InvalidInputError
 from muster.ledger import merkle, note, tiles
 from muster.ledger.canonical import sha256_hex
-from muster.services.registry import registry_row
-from muster.services.trust import NO_KEY, TrustedKey, key_fingerprint, key_problem
-from muster.services.verify import (
+from muster.registry.opening import registry_row
+from muster.registry.trust import NO_KEY, TrustedKey, key_fingerprint, key_problem
+from muster.registry.verify import (
     Replay,
     VerifyReport,
     collector_paused,
