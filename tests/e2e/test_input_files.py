@@ -109,6 +109,17 @@ def test_a_latin1_file_is_named_with_its_line_and_byte(cli: Cli) -> None:
     assert f"--rules rules.json: not UTF-8 at line 2, byte {at} of the line (0xF3)" in err
 
 
+def test_a_roll_file_not_utf8_far_into_it_is_refused_with_nothing_imported(cli: Cli) -> None:
+    rows = roll_rows(1_200, start=100)  # the bad byte some chunks into the file
+    rows[1_100][3] = "MUÑOZ"
+    text = csv_text(rows)
+    (cli.workdir / "new.csv").write_bytes(text.encode("utf-8").replace("Ñ".encode(), b"\xd1"))
+    at = text.splitlines()[1_101].index("Ñ") + 1
+    err = refused(cli, *IMPORT)
+    assert f"new.csv: not UTF-8 at line 1102, byte {at} of the line (0xD1)" in err
+    assert cli.json("stats")["total"] == 30  # nothing imported
+
+
 def test_every_refused_subject_is_named(cli: Cli) -> None:
     unknown = [f"GNB-99999{i:02d}" for i in range(25)]
     lines = ["GNB-0000001", *unknown, "V-10.000.001", "GNB-0000002", "GNB-0000002"]

@@ -47,29 +47,54 @@ def load_signing_key(path: Path) -> tuple[Ed25519PrivateKey, str]:
     return key, signing.fingerprint(signing.public_key_raw(key))
 
 
-CHUNK_ROWS = 10_000
+# Rows parsed and checked at a time: few enough that the checks, made a column at a time,
+# find them still in the CPU's cache.
+CHUNK_ROWS = 500
+_BOM = b"\xef\xbb\xbf"
 
 
 def read_csv(path: Path) -> tuple[list[str], Iterator[list[list[str]]]]:
-    """Header of a UTF-8 CSV file, and its rows a chunk at a time as they are parsed."""
-    text = common.read_text_file(path, "roll file")
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    del text
+    """Header of a UTF-8 CSV file, and its rows a chunk at a time as they are read and
+    parsed (the file is decoded as it is read: not all of it at once, nor in memory twice)."""
+    try:
+        handle = path.open("rb")
+        start = 0
+        while handle.read(3) == _BOM:  # byte order marks, which no field holds
+            start += 3
+        handle.seek(start)
+    except OSError as err:
+        raise common.unreadable(path, "roll file", err) from None
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    reader = csv.reader(text)
     try:
         header = next(reader)
     except StopIteration:
+        text.close()
         raise InvalidInputError(f"{path}: the file is empty; expected a header row") from None
-    except csv.Error as err:
-        raise common.bad_csv(path, "roll file", reader.line_num, err) from None
+    except (csv.Error, UnicodeDecodeError, OSError) as err:
+        text.close()
+        raise unreadable_csv(path, reader.line_num, err) from None
 
     def chunks() -> Iterator[list[list[str]]]:
         try:
             while chunk := list(islice(reader, CHUNK_ROWS)):
                 yield chunk
-        except csv.Error as err:
-            raise common.bad_csv(path, "roll file", reader.line_num, err) from None
+        except (csv.Error, UnicodeDecodeError, OSError) as err:
+            raise unreadable_csv(path, reader.line_num, err) from None
+        finally:
+            text.close()
 
     return header, chunks()
+
+
+def unreadable_csv(path: Path, line: int, err: Exception) -> InvalidInputError:
+    """The error for a roll file that turns out, as it is read, not to be readable CSV."""
+    if isinstance(err, UnicodeDecodeError):
+        return common.not_utf8(path, "roll file")  # reads the file again for the line
+    if isinstance(err, OSError):
+        return common.unreadable(path, "roll file", err)
+    assert isinstance(err, csv.Error)
+    return common.bad_csv(path, "roll file", line, err)
 
 
 @roll_app.command("import")
@@ -94,7 +119,7 @@ def import_roll(
     reg_pass = common.registry_passphrase()
     header, chunks = read_csv(roll_csv)
     positions = check_header(header, str(roll_csv))
-    lines = roll_csv_lines(roll_csv)
+    lines = roll_csv_lines(roll_csv) if common.err_console.is_terminal else 0  # bar's total
     with writing(common.engine(), reg_pass) as (conn, reg):
         serials = {r[0] for r in conn.execute(select(roll.c.serial_key)) if r[0]}
         serials.update(r[0] for r in conn.execute(select(former_serials.c.serial_key)))

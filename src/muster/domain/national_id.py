@@ -8,6 +8,7 @@ the letter, a hyphen and the digits without leading zeros: `V-6586325`, `E-84123
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from muster.errors import MusterError
 
@@ -15,6 +16,7 @@ LETTERS = ("V", "E")
 _FORM = re.compile(r"^\s*(?:([VvEe])\s*[-.\s]?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)\s*$")
 MAX_DIGITS = 9
 _CANONICAL = re.compile(r"[VE]-[1-9][0-9]{0,8}")  # already as Muster stores it
+_CANONICAL_LINES = re.compile(r"(?:[VE]-[1-9][0-9]{0,8}\n)*")
 
 
 class InvalidNationalIdError(MusterError, ValueError):
@@ -50,6 +52,15 @@ def normalize_national_id(text: str, default_letter: str | None = "V") -> str:
     if len(number) > MAX_DIGITS:
         raise InvalidNationalIdError(text, f"more than {MAX_DIGITS} digits")
     return f"{letter.upper()}-{number}"
+
+
+def normalize_national_ids(texts: Sequence[str], default_letter: str | None = "V") -> list[str]:
+    """`normalize_national_id` of each text; texts already canonical (nearly all the cédulas
+    of a roll file) are known to be in one pass over them all."""
+    joined = "\n".join(texts)
+    if texts and joined.count("\n") == len(texts) - 1 and _CANONICAL_LINES.fullmatch(joined + "\n"):
+        return list(texts)
+    return [normalize_national_id(t, default_letter) for t in texts]
 
 
 def looks_like_national_id(text: str) -> bool:

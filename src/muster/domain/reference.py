@@ -26,6 +26,7 @@ _LATIN = {cp: _strip_marks(chr(cp)) for cp in range(0xC0, 0x250) if _strip_marks
 # The same folding for Latin-1 text, as one byte-to-byte table (one mapping per byte).
 _LATIN_1 = bytes(ord(_LATIN[b]) if b in _LATIN and len(_LATIN[b]) == 1 else b for b in range(256))
 assert all(len(_LATIN[b]) == 1 for b in range(256) if b in _LATIN)
+_PRINTABLE_ASCII_AND_LINE_BREAK = bytes(range(0x20, 0x7F)) + b"\n"
 
 
 def fold_text(text: str) -> str:
@@ -44,28 +45,26 @@ def fold_texts(texts: Sequence[str]) -> list[str]:
     name on a roll) are folded together, in one pass over them all."""
     if not texts:
         return []
-    joined = "\n".join(texts)
     try:
-        bare = joined.encode("latin-1").translate(_LATIN_1).decode("latin-1")
+        data = "\n".join(texts).encode("latin-1").translate(_LATIN_1)
     except UnicodeEncodeError:
         return list(map(fold_text, texts))
-    if not bare.isascii() or joined.count("\n") != len(texts) - 1:
+    if not data.isascii() or data.count(b"\n") != len(texts) - 1:
         return list(map(fold_text, texts))
-    folded = bare.casefold()
+    data = data.lower()  # ASCII's case folding
     # Split on whitespace and joined by single spaces again, a text stays as it is unless it
     # has whitespace other than single spaces between words (in ASCII, all other whitespace
-    # is a control character, which `isprintable` finds).
-    flat = folded.replace("\n", "|")
-    if not (
-        flat.isprintable()
-        and "  " not in flat
-        and " |" not in flat
-        and "| " not in flat
-        and flat[:1] != " "
-        and flat[-1:] != " "
+    # is a control character).
+    if (
+        data.translate(None, _PRINTABLE_ASCII_AND_LINE_BREAK)
+        or b"  " in data
+        or b" \n" in data
+        or b"\n " in data
+        or data[:1] == b" "
+        or data[-1:] == b" "
     ):
         return list(map(fold_text, texts))
-    return folded.split("\n")
+    return data.decode("ascii").split("\n")
 
 
 @dataclass(frozen=True, slots=True)

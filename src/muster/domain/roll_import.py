@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain, repeat
+from itertools import chain
 from operator import itemgetter
 from typing import cast
 
 from muster.domain import numbers
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category
-from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
+from muster.domain.national_id import (
+    InvalidNationalIdError,
+    normalize_national_id,
+    normalize_national_ids,
+)
 from muster.domain.reference import Reference
 
 ROLL_COLUMNS = (
@@ -24,6 +29,8 @@ EnlistRow = tuple[str, str, str, str, str, str, str, str, str, str]
 _CATEGORIES = frozenset(c.value for c in Category)
 _SEXES = frozenset(("M", "F"))
 EARLIEST_BIRTH = date(1900, 1, 1)
+_PRINTABLE_LATIN_1 = bytes(b for b in range(256) if chr(b).isprintable())
+_ISO_DAYS = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\n)*")
 PROGRESS_EVERY = 20_000
 
 
@@ -67,6 +74,24 @@ def _is_clean(joined: str) -> bool:
     """Whether values joined by `|` are each printable, NFC and free of doubled, leading and
     trailing spaces: `|` is printable and composes with nothing, so the joined text is all
     that exactly when every value is."""
+    try:
+        data = joined.encode("latin-1")
+    except UnicodeEncodeError:
+        return _is_clean_text(joined)
+    # Latin-1 text is NFC (no character of it composes with another or has a mark to
+    # reorder), and its bytes are its characters: bytes say the rest, at memory speed.
+    return (
+        not data.translate(None, _PRINTABLE_LATIN_1)
+        and b"  " not in data
+        and b" |" not in data
+        and b"| " not in data
+        and data[:1] != b" "
+        and data[-1:] != b" "
+    )
+
+
+def _is_clean_text(joined: str) -> bool:
+    """`_is_clean` of any text."""
     return (
         joined.isprintable()
         and "  " not in joined
@@ -106,6 +131,45 @@ def _width(raw: Sequence[str], header_width: int | None, width: int) -> str:
     return f"{len(raw)} fields, the header has {header_width} ({why})"
 
 
+class FirstRows:
+    """Keys seen so far (serial numbers, cédulas) and the row each was first seen on.
+
+    A chunk of good rows adds its keys at once, to a set; the row of such a key is worked
+    out only when a later row repeats it (`_check_rows` reporting the repetition), so a
+    good file never builds a dictionary of every key and row."""
+
+    def __init__(self) -> None:
+        self.keys: set[str] = set()
+        self._rows: dict[str, int] = {}
+        self._chunks: list[tuple[int, Sequence[str]]] = []  # keys not yet in `_rows`
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.keys
+
+    def __getitem__(self, key: str) -> int:
+        self._work_out_rows()
+        return self._rows[key]
+
+    def __setitem__(self, key: str, row: int) -> None:
+        self.keys.add(key)
+        self._rows[key] = row
+
+    def add_chunk(self, start: int, keys: Sequence[str], distinct: set[str]) -> None:
+        """Keys first seen on consecutive rows from `start` (`distinct`: the same, as a set)."""
+        self.keys |= distinct
+        self._chunks.append((start, keys))
+
+    def rows(self) -> dict[str, int]:
+        """Every key with the row it was first seen on."""
+        self._work_out_rows()
+        return dict(self._rows)
+
+    def _work_out_rows(self) -> None:
+        for start, keys in self._chunks:
+            self._rows.update(zip(keys, range(start, start + len(keys)), strict=True))
+        self._chunks = []
+
+
 class RollChecker:
     """Checks a roll file's rows chunk by chunk, remembering every problem until `finish`.
 
@@ -134,8 +198,8 @@ class RollChecker:
         self.problems: list[RowProblem] = []
         self.accepted = 0
         self.next_row = 2
-        self.seen_serial: dict[str, int] = {}
-        self.seen_id: dict[str, int] = {}
+        self.seen_serial = FirstRows()  # folded serial numbers
+        self.seen_id = FirstRows()
         self.rank_cache: dict[tuple[str, str], str | None] = {}
 
     def check(self, rows: Iterable[Sequence[str]]) -> list[EnlistRow]:
@@ -161,10 +225,10 @@ class RollChecker:
         values = self._known_values(births, sexes, comps, ranks, cats)
         if identities is None or values is None:
             return None
-        keys, ids = identities
+        (keys, distinct_keys), (ids, distinct_ids) = identities
         start, n = self.next_row, len(rows)
-        self.seen_serial.update(zip(keys, range(start, start + n), strict=True))
-        self.seen_id.update(zip(ids, range(start, start + n), strict=True))
+        self.seen_serial.add_chunk(start, keys, distinct_keys)
+        self.seen_id.add_chunk(start, ids, distinct_ids)
         if self.progress is not None:
             for _ in range(-(-start // PROGRESS_EVERY) * PROGRESS_EVERY, start + n, PROGRESS_EVERY):
                 self.progress(PROGRESS_EVERY)
@@ -186,22 +250,25 @@ class RollChecker:
 
     def _new_identities(
         self, serials: Sequence[str], nids: Sequence[str]
-    ) -> tuple[list[str], list[str]] | None:
-        """Folded serial numbers and canonical cédulas, when each is valid and new."""
-        keys = list(map(numbers.fold, serials))
-        if len(set(keys)) != len(keys) or any(map(self.seen_serial.__contains__, keys)):
+    ) -> tuple[tuple[list[str], set[str]], tuple[list[str], set[str]]] | None:
+        """Folded serial numbers and canonical cédulas (each also as a set), when each is
+        valid and new."""
+        keys = numbers.fold_all(serials)
+        distinct_keys = set(keys)
+        if len(distinct_keys) != len(keys) or not self.seen_serial.keys.isdisjoint(distinct_keys):
             return None
         if any(map(self.on_roll_serials.__contains__, keys)):
             return None
         try:
-            ids = list(map(normalize_national_id, nids, repeat(None)))
+            ids = normalize_national_ids(nids, default_letter=None)
         except InvalidNationalIdError:
             return None
-        if len(set(ids)) != len(ids) or any(map(self.seen_id.__contains__, ids)):
+        distinct_ids = set(ids)
+        if len(distinct_ids) != len(ids) or not self.seen_id.keys.isdisjoint(distinct_ids):
             return None
         if any(map(self.on_roll_ids.__contains__, ids)):
             return None
-        return keys, ids
+        return (keys, distinct_keys), (ids, distinct_ids)
 
     def _known_values(
         self,
@@ -236,7 +303,9 @@ class RollChecker:
         if None in canonical_ranks:
             return None
         ranked = cast(list[str], canonical_ranks)  # None is not among them
-        return map(date.isoformat, born), sexes, comps, ranked, cats
+        # A date written YYYY-MM-DD is its own ISO form; any other form is written as one.
+        iso = births if _ISO_DAYS.fullmatch("\n".join(births) + "\n") else map(date.isoformat, born)
+        return iso, sexes, comps, ranked, cats
 
     def _check_rows(self, rows: list[Sequence[str]]) -> list[EnlistRow]:
         """`check`, row by row: every problem of every row."""

@@ -48,6 +48,12 @@ from muster.store.tables import roll
 # While the two threads share the GIL, the inserting one wants it back after every
 # statement; the default switch interval (5 ms) would make it wait that long each time.
 SWITCH_INTERVAL_S = 0.00005
+# Rows handed to the inserting thread at a time: about what one statement takes (a file's
+# chunks are smaller, so that the worker checks them while they are in the CPU's cache).
+HANDOVER_ROWS = 2_000
+# Bytes of the subject table compressed at a time: each time the compressing thread
+# takes the GIL back from the others.
+PACK_BYTES = 1 << 20
 _DONE = object()
 
 
@@ -116,6 +122,7 @@ def insert_checked(
     stop = threading.Event()
 
     def produce() -> None:
+        values: list[tuple[Any, ...]] = []
         try:
             for chunk in chunks:
                 good = checker.check(chunk)
@@ -123,9 +130,13 @@ def insert_checked(
                     return
                 if checker.problems:  # once a row is bad, nothing more needs to go in
                     continue
-                handover.put(list(roll_values(good, seq, first + len(rows))))
+                values.extend(roll_values(good, seq, first + len(rows)))
                 rows.extend(good)
-                table.add(good)  # while the rows just handed over go in
+                table.add(good)
+                if len(values) >= HANDOVER_ROWS:
+                    handover.put(values)
+                    values = []
+            handover.put(values)
         except BaseException as err:  # handed to the inserting thread, which raises it
             handover.put(err)
         else:
@@ -168,21 +179,27 @@ class SubjectTable:
         self._canonical = CanonicalTableParts(columns)
         self._packer = zlib.compressobj(PACK_LEVEL)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="muster-compress")
-        self._parts: list[bytes] = []
+        self._parts: list[bytes] = [self._canonical.head]
+        self._unpacked, self._unpacked_bytes = 0, 0  # the parts not yet being compressed
         self._packed: list[Future[bytes]] = []
-        self._append(self._canonical.head)
-
-    def _append(self, part: bytes) -> None:
-        self._parts.append(part)
-        self._packed.append(self._pool.submit(self._packer.compress, part))
 
     def add(self, rows: Sequence[EnlistRow]) -> None:
         """The next rows of the table."""
-        self._append(self._canonical.part(rows))
+        part = self._canonical.part(rows)
+        self._parts.append(part)
+        self._unpacked_bytes += len(part)
+        if self._unpacked_bytes >= PACK_BYTES:
+            self._pack()
+
+    def _pack(self) -> None:
+        data = b"".join(self._parts[self._unpacked :])
+        self._unpacked, self._unpacked_bytes = len(self._parts), 0
+        self._packed.append(self._pool.submit(self._packer.compress, data))
 
     def finish(self) -> tuple[bytes, bytes]:
         """The table's bytes and their zlib stream; no rows may follow."""
-        self._append(self._canonical.TAIL)
+        self._parts.append(self._canonical.TAIL)
+        self._pack()
         self._packed.append(self._pool.submit(self._packer.flush))
         try:
             packed = b"".join(f.result() for f in self._packed)

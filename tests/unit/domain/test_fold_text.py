@@ -46,6 +46,8 @@ PLAIN = st.sampled_from(["JOSÉ GREGORIO", "MUÑOZ", "DE LA CRUZ", "ÆSIR", "O'N
 @example(["A\tB"])
 @example(["A\x1fB", "C"])
 @example(["Ǆ", "Ş"])  # not Latin-1
+@example(["ÆSIR"])  # Latin-1 with no ASCII letter to fold to
+@example(["MUÑOZ", "ß"])
 @example([""])
 def test_folding_texts_together_folds_each(texts: list[str]) -> None:
     assert fold_texts(texts) == [fold_text(t) for t in texts]

@@ -102,7 +102,7 @@ def run(chunks: Sequence[Sequence[list[str]]], fast: bool) -> dict[str, Any]:
     return {
         "out": out,
         "problems": checker.problems,
-        "seen": (checker.seen_serial, checker.seen_id),
+        "seen": (checker.seen_serial.rows(), checker.seen_id.rows()),
         "counts": (checker.next_row, checker.accepted),
         "progress": calls,
         "wholes": wholes,
