@@ -18,11 +18,10 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
+from muster import bootstrap
 from muster.domain.errors import InvalidInputError, VerificationError
-from muster.environment import database_url
 from muster.errors import MusterError
 from muster.registry.opening import registry_row
-from muster.store.dialects import make_engine
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -124,14 +123,12 @@ def usage_error(message: str) -> NoReturn:
 
 def settings() -> Settings:
     """Settings from the environment."""
-    from muster.config import Settings  # pydantic: for the commands that need more
-
-    return Settings()
+    return bootstrap.settings()
 
 
 def engine(s: Settings | None = None) -> Engine:
     """The engine for the configured database."""
-    return make_engine(s.database_url if s is not None else database_url())
+    return bootstrap.engine(s)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from muster import bootstrap
 from muster.cli import common, progress
 from muster.domain.errors import InvalidInputError
 
@@ -121,11 +122,9 @@ def roll_from_registry(as_of: date | None) -> RollColumns:
     it), each named by the serial number they last held."""
     from muster.environment import today
     from muster.screening.identify import columns_as_of, roll_columns
-    from muster.store.dialects import reading
-
     engine = common.engine()
     try:
-        with reading(engine) as conn:
+        with bootstrap.reading(engine) as conn:
             if as_of is None:
                 return roll_columns(conn, today())
             return columns_as_of(conn, as_of)
@@ -137,11 +136,9 @@ def standing_from_registry(keys: set[str], as_of: date | None) -> Standing:
     """The status and category of the registry's members with these keys (person ids)."""
     from muster.environment import today
     from muster.registry.standing import states_on
-    from muster.store.dialects import reading
-
     engine = common.engine()
     try:
-        with reading(engine) as conn:
+        with bootstrap.reading(engine) as conn:
             day = as_of or today()
             states = states_on(conn, sorted(int(k) for k in keys if k.isdigit()), day)
             found = {
