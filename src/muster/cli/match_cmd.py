@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from muster import bootstrap
+from muster import bootstrap, file_errors
 from muster.cli import common, progress
 from muster.domain.errors import InvalidInputError
 
@@ -51,7 +51,7 @@ def read_csv(path: Path, what: str, required: tuple[str, ...]) -> list[dict[str,
             )
         return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
     except csv.Error as err:
-        raise common.bad_csv(path, what, reader.reader.line_num, err) from None
+        raise file_errors.bad_csv(path, what, reader.reader.line_num, err) from None
 
 
 Standing = dict[str, tuple[str, str]]  # a member's key: (status, category)
@@ -68,11 +68,11 @@ def read_roll(path: Path) -> tuple[RollColumns, Standing]:
             try:
                 return _roll_columns(path, reader)
             except csv.Error as err:
-                raise common.bad_csv(path, what, reader.line_num, err) from None
+                raise file_errors.bad_csv(path, what, reader.line_num, err) from None
     except UnicodeDecodeError:
-        raise common.not_utf8(path, what) from None
+        raise file_errors.not_utf8(path, what) from None
     except OSError as err:
-        raise common.unreadable(path, what, err) from None
+        raise file_errors.unreadable(path, what, err) from None
 
 
 def _roll_columns(path: Path, reader: Iterator[list[str]]) -> tuple[RollColumns, Standing]:
