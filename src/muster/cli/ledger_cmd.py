@@ -173,9 +173,9 @@ def proof(
     with common.reading() as conn:
         try:
             if old_size is not None:
-                common.emit_json(proofs.consistency_proof(conn, old_size))
+                made = proofs.consistency_proof(conn, old_size)
             else:
-                common.emit_json(proofs.inclusion_proof(conn, entry, order))
+                made = proofs.inclusion_proof(conn, entry, order)
         except NotFoundError as err:
             if old_size is None and order is not None:
                 raise  # no such order: the registry's message names it
@@ -183,6 +183,7 @@ def proof(
                 f"--consistency-from {old_size}" if old_size is not None else f"--entry {entry}"
             )
             raise NotFoundError(f"{option}: {err}") from None
+    common.emit_json(made)
 
 
 @ledger_app.command("export")

@@ -64,7 +64,7 @@ _DONE = object()
 class EnlistmentRequest:
     """What the importing person asks for: the order's number, authority, dates and grounds."""
 
-    number: str  # "" for the authority's next enlistment number (ENL-<authority>-<year>-<n>)
+    number: str  # "": a fresh one, such as `ENL-REG-GNB-20140101-0002`
     authority: str
     signed_on: date
     effective: date
