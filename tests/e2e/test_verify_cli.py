@@ -243,6 +243,21 @@ def test_proofs_from_the_api_are_checked_too(cli: Cli) -> None:
         assert report["ok"], report
 
 
+def test_a_proof_of_what_the_ledger_does_not_hold_is_refused(cli: Cli) -> None:
+    size = cli.json("ledger", "proof", "--entry", "0")["tree_size"]
+    cases = {
+        ("--entry", "999"): f"--entry 999: no ledger entry 999: the ledger holds entries 0 to "
+        f"{size - 1}",
+        ("--consistency-from", "999"): f"--consistency-from 999: no tree of size 999: the "
+        f"ledger holds {size} entries",
+        (): "give --order NUMBER, --entry N or --consistency-from N",
+    }
+    for args, message in cases.items():
+        proc = cli.run("ledger", "proof", *args, ok=False)
+        assert proc.returncode == 1 and message in proc.stderr, (args, proc.stderr)
+        assert proc.stdout == ""
+
+
 def test_what_verify_refuses_to_try(cli: Cli) -> None:
     (cli.workdir / "p.json").write_text(json.dumps({"root": "00", "proof": []}))
     cases = {
