@@ -103,13 +103,16 @@ class Rule:
     planted: tuple[str, str]
 
     def violations(self, root: Path = SRC) -> list[str]:
-        return [
-            f"{path.relative_to(root)} imports {name}"
-            for target in self.where
-            for path in files(target, root)
-            for name in sorted(imports_of(path, root))
-            if within(name, self.forbidden)
-        ]
+        found = []
+        for target in self.where:
+            for path in files(target, root):
+                bad = {name for name in imports_of(path, root) if within(name, self.forbidden)}
+                found += [
+                    f"{path.relative_to(root)} imports {name}"
+                    for name in sorted(bad)
+                    if not within(name.rpartition(".")[0], sorted(bad))  # `a`, not `a.b` too
+                ]
+        return found
 
 
 ENTRY_IMPORT_NO_STORE = Rule(

@@ -122,6 +122,7 @@ def roll_from_registry(as_of: date | None) -> RollColumns:
     it), each named by the serial number they last held."""
     from muster.environment import today
     from muster.screening.identify import columns_as_of, roll_columns
+
     engine = common.engine()
     try:
         with bootstrap.reading(engine) as conn:
@@ -136,6 +137,7 @@ def standing_from_registry(keys: set[str], as_of: date | None) -> Standing:
     """The status and category of the registry's members with these keys (person ids)."""
     from muster.environment import today
     from muster.registry.standing import states_on
+
     engine = common.engine()
     try:
         with bootstrap.reading(engine) as conn:

@@ -162,6 +162,7 @@ def prepare_index(s: Settings, path: Path) -> Path:
     from muster.config import today
     from muster.matching.index import INDEX_STEPS
     from muster.screening.identify import RollMatcher
+
     engine = bootstrap.engine(s)
     try:
         with bootstrap.reading(engine) as conn:
