@@ -185,7 +185,7 @@ def test_a_bad_signature_after_the_rows_went_in_leaves_nothing(
 
 
 def test_a_roll_file_is_imported_whole_by_the_registry(
-    engine: Engine, clerk: Signer, tmp_path: Path
+    engine: Engine, clerk: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The use case `muster roll import` calls: the file read and checked against the roll
     (serial numbers held now or before, cédulas on it), the number generated when none is
@@ -194,6 +194,7 @@ def test_a_roll_file_is_imported_whole_by_the_registry(
     path.write_text(csv_text(roll_rows(12)), encoding="utf-8")
     request = roll_import.EnlistmentRequest("", clerk.code, DAY, DAY)
     sign = lambda data: (signing.sign(clerk.key, data), clerk.fingerprint)  # noqa: E731
+    monkeypatch.setattr("muster.domain.roll_import.PROGRESS_EVERY", 4)
     seen: list[int] = []
     first = roll_import.import_roll_file(
         engine, PASSPHRASE, ACTOR, roll_file.open_roll_file(path), request, sign, seen.append
