@@ -185,23 +185,28 @@ def test_one_proof_is_checked_alone_with_the_registry_key(cli: Cli, ours: tuple[
     )
 
 
-def test_a_consistency_proof_needs_a_signed_checkpoint(cli: Cli) -> None:
+def test_a_consistency_proof_carries_its_checkpoint(cli: Cli) -> None:
     (cli.workdir / "c.json").write_text(
         cli.run("ledger", "proof", "--consistency-from", "3").stdout
     )
     (cli.workdir / "cp").write_text(cli.run("ledger", "checkpoint").stdout)
-    alone = cli.run("verify", "--proof", "c.json", "--key", VKEY, ok=False)
-    assert alone.returncode == 1
-    assert "the proof carries no signed checkpoint: give the one it was made against" in (
-        alone.stderr
-    )
-    report = cli.json("verify", "--proof", "c.json", "--key", VKEY, "--checkpoint", "cp")
-    assert report["ok"] and report["kind"] == "consistency" and report["old_size"] == 3
+    alone = cli.json("verify", "--proof", "c.json", "--key", VKEY)
+    assert alone["ok"] and alone["kind"] == "consistency" and alone["old_size"] == 3
+    assert alone["checkpoints"] == ["the checkpoint in the proof"]
     old = cli.workdir / "exported" / "checkpoints" / "3"
-    with_old = cli.json(
-        "verify", "--proof", "c.json", "--key", VKEY, "--checkpoint", str(old), "--checkpoint", "cp"
-    )
+    with_old = cli.json("verify", "--proof", "c.json", "--key", VKEY, "--checkpoint", str(old))
     assert with_old["ok"] and len(with_old["checkpoints"]) == 2
+    # one kept from an earlier release, without a checkpoint, needs one given
+    proof = json.loads((cli.workdir / "c.json").read_text())
+    del proof["checkpoint"]
+    (cli.workdir / "earlier.json").write_text(json.dumps(proof))
+    bare = cli.run("verify", "--proof", "earlier.json", "--key", VKEY, ok=False)
+    assert bare.returncode == 1
+    assert "the proof carries no signed checkpoint: give the one it was made against" in (
+        bare.stderr
+    )
+    given = cli.json("verify", "--proof", "earlier.json", "--key", VKEY, "--checkpoint", "cp")
+    assert given["ok"]
 
 
 def test_proofs_from_the_api_are_checked_too(cli: Cli) -> None:
@@ -227,11 +232,30 @@ def test_proofs_from_the_api_are_checked_too(cli: Cli) -> None:
     for name, response in got.items():
         assert response.status_code == 200, response.text
         (cli.workdir / name).write_text(response.text)
+    # the API's proofs are the CLI's, field for field
+    assert got["inclusion.json"].json() == cli.json("ledger", "proof", "--entry", "3")
+    assert got["consistency.json"].json() == cli.json("ledger", "proof", "--consistency-from", "1")
     for name in ("inclusion.json", "consistency.json"):
+        assert cli.json("verify", "--proof", name, "--key", VKEY)["ok"]
         report = cli.json(
             "verify", "--proof", name, "--key", VKEY, "--checkpoint", "checkpoint.json"
         )
         assert report["ok"], report
+
+
+def test_a_proof_of_what_the_ledger_does_not_hold_is_refused(cli: Cli) -> None:
+    size = cli.json("ledger", "proof", "--entry", "0")["tree_size"]
+    cases = {
+        ("--entry", "999"): f"--entry 999: no ledger entry 999: the ledger holds entries 0 to "
+        f"{size - 1}",
+        ("--consistency-from", "999"): f"--consistency-from 999: no tree of size 999: the "
+        f"ledger holds {size} entries",
+        (): "give --order NUMBER, --entry N or --consistency-from N",
+    }
+    for args, message in cases.items():
+        proc = cli.run("ledger", "proof", *args, ok=False)
+        assert proc.returncode == 1 and message in proc.stderr, (args, proc.stderr)
+        assert proc.stdout == ""
 
 
 def test_what_verify_refuses_to_try(cli: Cli) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from pydantic import SecretStr
 
+from muster import bootstrap
 from muster.cli import common
 from muster.config import Settings, log_to_stderr, trusted_networks
 from muster.domain.errors import InvalidInputError
@@ -161,11 +162,10 @@ def prepare_index(s: Settings, path: Path) -> Path:
     from muster.config import today
     from muster.matching.index import INDEX_STEPS
     from muster.screening.identify import RollMatcher
-    from muster.store.dialects import make_engine, reading
 
-    engine = make_engine(s.database_url)
+    engine = bootstrap.engine(s)
     try:
-        with reading(engine) as conn:
+        with bootstrap.reading(engine) as conn:
             with progress.steps(1 + INDEX_STEPS) as step:
                 matcher, how = RollMatcher.open(conn, path, today(s), step)
             if matcher.saved_seq != matcher.seq:  # orders since it was saved: not N times

@@ -21,17 +21,19 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Engine, select
 from sqlalchemy.engine import Connection
 
 from muster.actor import Actor
 from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow, RollChecker
 from muster.ledger.canonical import CanonicalTableParts
+from muster.reference_data import load_reference
 from muster.registry import drafts
-from muster.registry.opening import OpenRegistry
+from muster.registry.opening import OpenRegistry, writing
 from muster.registry.recording import (
     ENLIST_COLUMNS,
     PACK_LEVEL,
@@ -41,9 +43,10 @@ from muster.registry.recording import (
     record_order,
     roll_values,
 )
+from muster.registry.roll_file import RollFile
 from muster.store import ledger_store
 from muster.store.dialects import bulk_cache, bulk_insert, indexes_built_after
-from muster.store.tables import roll
+from muster.store.tables import former_serials, roll
 
 # While the two threads share the GIL, the inserting one wants it back after every
 # statement; the default switch interval (5 ms) would make it wait that long each time.
@@ -61,7 +64,7 @@ _DONE = object()
 class EnlistmentRequest:
     """What the importing person asks for: the order's number, authority, dates and grounds."""
 
-    number: str
+    number: str  # "": a fresh one, such as `ENL-REG-GNB-20140101-0002`
     authority: str
     signed_on: date
     effective: date
@@ -69,6 +72,48 @@ class EnlistmentRequest:
 
 
 Signer = Callable[[bytes], tuple[bytes, str]]  # order bytes -> signature, key fingerprint
+
+
+def import_roll_file(
+    engine: Engine,
+    passphrase: str | None,
+    actor: Actor,
+    file: RollFile,
+    request: EnlistmentRequest,
+    sign: Signer,
+    progress: Callable[[int], None] | None = None,
+) -> RecordedOrder:
+    """`muster roll import`: check a whole roll file against the roll and record it as one
+    signed enlistment order, in one all-or-nothing write; `progress` hears of the rows as
+    they are checked."""
+    with writing(engine, passphrase) as (conn, reg):
+        if not request.number:
+            number = drafts.next_order_number(conn, f"ENL-{request.authority}", request.signed_on)
+            request = replace(request, number=number)
+        checker = RollChecker(
+            file.positions,
+            load_reference(),
+            source=file.source,
+            on_roll_serials=serials_ever_held(conn),
+            on_roll_ids=national_ids_on_roll(conn),
+            latest_birth=request.effective,
+            progress=progress,
+            header_width=len(file.header),
+        )
+        return import_roll(conn, reg, actor, file.chunks, checker, request, sign)
+
+
+def serials_ever_held(conn: Connection) -> set[str]:
+    """The serial numbers (their case-free keys) on the roll now or held before by anyone:
+    none of them may be given again."""
+    serials = {r[0] for r in conn.execute(select(roll.c.serial_key)) if r[0]}
+    serials.update(r[0] for r in conn.execute(select(former_serials.c.serial_key)))
+    return serials
+
+
+def national_ids_on_roll(conn: Connection) -> set[str]:
+    """The national IDs (cédulas) of everyone on the roll."""
+    return {r[0] for r in conn.execute(select(roll.c.national_id))}
 
 
 def import_roll(

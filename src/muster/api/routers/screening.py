@@ -10,6 +10,7 @@ import orjson
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from muster import bootstrap
 from muster.api.deps import OfficerUser
 from muster.api.errors import NotReadyError, refusals
 from muster.api.schemas import ScreeningAnswer
@@ -24,7 +25,6 @@ from muster.screening.decision import (
     decide_crossing,
 )
 from muster.screening.identify import Traveler
-from muster.store.dialects import reading
 
 router = APIRouter(tags=["border"])
 WRITE_TIMEOUT_S = 30.0
@@ -98,7 +98,7 @@ async def screen_traveler(
     request = ScreeningRequest(body.post, body.direction, body.mrz, identity)
     # Decided on the event loop: a millisecond of index lookups and a few indexed reads
     # cost less there than a hop to a worker thread and back.
-    with reading(state.engine) as conn:
+    with bootstrap.reading(state.engine) as conn:
         screened = decide_crossing(
             conn,
             officer,
