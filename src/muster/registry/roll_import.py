@@ -32,14 +32,13 @@ from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow, RollChecker
 from muster.ledger.canonical import CanonicalTableParts
 from muster.registry import drafts
 from muster.registry.opening import OpenRegistry
+from muster.registry.projection import ENLIST_COLUMNS, roll_values
 from muster.registry.recording import (
-    ENLIST_COLUMNS,
     PACK_LEVEL,
     RecordedOrder,
     check_number_free,
     next_person_id,
     record_order,
-    roll_values,
 )
 from muster.store import ledger_store
 from muster.store.dialects import bulk_cache, bulk_insert, indexes_built_after
