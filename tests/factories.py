@@ -13,12 +13,13 @@ from sqlalchemy import Engine
 from muster.actor import Actor
 from muster.domain.kinds import OrderKind
 from muster.domain.roll_import import ROLL_COLUMNS, check_roll_rows
-from muster.ledger import signing
+from muster.ledger import entries, signing
 from muster.reference_data import load_reference
-from muster.registry import authorities, drafts
+from muster.registry import authorities, drafts, recording
 from muster.registry.opening import init_registry, writing
 from muster.registry.recording import RecordedOrder, record_order
 from muster.screening.crossings import CrossingRecord
+from muster.store import ledger_store
 
 PASSPHRASE = "registry passphrase for tests"
 ACTOR = Actor("tester")
@@ -146,6 +147,29 @@ def issue(
         draft = drafts.draft_order(conn, reg.origin, request)
         signature = signing.sign(sign_with or signer.key, draft.order_bytes)
         return record_order(conn, reg, ACTOR, draft, signature, fingerprint or signer.fingerprint)
+
+
+def record_unchecked(
+    engine: Engine,
+    key: Any,
+    fingerprint: str,
+    request: drafts.OrderRequest,
+    passphrase: str = PASSPHRASE,
+) -> int:
+    """A tampering path: an order signed with a real authority key and written as recording
+    writes one (ledger entry, subjects, roll, periods, order row) but without any of its
+    checks, as a faulty or hostile writer could. Its ledger position."""
+    with writing(engine, passphrase) as (conn, reg):
+        draft = drafts.draft_order(conn, reg.origin, request)
+        content, signature = draft.content, signing.sign(key, draft.order_bytes)
+        data = entries.order_entry(draft.order_bytes, signature, fingerprint, ACTOR.recorded())
+        seq = ledger_store.append_entry(conn, entries.ORDER, data)
+        assert draft.subjects and draft.table_bytes is not None
+        facts = recording.facts_of(seq, content)
+        recording.apply_to_subjects(conn, facts, draft.subjects, number=content.number)
+        recording.store_subject_list(conn, draft.table_bytes, len(draft.subjects))
+        recording.insert_order_row(conn, seq, content, fingerprint, None)
+        return seq
 
 
 def crossing_record(decision: str, post: str = "SBOL", officer: str = "ofc") -> CrossingRecord:

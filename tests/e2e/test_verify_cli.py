@@ -7,15 +7,19 @@ from __future__ import annotations
 import base64
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from muster.ledger import tiles
-from tests.e2e.cli_helpers import Cli
+from muster.domain.kinds import OrderKind
+from muster.ledger import signing, tiles
+from muster.registry import drafts
+from muster.store.dialects import make_engine
+from tests.e2e.cli_helpers import PASS, Cli
 from tests.e2e.test_cli_contract import setup_registry
-from tests.factories import csv_text, roll_rows
+from tests.factories import csv_text, record_unchecked, roll_rows
 
 ORIGIN = "muster.audit/gnb"
 VKEY = "exported/keys/registry.vkey"
@@ -279,3 +283,53 @@ def test_what_verify_refuses_to_try(cli: Cli) -> None:
         proc = cli.run("verify", *args, ok=False)
         assert proc.returncode == code and message in proc.stderr, (args, proc.stderr)
         assert proc.stdout == "" and "Traceback" not in proc.stderr
+
+
+def test_an_order_outside_its_authoritys_components_written_directly_exits_3(
+    tmp_path: Path,
+) -> None:
+    """CG-GNB's real key signs an absence report of an Army member, and the order is written
+    past recording's checks: `muster verify` of the database and of an export exit 3 naming
+    it."""
+    cli = Cli(tmp_path)
+    rows = [*roll_rows(3), *roll_rows(3, start=4, component="EB")]
+    (tmp_path / "roll.csv").write_text(csv_text(rows), encoding="utf-8")
+    cli.run("init")
+    for code, kinds, components in (
+        ("REG-ALL", "enlistment", "GNB,EB"),
+        ("CG-GNB", "absence,strike-off", "GNB"),
+    ):
+        cli.run(
+            "authority", "create", code, "--name", f"Office {code}", "--kinds", kinds,
+            "--components", components, "--key-out", f"{code}.pem",
+        )  # fmt: skip
+    cli.run(
+        "roll", "import", "roll.csv", "--authority", "REG-ALL", "--key", "REG-ALL.pem",
+        "--signed-on", "2014-01-01",
+    )  # fmt: skip
+    key = signing.load_private_key(
+        (tmp_path / "CG-GNB.pem").read_bytes(), PASS["MUSTER_KEY_PASSPHRASE"].encode()
+    )
+    request = drafts.OrderRequest(
+        kind=OrderKind.ABSENCE,
+        number="AUS-EB",
+        authority="CG-GNB",
+        signed_on=date(2018, 12, 21),
+        effective=date(2018, 12, 21),
+        refs=["EB-0000004"],
+    )
+    engine = make_engine(cli.env["MUSTER_DATABASE_URL"])
+    try:
+        fp = signing.fingerprint(signing.public_key_raw(key))
+        seq = record_unchecked(engine, key, fp, request, PASS["MUSTER_REGISTRY_PASSPHRASE"])
+    finally:
+        engine.dispose()
+    named = (
+        f"ledger entry {seq} (order AUS-EB): authority CG-GNB may not sign for component(s) EB "
+        "(its scope: GNB)"
+    )
+    assert failure(cli.run("verify", ok=False)) == named
+    report = json.loads(cli.run("verify", "--json", ok=False).stdout)
+    assert report["ok"] is False and report["problems"] == [named]
+    cli.run("ledger", "export", "exported")
+    assert failure(cli.run("verify", "--from", "exported", ok=False)) == named

@@ -154,21 +154,7 @@ RULES = (
 )
 
 
-def held(rule: Rule) -> object:
-    if rule is STORE_NEVER_USE_CASES:
-        return pytest.param(
-            rule,
-            id=rule.name,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the 0005 migration's backfill still imports registry.recording; "
-                "turn this on once it no longer does",
-            ),
-        )
-    return pytest.param(rule, id=rule.name)
-
-
-@pytest.mark.parametrize("rule", [held(rule) for rule in RULES])
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
 def test_imports_point_inward(rule: Rule) -> None:
     assert rule.violations() == [], rule.name
 

@@ -9,7 +9,6 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -19,7 +18,6 @@ from muster.actor import Actor
 from muster.domain import numbers
 from muster.domain.errors import (
     OrderNumberTakenError,
-    OrderOutOfScopeError,
     RefusedError,
     SignatureError,
     SubjectsRefusedError,
@@ -34,21 +32,34 @@ from muster.domain.roll import (
     enlisted_state,
     periods,
 )
-from muster.domain.roll_import import ROLL_COLUMNS, EnlistRow
 from muster.environment import today
-from muster.errors import with_article
 from muster.ledger import entries, signing
 from muster.ledger.canonical import sha256_hex
+from muster.registry import projection
 from muster.registry.authorities import require_authority
 from muster.registry.drafts import Draft, find_order
 from muster.registry.opening import OpenRegistry
+from muster.registry.projection import (
+    ENLIST_COLUMNS,
+    FROM_AT,
+    OPENED_BY_AT,
+    PERIOD_COLUMNS,
+    PERSON_AT,
+    UNTIL_AT,
+    RevokedOrder,
+    Scope,
+    check_revocable,
+    enlisted_components,
+    iso_date,
+    order_values,
+    period_values,
+    roll_values,
+)
 from muster.store import ledger_store
 from muster.store.dialects import bulk_insert, bulk_update, is_postgres
 from muster.store.roll_rows import (
     STATE_COLUMNS,
     as_date,
-    name_key,
-    name_keys,
     records,
     row_to_state,
     state_to_values,
@@ -115,9 +126,9 @@ def record_order(
     seq = ledger_store.append_entry(conn, entries.ORDER, data)
     first_person_id = None
     if content.kind is OrderKind.ENLISTMENT and rows_stored is not None:
-        if rows_stored[0] != seq:
-            raise RuntimeError(f"rows stored for ledger entry {rows_stored[0]}, recorded as {seq}")
-        first_person_id = rows_stored[1]
+        stored_seq, first_person_id = rows_stored
+        if stored_seq != seq:
+            raise RuntimeError(f"rows stored for ledger entry {stored_seq}, recorded as {seq}")
     elif content.kind is OrderKind.ENLISTMENT:
         first_person_id = next_person_id(conn)
         enlist(conn, seq, first_person_id, draft)
@@ -181,52 +192,33 @@ def check_signature(
 
 
 def check_scope(conn: Connection, content: OrderContent, draft: Draft) -> None:
-    """Refuses an order kind, or a subject's component, outside the authority's scope."""
+    """Refuses an order outside its authority's scope (`projection.check_scope`): its kind,
+    the order it revokes, its subjects' components as the roll holds them."""
     auth = require_authority(conn, content.authority)
-    kind = content.kind
-    if kind.value not in auth.kinds:
-        raise OrderOutOfScopeError(
-            f"authority {auth.code} may not sign {kind.value} orders "
-            f"(its scope: {', '.join(auth.kinds)})"
-        )
     components: set[str] = set()
+    revokes = None
     if draft.enlist_rows is not None:
-        components = {row[6] for row in draft.enlist_rows}
+        components = enlisted_components(draft.enlist_rows)
     elif draft.subjects:
         components = subject_components(conn, [pid for pid, _ in draft.subjects])
-    elif kind is OrderKind.REVOCATION:
+    elif content.kind is OrderKind.REVOCATION:
         assert content.revokes is not None
         target = find_order(conn, content.revokes)
-        check_revocable(target)  # before the scope: no authority may revoke these
-        if target.kind not in auth.kinds:
-            raise OrderOutOfScopeError(
-                f"authority {auth.code} may not revoke {target.kind} "
-                f"order {target.number}: outside its scope"
-            )
-        pids = [
-            int(r[0])
-            for r in conn.execute(
-                select(order_subjects.c.person_id).where(order_subjects.c.order_seq == target.seq)
-            )
-        ]
-        components = subject_components(conn, pids)
-    outside = sorted(components - set(auth.components))
-    if outside:
-        raise OrderOutOfScopeError(
-            f"authority {auth.code} may not sign for component(s) {', '.join(outside)} "
-            f"(its scope: {', '.join(auth.components) or 'no components'})"
-        )
+        revokes = RevokedOrder(target.number, target.kind, target.revoked_by)
+        pids = conn.execute(
+            select(order_subjects.c.person_id).where(order_subjects.c.order_seq == target.seq)
+        ).scalars()
+        components = subject_components(conn, [int(pid) for pid in pids])
+    scope = Scope(auth.code, tuple(auth.kinds), tuple(auth.components))
+    projection.check_scope(scope, content.kind, components, revokes)
 
 
 def subject_components(conn: Connection, pids: Sequence[int]) -> set[str]:
+    """The components of these people on the roll."""
     found: set[str] = set()
     for i in range(0, len(pids), 500):
-        found.update(
-            r[0]
-            for r in conn.execute(
-                select(roll.c.component).distinct().where(roll.c.person_id.in_(pids[i : i + 500]))
-            )
-        )
+        query = select(roll.c.component).distinct().where(roll.c.person_id.in_(pids[i : i + 500]))
+        found.update(conn.execute(query).scalars())
     return found
 
 
@@ -238,38 +230,6 @@ def next_person_id(conn: Connection) -> int:
         )
     ).scalar_one()
     return int(top) if top is not None else 1
-
-
-ENLIST_COLUMNS = (
-    *ROLL_COLUMNS,
-    "person_id",
-    "status",
-    "reinstated",
-    "enlisted_seq",
-    "enlisted_category",
-    "name_key",
-    "serial_key",
-)
-
-
-def roll_values(rows: Sequence[EnlistRow], seq: int, first: int) -> Iterator[tuple[Any, ...]]:
-    """The roll table's values (`ENLIST_COLUMNS`) of enlisted rows numbered from `first`:
-    each row's own, then person id, status, reinstated, enlistment, enlisted category,
-    folded name and serial number (built a column at a time)."""
-    if not rows:
-        return iter(())
-    n, columns = len(rows), list(zip(*rows, strict=True))
-    return zip(
-        *columns,
-        range(first, first + n),
-        repeat("active", n),
-        repeat(False, n),
-        repeat(seq, n),
-        columns[8],
-        name_keys(columns[2], columns[3]),
-        map(numbers.fold, columns[0]),
-        strict=True,
-    )
 
 
 def enlist(conn: Connection, seq: int, first: int, draft: Draft) -> None:
@@ -386,9 +346,9 @@ def load_person_files(
             )
         if stored:
             for values in stored_periods(conn, chunk):
-                kept = files[values[0]].periods
+                kept = files[values[PERSON_AT]].periods
                 assert kept is not None
-                kept[values[1]] = values
+                kept[values[FROM_AT]] = values
         for pid, seq in touched:
             f = files[int(pid)]
             seq = int(seq)
@@ -416,7 +376,8 @@ def apply_to_subjects(
     revoked_now = revoked_after if revoked_after is not None else revoked_before
     revokers = revoker_map(conn)
     if revoker is not None:
-        revokers[revoker[0]] = revoker[1]
+        revoked_number, revoking_seq = revoker
+        revokers[revoked_number] = revoking_seq
     spans = PeriodChanges(revoked_before)
     refused: list[str] = []
     for pid, ref in subjects:
@@ -445,70 +406,6 @@ def apply_to_subjects(
         )
     write_states(conn, spans.states)
     spans.write(conn)
-
-
-PERIOD_COLUMNS = (
-    "person_id",
-    "valid_from",
-    "valid_until",
-    "opened_by",
-    "component",
-    *(k for k in STATE_COLUMNS if k != "serial_key"),
-)
-
-
-def period_values(person_id: int, p: Period) -> tuple[Any, ...]:
-    """A period as a row of `person_periods`, in the order of PERIOD_COLUMNS, dates as the
-    ISO text the driver stores (the values `state_to_values` gives, built without its dict:
-    a strike-off of thousands writes a few periods each)."""
-    s = p.state
-    return (
-        person_id,
-        _iso(p.start),
-        None if p.until is None else _iso(p.until),
-        p.opened_by,
-        s.component,
-        s.serial_number,
-        s.national_id,
-        s.given_names,
-        s.surnames,
-        _iso(s.birth_date),
-        s.sex,
-        s.rank,
-        s.category.value,
-        s.unit,
-        s.status.value,
-        s.reinstated,
-        ";".join(s.former_serial_numbers) or None,
-        s.removed_rank,
-        _name_key(s.given_names, s.surnames),
-    )
-
-
-_isos: dict[date, str] = {}
-_name_keys: dict[tuple[str, str], str] = {}
-
-
-def _iso(day: date) -> str:
-    """`day.isoformat()`, kept: a few thousand periods share a few dates (and formatting one
-    costs more than looking it up)."""
-    text = _isos.get(day)
-    if text is None:
-        if len(_isos) > 100_000:
-            _isos.clear()
-        text = _isos[day] = day.isoformat()
-    return text
-
-
-def _name_key(given_names: str, surnames: str) -> str:
-    """`name_key`, kept for the periods of one person, which mostly share a name."""
-    key = (given_names, surnames)
-    found = _name_keys.get(key)
-    if found is None:
-        if len(_name_keys) > 100_000:
-            _name_keys.clear()
-        found = _name_keys[key] = name_key(given_names, surnames)
-    return found
 
 
 _stored_state = operator.attrgetter(*STATE_COLUMNS)  # a roll row's values, in that order
@@ -566,13 +463,14 @@ class PeriodChanges:
             if o.effective >= on or (revoked is not None and revoked >= on):
                 return False
         last = stored[max(stored)]
-        if last[2] is not None or last != period_values(
-            pid, Period(date.fromisoformat(last[1]), None, f.state, last[3])
+        start = last[FROM_AT]
+        if last[UNTIL_AT] is not None or last != period_values(
+            pid, Period(date.fromisoformat(start), None, f.state, last[OPENED_BY_AT])
         ):
             return False
         new = apply(f.state, order)
         if new != f.state:
-            self.updates.append((_iso(on), *last[3:], pid, last[1]))
+            self.updates.append((iso_date(on), *last[OPENED_BY_AT:], pid, start))
             self.inserts.append(period_values(pid, Period(on, None, new, order.seq)))
             self.state(pid, f, new)
         return True
@@ -583,11 +481,12 @@ class PeriodChanges:
         old = dict(stored)
         for p in found:
             values = period_values(pid, p)
-            before = old.pop(values[1], None)
+            start = values[FROM_AT]
+            before = old.pop(start, None)
             if before is None:
                 self.inserts.append(values)
             elif before != values:
-                self.updates.append((*values[2:], pid, values[1]))
+                self.updates.append((*values[UNTIL_AT:], pid, start))
         self.deletes.extend((pid, date.fromisoformat(start)) for start in old)
 
     def write(self, conn: Connection) -> None:
@@ -604,26 +503,11 @@ class PeriodChanges:
                 conn,
                 person_periods,
                 ("person_id", "valid_from"),
-                PERIOD_COLUMNS[2:],
+                PERIOD_COLUMNS[UNTIL_AT:],
                 self.updates,
             )
         if self.inserts:
             bulk_insert(conn, person_periods, PERIOD_COLUMNS, self.inserts)
-
-
-def reproject_touched(conn: Connection) -> int:
-    """Fold again everyone an order other than their enlistment names, storing their roll
-    state and periods (a schema upgrade that changes the projection); how many people."""
-    pids = [
-        int(r[0])
-        for r in conn.execute(
-            select(order_subjects.c.person_id).distinct().order_by(order_subjects.c.person_id)
-        )
-    ]
-    for i in range(0, len(pids), 5_000):
-        chunk = pids[i : i + 5_000]
-        apply_to_subjects(conn, None, [(pid, f"person {pid}") for pid in chunk], number="(upgrade)")
-    return len(pids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -693,7 +577,7 @@ def revoke(conn: Connection, seq: int, content: OrderContent) -> None:
     """Undo an earlier order from the revocation's effective date, if every timeline allows."""
     assert content.revokes is not None
     target = find_order(conn, content.revokes)
-    check_revocable(target)
+    check_revocable(RevokedOrder(target.number, target.kind, target.revoked_by))
     after = revoked_map(conn)
     after[target.number] = content.effective
     subjects = [
@@ -718,17 +602,6 @@ def revoke(conn: Connection, seq: int, content: OrderContent) -> None:
         .where(orders.c.seq == target.seq)
         .values(revoked_by=content.number, revoked_on=content.effective)
     )
-
-
-def check_revocable(target: Any) -> None:
-    """Refuses to revoke an order already revoked, an enlistment or a revocation."""
-    if target.revoked_by is not None:
-        raise RefusedError(f"order {target.number} is already revoked by {target.revoked_by}")
-    if target.kind in (OrderKind.REVOCATION.value, OrderKind.ENLISTMENT.value):
-        raise RefusedError(
-            f"order {target.number} is {with_article(target.kind)}, which cannot be "
-            "revoked; correct a roll with amendments or discharges"
-        )
 
 
 PACK_LEVEL = 1  # zlib's level for stored subject tables: fast, and tables shrink well anyway
@@ -769,30 +642,5 @@ def store_subject_list(
 def insert_order_row(
     conn: Connection, seq: int, c: OrderContent, fingerprint: str, first_person_id: int | None
 ) -> None:
-    details = None
-    if c.changes:
-        details = json.dumps(
-            {"changes": dict(c.changes), "previous": dict(c.previous)},
-            ensure_ascii=False,
-            sort_keys=True,
-        )
-    conn.execute(
-        orders.insert().values(
-            seq=seq,
-            number=c.number,
-            number_key=numbers.fold(c.number),
-            kind=c.kind.value,
-            authority_code=c.authority,
-            key_fingerprint=fingerprint,
-            signed_on=c.signed_on,
-            effective=c.effective,
-            subject_count=c.subjects.count if c.subjects else 0,
-            subjects_sha256=c.subjects.sha256 if c.subjects else None,
-            first_person_id=first_person_id,
-            category=c.category.value if c.category else None,
-            valid_from=c.valid_from,
-            valid_until=c.valid_until,
-            revokes=c.revokes,
-            details=details,
-        )
-    )
+    """The order's row of `orders` (`projection.order_values`)."""
+    conn.execute(orders.insert().values(order_values(seq, c, fingerprint, first_person_id)))

@@ -34,14 +34,13 @@ from muster.ledger.canonical import CanonicalTableParts
 from muster.reference_data import load_reference
 from muster.registry import drafts
 from muster.registry.opening import OpenRegistry, writing
+from muster.registry.projection import ENLIST_COLUMNS, roll_values
 from muster.registry.recording import (
-    ENLIST_COLUMNS,
     PACK_LEVEL,
     RecordedOrder,
     check_number_free,
     next_person_id,
     record_order,
-    roll_values,
 )
 from muster.registry.roll_file import RollFile
 from muster.store import ledger_store

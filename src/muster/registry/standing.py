@@ -139,7 +139,13 @@ def _standing_query() -> Any:
 
 
 _STANDING = _standing_query()  # built once: a screening reads one person per decision
+# Positions in a row of `_STANDING` (the roll's and the period's columns share their names,
+# so they are told apart by place): the roll's STANDING_COLUMNS, the enlistment's
+# effective date, the period's dates, the period's STANDING_COLUMNS.
 _WIDTH = len(STANDING_COLUMNS)
+_ROLL = slice(0, _WIDTH)
+_ENLISTED_ON, _PERIOD_FROM, _PERIOD_UNTIL = _WIDTH, _WIDTH + 1, _WIDTH + 2
+_PERIOD = slice(_WIDTH + 3, None)
 
 
 def standing_on(conn: Connection, person_id: int, day: date) -> tuple[Any, ...] | None:
@@ -149,13 +155,13 @@ def standing_on(conn: Connection, person_id: int, day: date) -> tuple[Any, ...] 
     rows = conn.execute(_STANDING, {"person_id": person_id}).all()
     if not rows:
         return None
-    if rows[0][_WIDTH + 1] is None:  # no periods: the enlisted state, from enlistment on
-        first = rows[0]
-        return tuple(first[:_WIDTH]) if as_date(first[_WIDTH]) <= day else None
+    first = rows[0]
+    if first[_PERIOD_FROM] is None:  # no periods: the enlisted state, from enlistment on
+        return tuple(first[_ROLL]) if as_date(first[_ENLISTED_ON]) <= day else None
     for r in rows:
-        until = r[_WIDTH + 2]
-        if as_date(r[_WIDTH + 1]) <= day and (until is None or day < as_date(until)):
-            return tuple(r[_WIDTH + 3 :])
+        until = r[_PERIOD_UNTIL]
+        if as_date(r[_PERIOD_FROM]) <= day and (until is None or day < as_date(until)):
+            return tuple(r[_PERIOD])
     return None
 
 
@@ -233,7 +239,7 @@ def changing_between(conn: Connection, a: date, b: date) -> list[int]:
         .where(person_periods.c.valid_from > lo, person_periods.c.valid_from <= hi)
         .distinct()
     )
-    return sorted(int(r[0]) for r in conn.execute(query))
+    return sorted(int(pid) for pid in conn.execute(query).scalars())
 
 
 def scheduled(periods: Iterable[dict[str, Any]], day: date) -> list[dict[str, Any]]:

@@ -59,7 +59,8 @@ async def read_frame(reader: asyncio.StreamReader) -> Any:
     """The next message, or None when the other side closed the connection."""
     try:
         head = await reader.readexactly(FRAME.size)
-        return orjson.loads(await reader.readexactly(FRAME.unpack(head)[0]))
+        (size,) = FRAME.unpack(head)
+        return orjson.loads(await reader.readexactly(size))
     except asyncio.IncompleteReadError:
         return None
 

@@ -220,9 +220,9 @@ def members_as_of(conn: Connection, as_of: date) -> Iterator[Member]:
         .where(enlisted_by.c.effective <= as_of)
         .order_by(roll.c.person_id)
     )
-    for r in conn.execute(untouched):
-        if int(r[0]) not in dated:
-            yield _member(int(r[0]), r[1], r[2] or "", r[3], r[4], r[5], as_date(r[6]), r[7])
+    for pid, serial, formers, nid, given, surnames, born, sex in conn.execute(untouched):
+        if int(pid) not in dated:  # a row of MEMBER_COLUMNS
+            yield _member(int(pid), serial, formers or "", nid, given, surnames, as_date(born), sex)
     for _pid, state in sorted(dated.items()):
         if state is not None:
             yield member_of(state)
@@ -282,17 +282,12 @@ def touched_since(conn: Connection, seq: int) -> list[int]:
             select(orders.c.revokes).where(orders.c.seq > seq, orders.c.revokes.is_not(None))
         )
     )
-    people = {
-        int(r[0])
-        for r in conn.execute(
-            select(order_subjects.c.person_id).where(
-                order_subjects.c.order_seq.in_(recent.union(revoked))
-            )
-        )
-    }
-    people.update(
-        int(r[0]) for r in conn.execute(select(roll.c.person_id).where(roll.c.enlisted_seq > seq))
+    named = select(order_subjects.c.person_id).where(
+        order_subjects.c.order_seq.in_(recent.union(revoked))
     )
+    people = {int(pid) for pid in conn.execute(named).scalars()}
+    enlisted = select(roll.c.person_id).where(roll.c.enlisted_seq > seq)
+    people.update(int(pid) for pid in conn.execute(enlisted).scalars())
     return sorted(people)
 
 
@@ -424,7 +419,8 @@ class RollMatcher:
             if latest > self.seq:
                 people.update(touched_since(conn, self.seq))
             if self.day is None:
-                people.update(int(r[0]) for r in conn.execute(select(person_periods.c.person_id)))
+                dated = conn.execute(select(person_periods.c.person_id)).scalars()
+                people.update(int(pid) for pid in dated)
             elif day != self.day:
                 people.update(standing.changing_between(conn, self.day, day))
             for member in current_members(conn, sorted(people), day):

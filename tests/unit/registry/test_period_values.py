@@ -10,7 +10,7 @@ import pytest
 
 from muster.domain.kinds import Status
 from muster.domain.roll import Period
-from muster.registry.recording import PERIOD_COLUMNS, period_values
+from muster.registry.projection import PERIOD_COLUMNS, period_values
 from muster.store.roll_rows import state_to_values
 from tests.unit.domain.test_evolve import STATE
 

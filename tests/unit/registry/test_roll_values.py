@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from muster.registry.recording import ENLIST_COLUMNS, roll_values
+from muster.registry.projection import ENLIST_COLUMNS, roll_values
 
 ROWS = [
     (

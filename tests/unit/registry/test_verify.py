@@ -12,12 +12,8 @@ from hypothesis import strategies as st
 
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.roll import OrderFacts
-from muster.registry.verify import (
-    FoldContext,
-    RebuiltRoll,
-    VerifyReport,
-    rebuild_enlisted,
-)
+from muster.registry.replay import FoldContext, RebuiltRoll, rebuild_enlisted
+from muster.registry.verify import VerifyReport
 
 ENLISTMENT = OrderFacts(7, "ENL-1", OrderKind.ENLISTMENT, date(2018, 1, 1))
 FIRST = 101
