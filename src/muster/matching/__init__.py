@@ -4,7 +4,9 @@ The normaliser (`normalize`), word comparison (`words`), scoring (`scoring`) and
 (`verdict`) are pure; the candidate index (`index`) uses numpy.
 """
 
-from muster.matching.index import CandidateIndex, IndexFileError
+from muster.matching.columns import RollColumns
+from muster.matching.index import CandidateIndex
+from muster.matching.index_file import IndexFileError
 from muster.matching.matcher import Matcher
 from muster.matching.records import Member, Traveler
 from muster.matching.scoring import Evidence, Identity, NameFrequencies
@@ -20,6 +22,7 @@ __all__ = [
     "Matcher",
     "Member",
     "NameFrequencies",
+    "RollColumns",
     "Thresholds",
     "Traveler",
     "Verdict",

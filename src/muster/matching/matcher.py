@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from muster.matching.index import CandidateIndex, RollColumns
+from muster.matching.columns import RollColumns
+from muster.matching.index import CandidateIndex
 from muster.matching.records import Member, Traveler
 from muster.matching.scoring import Comparison, Identity, compare
 from muster.matching.verdict import MatchResult, Thresholds, decide

@@ -30,7 +30,8 @@ from muster.environment import today
 from muster.errors import MusterError
 from muster.matching import Matcher, MatchResult, Member, Verdict
 from muster.matching import Traveler as MatchTraveler
-from muster.matching.index import IndexFileError, RollColumns
+from muster.matching.columns import RollColumns
+from muster.matching.index_file import IndexFileError
 from muster.matching.records import last_serial
 from muster.registry import standing
 from muster.store.roll_rows import as_date

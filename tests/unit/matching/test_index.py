@@ -11,14 +11,10 @@ from hypothesis import strategies as st
 
 from muster.errors import MusterError
 from muster.matching import Matcher, Member, NameFrequencies, Traveler, Verdict
-from muster.matching.index import (
-    ROW_BITS,
-    VERSION,
-    CandidateIndex,
-    IndexFileError,
-    RollColumns,
-    key_hash,
-)
+from muster.matching.columns import RollColumns
+from muster.matching.hashes import ROW_BITS, key_hash
+from muster.matching.index import CandidateIndex
+from muster.matching.index_file import VERSION, IndexFileError
 from muster.matching.keys import member_keys
 from muster.matching.records import Member as M
 from muster.matching.words import edit_distance
@@ -104,9 +100,9 @@ ODD_ROLL = [
 
 
 def _filed_under(index: CandidateIndex, row: int) -> set[int]:
-    sizes = np.diff(index._starts)
-    keys = np.repeat(index._bucket_keys, sizes)
-    return {int(k) for k in keys[index._ids == row]}
+    sizes = np.diff(index.table.starts)
+    keys = np.repeat(index.table.bucket_keys, sizes)
+    return {int(k) for k in keys[index.table.ids == row]}
 
 
 def test_members_are_filed_under_exactly_their_keys() -> None:
@@ -238,9 +234,9 @@ def test_edit_distance_shortcuts_give_the_capped_distance(a: str, b: str, limit:
 def test_index_built_in_two_processes_is_the_one_built_in_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import muster.matching.index as index_module
+    import muster.matching.filing as filing
 
-    monkeypatch.setattr(index_module, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(filing, "PARALLEL_FROM", 0)
     members = [*ODD_ROLL, *_synthetic_members(300)]
     columns = [RollColumns(), RollColumns()]
     for c in columns:
@@ -248,10 +244,12 @@ def test_index_built_in_two_processes_is_the_one_built_in_one(
             c.add_member(m)
     one = CandidateIndex.from_columns(columns[0], workers=1)
     two = CandidateIndex.from_columns(columns[1], workers=3)
-    for name in ("_bucket_keys", "_starts", "_ids", "_given_bloom", "_surname_bloom"):
-        assert np.array_equal(getattr(one, name), getattr(two, name)), name
+    for name in ("bucket_keys", "starts", "ids"):
+        assert np.array_equal(getattr(one.table, name), getattr(two.table, name)), name
+    for name in ("given_bloom", "surname_bloom"):
+        assert np.array_equal(getattr(one.columns, name), getattr(two.columns, name)), name
     assert one.freq == two.freq
-    assert one._surnames_parsed == two._surnames_parsed
+    assert one.columns.surnames_parsed == two.columns.surnames_parsed
     assert [two.identity(r) for r in range(len(two))] == [m.identity() for m in members]
 
 
