@@ -3,7 +3,7 @@
 Each shared key weighs log(N / members under it); the traveler's smallest keys are read in
 full (at least one, about `ENUMERATE` members in all) and the larger ones only probed for the
 members found. Their sum is then corrected by the birth date, cédula and sex of each member
-against the traveler's (`scoring.LLR`) and by how much the
+against the traveler's (`scoring.LLR`, near misses by the rule of `near`) and by how much the
 letters of their names overlap; only the best `limit` are compared in full by the scorer.
 """
 
@@ -19,6 +19,7 @@ from muster.matching.columns import SEXES, MemberColumns, bcd, yyyymmdd
 from muster.matching.filing import KeyTable
 from muster.matching.hashes import ROW_BITS, given_letters, key_hash, surname_letters
 from muster.matching.keys import traveler_keys
+from muster.matching.near import adjacent_swaps, date_digits
 from muster.matching.scoring import LLR, Identity
 
 MAX_BUCKET = 50_000  # a key shared by more members than this says nothing useful
@@ -56,6 +57,24 @@ def _digits_differing(theirs: U64, mine: int) -> Array:
         0x1111111111111111
     )
     return _popcount(nibbles)
+
+
+def near_numbers(theirs: Array, theirs_bcd: U64, mine: str, padded: bool) -> Array:
+    """`near.near(mine, text)` is not None, for the text of each of the numbers `theirs`
+    (held also as `bcd`): written with `len(mine)` digits, zeros in front (`padded`: a birth
+    date's YYYYMMDD), or as it is (a cédula)."""
+    width = len(mine)
+    if not mine.isdigit() or width > 16:  # no number of the columns is written so long
+        return np.zeros(len(theirs), dtype=bool)
+    same_length = theirs < 10**width
+    if not padded:
+        same_length &= theirs >= 10 ** (width - 1)
+    close = _digits_differing(theirs_bcd, int(mine)) == 1
+    swaps = [int(s) for s in adjacent_swaps(mine)]
+    if swaps:
+        close |= np.isin(theirs, swaps)
+    found: Array = same_length & close
+    return found
 
 
 def candidates(
@@ -148,7 +167,7 @@ def fact_weights(cols: dict[str, Array], traveler: Identity, rows: I32) -> Array
         theirs = cols["born"][rows]
         other = (theirs > 0) & (theirs != yyyymmdd(b)) & (theirs != swapped)
         if other.any():
-            near = _digits_differing(cols["born_bcd"][rows], yyyymmdd(b)) == 1
+            near = near_numbers(theirs, cols["born_bcd"][rows], date_digits(b), padded=True)
             weights += np.where(other, np.where(near, LLR["birth_near"], LLR["birth_differs"]), 0.0)
     if traveler.national_id and traveler.national_id[0] != "#":
         digits = traveler.national_id.partition("-")[2]
@@ -156,18 +175,7 @@ def fact_weights(cols: dict[str, Array], traveler: Identity, rows: I32) -> Array
             theirs = cols["cedula"][rows]
             other = (theirs > 0) & (theirs != int(digits))
             if other.any():
-                mine = int(digits)
-                width = 10 ** (len(str(mine)) - 1)  # a near miss keeps the number of digits
-                near = (_digits_differing(cols["cedula_bcd"][rows], mine) == 1) & (
-                    (theirs >= width) & (theirs < 10 * width)
-                )
-                swaps = [
-                    int(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :])
-                    for i in range(len(digits) - 1)
-                    if digits[i] != digits[i + 1]
-                ]
-                if swaps:  # two adjacent digits swapped: as near as one digit off
-                    near |= np.isin(theirs, swaps)
+                near = near_numbers(theirs, cols["cedula_bcd"][rows], digits, padded=False)
                 weights += np.where(
                     other, np.where(near, LLR["cedula_near"], LLR["cedula_differs"]), 0.0
                 )

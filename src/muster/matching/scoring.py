@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from muster.matching.near import date_digits, near
 from muster.matching.normalize import MonthFirstDate, PersonName, Surname, spelling_key
 from muster.matching.words import M_EXACT, WordAgreement, compare_words, edit_distance
 
@@ -390,27 +391,6 @@ def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[
     return out
 
 
-def _adjacent_swap(a: str, b: str) -> bool:
-    """`b` is `a` (of the same length) with two adjacent characters swapped (3559682 / 3559862)."""
-    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    if len(diff) != 2 or diff[1] != diff[0] + 1:
-        return False
-    i, k = diff
-    return a[i] == b[k] and a[k] == b[i]
-
-
-def _near(a: str, b: str) -> str:
-    """How two digit strings of one length nearly agree: one digit, two swapped, or not."""
-    if len(a) != len(b):
-        return ""
-    differing = sum(x != y for x, y in zip(a, b, strict=True))
-    if differing == 1:
-        return "one digit differs"
-    if differing == 2 and _adjacent_swap(a, b):
-        return "two adjacent digits swapped"
-    return ""
-
-
 def birth_evidence(a: date | None, b: date | None) -> Evidence | None:
     """Birth dates: exact, day and month swapped, one digit or two adjacent digits off, or
     different. A date the traveler wrote month first (`05/14/1987`) is read swapped."""
@@ -425,9 +405,9 @@ def birth_evidence(a: date | None, b: date | None) -> Evidence | None:
         return Evidence(
             "birth date", "day and month swapped", LLR["birth_swapped"], "birth_swapped"
         )
-    near = _near(a.strftime("%Y%m%d"), b.strftime("%Y%m%d"))
-    if near:
-        return Evidence("birth date", near, LLR["birth_near"], "birth_near")
+    found = near(date_digits(a), date_digits(b))
+    if found is not None:
+        return Evidence("birth date", found.value, LLR["birth_near"], "birth_near")
     return Evidence(
         "birth date", f"differs ({b.isoformat()})", LLR["birth_differs"], "birth_differs"
     )
@@ -447,9 +427,9 @@ def cedula_evidence(
         return Evidence("cédula", how, LLR["cedula_exact"], "cedula_exact")
     if "#" in (la, lb):
         return None  # a document number that is not the cédula may be a passport number
-    near = _near(da, db)
-    if near:
-        return Evidence("cédula", near, LLR["cedula_near"], "cedula_near")
+    found = near(da, db)
+    if found is not None:
+        return Evidence("cédula", found.value, LLR["cedula_near"], "cedula_near")
     return Evidence("cédula", f"differs ({b})", LLR["cedula_differs"], "cedula_differs")
 
 
