@@ -354,7 +354,7 @@ class MemberColumns:
         cols["born_bcd"][row] = bcd(cols["born"][row : row + 1])[0]
         cols["cedula_bcd"][row] = bcd(cols["cedula"][row : row + 1])[0]
         carried = dict(attributes_of(m.attributes))
-        for name in carried.keys() - self.attributes.keys():
+        for name in sorted(carried.keys() - self.attributes.keys()):
             self.attribute(name)
         for name, parts in self.attributes.items():
             value = carried.get(name)
@@ -439,7 +439,7 @@ class RollColumns:
                 ids[row] = code
         if attributes or self.attributes:
             carried = dict(attributes_of(attributes or {}))
-            for name in carried.keys() - self.attributes.keys():
+            for name in sorted(carried.keys() - self.attributes.keys()):
                 self.attributes[name] = []
             for name, values in self.attributes.items():
                 values.extend([""] * (len(self.keys) - len(values)))

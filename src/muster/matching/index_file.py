@@ -1,16 +1,19 @@
 """The saved index: a `.npz` of its columns and keys beside a `.json` manifest with its digest.
 
 Loaded with `allow_pickle=False` (nothing in it can run code) and refused unless its SHA-256
-digest matches the manifest's.
+digest matches the manifest's. The same roll always gives the same bytes: the frequency tables
+are written with their keys sorted, the attributes by name, and each array's zip entry with one
+fixed date.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 
 FORMAT = "muster-match-index"
 VERSION = 4  # 3: given names filed by `spoken_key`; 4: other identifying attributes
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the date of every entry: the file says nothing of when
 
 Array = npt.NDArray[Any]
 
@@ -67,11 +71,13 @@ def _arrays(index: CandidateIndex) -> dict[str, Array]:
         "odd": np.array(sorted(columns.odd), dtype=np.int64),
         "given_bloom": columns.given_bloom,
         "surname_bloom": columns.surname_bloom,
-        "frequencies": np.frombuffer(orjson.dumps(frequencies), dtype=np.uint8),
+        "frequencies": np.frombuffer(
+            orjson.dumps(frequencies, option=orjson.OPT_SORT_KEYS), dtype=np.uint8
+        ),
     }
     for name, _ in MemberColumns.NUMERIC:
         arrays[name] = columns.cols[name][:n]
-    names = list(columns.attributes)
+    names = sorted(columns.attributes)
     if names:  # the names, and each attribute's values and id column by its position
         arrays["attribute_names_blob"], arrays["attribute_names_offsets"] = Strings.of(
             names
@@ -96,8 +102,14 @@ def _arrays(index: CandidateIndex) -> dict[str, Array]:
 
 
 def _npz(arrays: dict[str, Array]) -> bytes:
+    """The arrays as `numpy.savez` writes them, but every zip entry of one fixed date."""
     buffer = io.BytesIO()
-    np.savez(buffer, allow_pickle=False, **cast(dict[str, Any], arrays))
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in arrays.items():
+            entry = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
+            entry.external_attr = 0o600 << 16
+            with archive.open(entry, "w", force_zip64=True) as out:
+                np.lib.format.write_array(out, np.asanyarray(array), allow_pickle=False)
     return buffer.getvalue()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -74,7 +75,7 @@ def test_pure_modules_import_only_stdlib_and_domain() -> None:
     import sys
 
     src = Path(__file__).resolve().parents[3] / "src" / "muster" / "matching"
-    for module in ("normalize", "words", "scoring", "verdict", "keys", "records"):
+    for module in ("normalize", "words", "near", "scoring", "verdict", "keys", "records"):
         tree = ast.parse((src / f"{module}.py").read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module:
@@ -268,3 +269,65 @@ def test_strangers_far_below_the_best_are_not_compared_but_a_sibling_is() -> Non
     assert found == ["EB-0000100", "EB-0000101"]
     alone, _ = Traveler("YOSMAR", "QUINTERO", born).identity()  # no cédula: strangers stay
     assert len(index.candidates(alone, 10)) == 10
+
+
+_SAVE_A_ROLL = """
+import hashlib, sys
+from pathlib import Path
+from muster.demo.population import generate_roll
+from muster.matching import Matcher, Member
+members = [Member(p.serial_number, p.serial_number, p.given_names, p.surnames,
+                  p.birth_date.isoformat(), p.national_id, p.sex) for p in generate_roll(300, 11)]
+members.append(Member("A", "AB-1", "ANA MARÍA JOSÉ", "PÉREZ GÓMEZ", "1985-03-04", "E-8000006",
+               "F", {"postcode": "1010", "place_of_birth": "El Callao", "street": "7"}))
+matcher = Matcher.from_members(members)
+matcher.add(Member("B", "AB-2", "LUIS ÁNGEL", "RIVAS", "2000-02-02", "V-30000009", "M",
+                   {"height": "170", "eyes": "brown", "postcode": "2020"}))
+path = Path(sys.argv[1])
+matcher.save(path)
+print(hashlib.sha256(path.read_bytes()).hexdigest())
+"""
+
+
+def test_the_same_roll_saves_the_same_bytes_in_processes_of_any_hash_seed(
+    tmp_path: Path,
+) -> None:
+    """Sets of words and of attribute names iterate in another order under another
+    PYTHONHASHSEED: the file must not show it (its frequency tables are written sorted)."""
+    import os
+    import subprocess
+    import sys
+
+    digests = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        path = tmp_path / f"roll-{seed}.npz"
+        done = subprocess.run(
+            [sys.executable, "-c", _SAVE_A_ROLL, str(path)],
+            env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1, digests
+
+
+def test_the_same_roll_saves_the_same_bytes_at_any_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import time
+
+    matcher = Matcher.from_members(ODD_ROLL)
+    digests = []
+    for when in (0.0, 86_400.0 * 365):
+        real = time.time
+        monkeypatch.setattr(time, "time", lambda when=when, real=real: real() + when)
+        path = tmp_path / f"roll-{len(digests)}.npz"
+        matcher.save(path)
+        digests.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        monkeypatch.undo()
+    loaded = Matcher.load(tmp_path / "roll-0.npz")
+    loaded.save(tmp_path / "again.npz")  # loaded and saved again: the same bytes
+    digests.append(hashlib.sha256((tmp_path / "again.npz").read_bytes()).hexdigest())
+    assert len(set(digests)) == 1, digests
+    manifest = orjson.loads((tmp_path / "roll-1.json").read_bytes())
+    assert manifest["sha256"] == digests[0]
