@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from muster.matching.frequencies import AttributeFrequencies
 from muster.matching.hashes import given_bloom, surname_bloom
 from muster.matching.normalize import (
     PersonName,
@@ -29,7 +30,7 @@ from muster.matching.normalize import (
     parse_sex,
 )
 from muster.matching.records import Member, attributes_of
-from muster.matching.scoring import AttributeFrequencies, Identity
+from muster.matching.scoring import Identity
 
 LETTERS = ("", "V", "E", "?")  # a cédula's letter by its code in the `letter` column
 SEXES = ("", "M", "F")  # a sex by its code in the `sex` column

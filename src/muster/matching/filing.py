@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from muster.matching.columns import MemberColumns
+from muster.matching.frequencies import NameFrequencies
 from muster.matching.hashes import (
     MAX_ROWS,
     ROW_BITS,
@@ -34,7 +35,6 @@ from muster.matching.hashes import (
 )
 from muster.matching.keys import given_tokens, member_keys, surname_tokens
 from muster.matching.normalize import PersonName, Surname, parse_name, spelling_key
-from muster.matching.scoring import NameFrequencies
 
 PARALLEL_FROM = 10_000  # distinct surnames worth parsing in several processes
 

@@ -17,13 +17,14 @@ import numpy as np
 from muster.errors import MusterError
 from muster.matching.columns import MemberColumns, RollColumns, Strings, attribute_column
 from muster.matching.filing import KeyTable, file_roll
+from muster.matching.frequencies import AttributeFrequencies, NameFrequencies
 from muster.matching.hashes import MAX_ROWS, key_hash
 from muster.matching.index_file import load_index, save_index
 from muster.matching.keys import member_keys
 from muster.matching.lookup import candidates
 from muster.matching.normalize import attribute_value
 from muster.matching.records import Member
-from muster.matching.scoring import AttributeFrequencies, Identity, NameFrequencies
+from muster.matching.scoring import Identity
 
 INDEX_STEPS = 3  # the steps `CandidateIndex.from_columns` reports to its `progress`
 

@@ -21,7 +21,7 @@ import orjson
 
 from muster.errors import MusterError
 from muster.matching.columns import Distinct, MemberColumns, Strings, attribute_column
-from muster.matching.scoring import NameFrequencies
+from muster.matching.frequencies import NameFrequencies
 
 if TYPE_CHECKING:
     from muster.matching.index import CandidateIndex

@@ -75,7 +75,8 @@ def test_pure_modules_import_only_stdlib_and_domain() -> None:
     import sys
 
     src = Path(__file__).resolve().parents[3] / "src" / "muster" / "matching"
-    for module in ("normalize", "words", "near", "scoring", "verdict", "keys", "records"):
+    for module in ("normalize", "words", "near", "evidence", "frequencies", "scoring", "verdict",
+                   "keys", "records"):  # fmt: skip
         tree = ast.parse((src / f"{module}.py").read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module:
