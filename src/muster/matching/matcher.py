@@ -73,10 +73,8 @@ class Matcher:
         self.index.save(path)
 
     def add(self, member: Member) -> None:
-        """An enlisted member, or an amended one (same key): no rebuild."""
-        self.index.add(member)
-
-    def update(self, member: Member) -> None:
+        """File a member as the roll now holds them: an enlisted one, or an amended one (same
+        key, replacing the one filed), with no rebuild."""
         self.index.add(member)
 
     def match(self, traveler: Traveler) -> MatchResult:

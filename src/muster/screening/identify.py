@@ -429,7 +429,7 @@ class RollMatcher:
             elif day != self.day:
                 people.update(standing.changing_between(conn, self.day, day))
             for member in current_members(conn, sorted(people), day):
-                self.matcher.update(member)
+                self.matcher.add(member)
             self.seq, self.day = max(latest, self.seq), day
             return len(people)
 

@@ -214,7 +214,7 @@ def test_frequencies_follow_enlistments_and_amendments(tmp_path: Path) -> None:
     values = matcher.index.values
     assert values.values["place_of_birth"]["EL CALLAO"] == 2
     assert values.carrying["postcode"] == 1 and values.carrying["place_of_birth"] == len(ROLL) + 1
-    matcher.update(Member("NS-3", "NS-3", "ANA", "CHACÓN", "1995-05-05", "V-25000003", "F",
+    matcher.add(Member("NS-3", "NS-3", "ANA", "CHACÓN", "1995-05-05", "V-25000003", "F",
                           {"place_of_birth": "MATURÍN"}))  # fmt: skip
     values = matcher.index.values
     assert values.values["place_of_birth"]["EL CALLAO"] == 1

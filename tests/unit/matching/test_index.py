@@ -27,7 +27,9 @@ ROLL = [
 
 
 def test_enlistment_amendment_and_strike_off_without_rebuild() -> None:
+    """One method, `add`, files an enlistment and an amendment alike (the same key replaces)."""
     matcher = Matcher.from_members(ROLL)
+    assert not hasattr(matcher, "update") and not hasattr(matcher.index, "update")
     newcomer = M("3", "AB-0000003", "WILMER", "GONZÁLEZ PÉREZ", "1992-08-30", "V-20000111", "M")
     assert (
         matcher.match(Traveler("WILMER", "GONZALEZ PEREZ", "1992-08-30")).verdict
@@ -39,7 +41,7 @@ def test_enlistment_amendment_and_strike_off_without_rebuild() -> None:
         == "AB-0000003"
     )
     married = M("2", "GNB-0000002", "YUSMARY", "ARGÜELLO DE ROJAS", "1990-11-07", "V-18000111", "F")
-    matcher.update(married)
+    matcher.add(married)
     assert (
         matcher.match(Traveler("YUSMARY", "ARGUELLO DE ROJAS", "1990-11-07")).verdict
         is Verdict.MATCH
@@ -49,7 +51,7 @@ def test_enlistment_amendment_and_strike_off_without_rebuild() -> None:
          "birth_date": "1980-01-02", "national_id": "V-9000001", "sex": "M"},
         key="1", former_serials="EB-0000000;EB-0000001",
     )  # fmt: skip
-    matcher.update(struck)
+    matcher.add(struck)
     result = matcher.match(Traveler("PEDRO", "MARCANO", "02/01/1980"))
     assert (result.verdict, result.serial_number) == (Verdict.MATCH, "EB-0000001")
     assert len(matcher.index) == 3
@@ -149,7 +151,7 @@ def test_frequencies_learnt_from_columns_equal_those_counted_member_by_member() 
 def test_saved_index_round_trip_with_overlay_and_later_additions(tmp_path: Path) -> None:
     matcher = Matcher.from_members(ODD_ROLL)
     matcher.add(M("9", "MB-0000009", "YORMAN", "RIVAS TOVAR", "2000-02-02", "V-30000009", "M"))
-    matcher.update(M("6", "AB-0000066", "ANA MARÍA", "PÉREZ GÓMEZ", "1985-03-04", "E-8000006", "F"))
+    matcher.add(M("6", "AB-0000066", "ANA MARÍA", "PÉREZ GÓMEZ", "1985-03-04", "E-8000006", "F"))
     path = tmp_path / "roll.npz"
     matcher.save(path)
     loaded = Matcher.load(path)
