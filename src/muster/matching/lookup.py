@@ -70,9 +70,8 @@ def near_numbers(theirs: Array, theirs_bcd: U64, mine: str, padded: bool) -> Arr
     if not padded:
         same_length &= theirs >= 10 ** (width - 1)
     close = _digits_differing(theirs_bcd, int(mine)) == 1
-    swaps = [int(s) for s in adjacent_swaps(mine)]
-    if swaps:
-        close |= np.isin(theirs, swaps)
+    for swapped in adjacent_swaps(mine):  # a few numbers: compared one by one, not `isin`
+        close |= theirs == int(swapped)
     found: Array = same_length & close
     return found
 

@@ -209,7 +209,7 @@ def _surnames(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evide
                 )
             )
             continue
-        how = agreement.how
+        how = agreement.how.value
         if note:
             how += ", particle differs"
         if j < 2 and j != position:
@@ -240,7 +240,9 @@ def _married_evidence(
             how = f"differs from DE {c.married.core}, ignored"
             return Evidence(Field.MARRIED_NAME, label, how, 0.0)
         share = freq.surname_share(c.married.core)
-        return Evidence(Field.MARRIED_NAME, label, agreement.how, name_weight(agreement, share))
+        return Evidence(
+            Field.MARRIED_NAME, label, agreement.how.value, name_weight(agreement, share)
+        )
     if c.married is not None and not used:
         return Evidence(Field.MARRIED_NAME, f"married name DE {c.married.core}", "not shown", 0.0)
     return None
@@ -316,7 +318,7 @@ def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[
             if second.agrees:
                 share = _given_share(freq, second, shown[1], c.given[1])
                 weight = min(name_weight(second, share), 6.0)
-                out.append(Evidence(Field.SECOND_GIVEN_NAME, label, second.how, weight))
+                out.append(Evidence(Field.SECOND_GIVEN_NAME, label, second.how.value, weight))
             else:
                 weight = LLR["second_given_differs"]
                 how = f"differs from {c.given[1]}"
