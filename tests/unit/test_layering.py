@@ -25,7 +25,17 @@ PURE = {
     "documents/findings.py": ("muster.documents", "muster.errors"),
     **{
         f"matching/{name}.py": ("muster.matching", "muster.domain", "muster.errors")
-        for name in ("normalize", "words", "keys", "scoring", "verdict", "records")
+        for name in (
+            "normalize",
+            "words",
+            "near",
+            "evidence",
+            "frequencies",
+            "keys",
+            "scoring",
+            "verdict",
+            "records",
+        )
     },
 }
 FORBIDDEN_CALLS = ("datetime.now", "date.today", "random.")

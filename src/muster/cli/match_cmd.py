@@ -21,7 +21,7 @@ from muster.domain.errors import InvalidInputError
 
 if TYPE_CHECKING:  # the matcher (numpy) is imported when `muster match` runs, not at start
     from muster.matching import Matcher, MatchResult, Traveler
-    from muster.matching.index import RollColumns
+    from muster.matching.columns import RollColumns
 
 ROLL_COLUMNS = ("serial_number", "national_id", "given_names", "surnames", "birth_date", "sex")
 TRAVELER_COLUMNS = (
@@ -76,7 +76,7 @@ def read_roll(path: Path) -> tuple[RollColumns, Standing]:
 
 
 def _roll_columns(path: Path, reader: Iterator[list[str]]) -> tuple[RollColumns, Standing]:
-    from muster.matching.index import RollColumns
+    from muster.matching.columns import RollColumns
 
     header = next(reader, [])
     missing = [c for c in ROLL_COLUMNS if c not in header]

@@ -30,7 +30,8 @@ from muster.environment import today
 from muster.errors import MusterError
 from muster.matching import Matcher, MatchResult, Member, Verdict
 from muster.matching import Traveler as MatchTraveler
-from muster.matching.index import IndexFileError, RollColumns
+from muster.matching.columns import RollColumns
+from muster.matching.index_file import IndexFileError
 from muster.matching.records import last_serial
 from muster.registry import standing
 from muster.store.roll_rows import as_date
@@ -424,7 +425,7 @@ class RollMatcher:
             elif day != self.day:
                 people.update(standing.changing_between(conn, self.day, day))
             for member in current_members(conn, sorted(people), day):
-                self.matcher.update(member)
+                self.matcher.add(member)
             self.seq, self.day = max(latest, self.seq), day
             return len(people)
 

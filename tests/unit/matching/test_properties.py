@@ -222,7 +222,7 @@ def roll(name: Name) -> list[Member]:
 def name_agrees(evidence: tuple[object, ...]) -> bool:
     """Some name word agrees (positive weight) and no name word contradicts the member."""
     kinds = {getattr(e, "kind", "") for e in evidence}
-    named = any(not getattr(e, "kind", "") and getattr(e, "weight", 0) > 0 for e in evidence)
+    named = any(getattr(e, "name_agrees", False) for e in evidence)
     return named and not kinds & {"given_differs", "surname_absent"}
 
 
