@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from muster.accounts.accounts import Account
@@ -19,7 +19,7 @@ from muster.environment import today
 from muster.errors import MusterError
 from muster.matching.normalize import typed_birth_date
 from muster.reference_data.country_codes import icao_country_codes
-from muster.screening.crossings import CrossingRecord, insert_crossings, new_crossing_id
+from muster.screening.crossings import CrossingRecord
 from muster.screening.identify import Identification, OrderWatch, Traveler, last_order_seq
 from muster.screening.policy_inputs import (
     AuthorizationRecord,
@@ -262,18 +262,3 @@ def answer(
             "valid_until": auth.valid_until.isoformat(),
         },
     }
-
-
-def screen(
-    engine: Engine,
-    officer: Account,
-    request: ScreeningRequest,
-    matcher: IdentityMatcher,
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """Decide and record one crossing in one transaction; the answer carries its id."""
-    with engine.begin() as conn:
-        screened = decide_crossing(conn, officer, request, matcher, now)
-        crossing_id = new_crossing_id()
-        insert_crossings(conn, [(crossing_id, screened.record, screened.at)])
-    return {**screened.answer, "crossing_id": crossing_id}
