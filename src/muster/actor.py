@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from muster.ledger.entries import Recorded
+from muster.timestamps import timestamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,4 @@ class Actor:
 
     def recorded(self, now: datetime | None = None) -> Recorded:
         moment = (now or datetime.now(UTC)).astimezone(UTC)
-        return Recorded(
-            moment.isoformat(timespec="seconds").replace("+00:00", "Z"), self.os_user, self.account
-        )
+        return Recorded(timestamp(moment), self.os_user, self.account)

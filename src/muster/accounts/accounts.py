@@ -28,6 +28,7 @@ from muster.store.tables import (
     user_posts,
     users,
 )
+from muster.timestamps import parse_timestamp, timestamp
 
 TOKEN_PREFIX = "mst_"
 TOKEN_ID_LENGTH = 12  # a token's id: the first hex digits of its SHA-256 digest
@@ -65,10 +66,6 @@ class Account:
             "posts": list(self.posts),
             "authority": self.authority,
         }
-
-
-def now_iso(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
 
 
 def add_user(
@@ -122,7 +119,7 @@ def add_user(
             password_hash=_hasher.hash(password),
             authority_code=authority,
             disabled=False,
-            created_at=now_iso(),
+            created_at=timestamp(),
             created_by=created_by,
         )
     ).inserted_primary_key
@@ -177,8 +174,8 @@ def _issue(conn: Connection, user_id: int, kind: str, expires: datetime | None) 
             user_id=user_id,
             kind=kind,
             token_hash=digest,
-            created_at=now_iso(),
-            expires_at=None if expires is None else now_iso(expires),
+            created_at=timestamp(),
+            expires_at=None if expires is None else timestamp(expires),
         )
     )
     return token
@@ -234,7 +231,7 @@ def revoke_token(conn: Connection, token_or_id: str) -> str:
     token_id = str(row.token_hash)[:TOKEN_ID_LENGTH]
     if row.revoked_at is not None:
         raise RefusedError(f"token {token_id} was revoked already, at {row.revoked_at}")
-    conn.execute(update(tokens).where(tokens.c.id == row.id).values(revoked_at=now_iso()))
+    conn.execute(update(tokens).where(tokens.c.id == row.id).values(revoked_at=timestamp()))
     count_revocation(conn)
     return token_id
 
@@ -244,7 +241,7 @@ def end_session(conn: Connection, token: str) -> None:
     conn.execute(
         update(tokens)
         .where(tokens.c.token_hash == _digest(token), tokens.c.revoked_at.is_(None))
-        .values(revoked_at=now_iso())
+        .values(revoked_at=timestamp())
     )
     count_revocation(conn)
 
@@ -301,9 +298,9 @@ def holder_of(conn: Connection, token: str) -> Holder | None:
     ).first()
     if found is None or found.disabled or found.revoked_at is not None:
         return None
-    if found.expires_at is not None and found.expires_at <= now_iso():
+    expires = None if found.expires_at is None else parse_timestamp(found.expires_at)
+    if expires is not None and expires <= datetime.now(UTC):
         return None
-    expires = None if found.expires_at is None else datetime.fromisoformat(found.expires_at)
     return Holder(account_of(conn, found), expires)
 
 

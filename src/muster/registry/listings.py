@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.engine import Connection
 
-from muster.accounts.accounts import now_iso
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import OrderKind
 from muster.store.tables import orders, posts, tokens, users
+from muster.timestamps import timestamp
 
 TOKEN_STATES = ("active", "expired", "revoked")
 
@@ -125,7 +125,7 @@ def list_tokens(
 ) -> Listing:
     """Machines' bearer tokens (never the tokens themselves), newest first."""
     one_of(state, TOKEN_STATES, "--state")
-    moment = now_iso(now)
+    moment = timestamp(now)
     query = (
         select(tokens, users.c.name)
         .join(users, users.c.id == tokens.c.user_id)

@@ -31,6 +31,7 @@ from muster.screening.policy_inputs import (
     load_person,
 )
 from muster.store.tables import posts
+from muster.timestamps import timestamp
 
 
 @dataclass
@@ -224,7 +225,7 @@ def decide_crossing(
     return Screened(
         record,
         answer(decision, reasons, found, person, document),
-        moment.isoformat(timespec="seconds"),
+        timestamp(moment),
     )
 
 
