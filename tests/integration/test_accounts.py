@@ -67,7 +67,7 @@ def test_users_tokens_sessions(reg: Engine) -> None:
         (Role.OFFICER, [], None, InvalidInputError, "bound to one or more posts"),
         (Role.CLERK, ["SBOL"], None, InvalidInputError, "not bound to posts"),
         (Role.OFFICER, ["XXXX"], None, NotFoundError, "unknown post"),
-        (Role.AUTHORITY, [], None, InvalidInputError, "--authority CODE is required"),
+        (Role.AUTHORITY, [], None, InvalidInputError, "authority is required"),
         (Role.AUTHORITY, [], "NOPE", NotFoundError, "no authority"),
     ],
 )

@@ -89,12 +89,14 @@ def add_user(
     codes = [c.strip().upper() for c in post_codes if c.strip()]
     if role in POST_ROLES and not codes:
         raise InvalidInputError(
-            f"{with_article(role.value)} is bound to one or more posts: give --post CODE"
+            f"{with_article(role.value)} is bound to one or more posts: give {{posts}}",
+            fields=("posts",),
         )
     if codes and role not in POST_ROLES:
         raise InvalidInputError(
             f"{with_article(role.value)} is not bound to posts; "
-            "--post is for officers and supervisors"
+            "{posts} is for officers and supervisors",
+            fields=("posts",),
         )
     known = {r[0] for r in conn.execute(select(posts.c.code).where(posts.c.code.in_(codes)))}
     unknown = [c for c in codes if c not in known]
@@ -104,7 +106,8 @@ def add_user(
         )
     if (role is Role.AUTHORITY) != (authority is not None):
         raise InvalidInputError(
-            "--authority CODE is required for, and only for, the authority role"
+            "{authority} is required for, and only for, the authority role",
+            fields=("authority",),
         )
     if (
         authority is not None
@@ -200,7 +203,9 @@ def create_token(conn: Connection, name: str, expires_in_days: int | None) -> tu
     expires = None
     if expires_in_days is not None:
         if expires_in_days <= 0:
-            raise InvalidInputError("--expires-in must be a positive number of days")
+            raise InvalidInputError(
+                "{expires_in_days} must be a positive number of days", fields=("expires_in_days",)
+            )
         expires = datetime.now(UTC) + timedelta(days=expires_in_days)
     token = _issue(conn, int(row.id), "token", expires)
     return token, _digest(token)[:TOKEN_ID_LENGTH]

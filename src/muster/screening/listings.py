@@ -42,7 +42,7 @@ def list_crossings(conn: Connection, f: CrossingFilter, limit: int = 100) -> Lis
     if f.day is not None:
         start, end = _day_bounds(f.day)
         query = query.where(crossings.c.at >= start, crossings.c.at < end)
-    if one_of(f.decision, DECISIONS, "--decision") is not None:
+    if one_of(f.decision, DECISIONS, "decision") is not None:
         query = query.where(crossings.c.decision == f.decision)
     rows, total = page(conn, query, limit)
     return Listing([crossing_view(r) for r in rows], total)
@@ -62,7 +62,7 @@ def list_referrals(
     if f.day is not None:
         start, end = _day_bounds(f.day)
         query = query.where(crossings.c.at >= start, crossings.c.at < end)
-    if one_of(status, REFERRAL_STATUSES, "--status") is not None:
+    if one_of(status, REFERRAL_STATUSES, "status") is not None:
         query = query.where(referrals.c.status == status)
     rows, total = page(conn, query, limit)
     return Listing(
