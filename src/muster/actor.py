@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from muster.ledger.entries import Recorded
 from muster.timestamps import timestamp
@@ -26,5 +26,4 @@ class Actor:
             return cls("unknown")
 
     def recorded(self, now: datetime | None = None) -> Recorded:
-        moment = (now or datetime.now(UTC)).astimezone(UTC)
-        return Recorded(timestamp(moment), self.os_user, self.account)
+        return Recorded(timestamp(now), self.os_user, self.account)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -19,11 +20,11 @@ from muster.registry.drafts import changed
 from muster.registry.listings import one_of
 
 
-def refused(kind: OrderKind, **kw: object) -> InvalidInputError:
+def refused(kind: OrderKind, **kw: Any) -> InvalidInputError:
     content = OrderContent(
         registry="r", kind=kind, number="N-1", authority="A", signed_on=date(2018, 1, 1),
         effective=date(2018, 1, 1), **kw,
-    )  # type: ignore[arg-type]  # fmt: skip
+    )  # fmt: skip
     with pytest.raises(InvalidInputError) as err:
         check_order_fields(content)
     return err.value
@@ -67,12 +68,14 @@ def test_every_field_of_several_problems_is_named() -> None:
         valid_until=date(2019, 1, 1),
         rules={},
     )
-    assert err.fields == ["rules", "valid_until", "valid_from"]
+    assert err.fields == ["subjects", "rules", "valid_until", "valid_from"]
     assert message_of(err) == (
-        "order 'N-1' refused: a travel-authorization order takes no --rules; "
-        "--valid-until is before --valid-from"
+        "order 'N-1' refused: a travel-authorization order needs --subjects FILE; "
+        "a travel-authorization order takes no --rules; --valid-until is before --valid-from"
     )
-    assert error_json(err)["options"] == ["--rules", "--valid-until", "--valid-from"]
+    assert error_json(err)["options"] == [
+        "--subjects FILE", "--rules", "--valid-until", "--valid-from",
+    ]  # fmt: skip
 
 
 def test_an_amendment_value_is_named_by_its_field_and_never_read_as_a_template() -> None:

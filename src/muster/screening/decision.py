@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -210,7 +210,7 @@ def decide_crossing(
     """Everything up to the crossing: document, identity, policy (reads only), decided on
     `day` (default `config.today()`): the status and directives of that day. Without
     `caches`, everything is read from the database."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    at = timestamp(now)
     day = day or today()
     post = request.post.upper()
     if post not in officer.posts:
@@ -268,7 +268,7 @@ def decide_crossing(
     return Screened(
         record,
         answer(decision, reasons, found, person, document),
-        timestamp(moment),
+        at,
     )
 
 
