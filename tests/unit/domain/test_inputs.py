@@ -159,7 +159,7 @@ def content(kind: OrderKind, **kw: object) -> OrderContent:
 def test_order_fields_fit_the_kind() -> None:
     with pytest.raises(InvalidInputError, match="needs category") as needs:
         check_order_fields(content(OrderKind.CATEGORY_CHANGE))
-    assert needs.value.fields == ["category"]
+    assert needs.value.fields == ["subjects", "category"]
     with pytest.raises(InvalidInputError, match="takes no category") as takes:
         check_order_fields(content(OrderKind.EXIT_CONTROL, rules={}, category=Category.RESERVE))
     assert takes.value.fields == ["category"]
@@ -171,7 +171,7 @@ def test_order_fields_fit_the_kind() -> None:
                 valid_until=date(2019, 1, 1),
             )
         )
-    assert dates.value.fields == ["valid_until", "valid_from"]
+    assert dates.value.fields == ["subjects", "valid_until", "valid_from"]
 
 
 def test_order_content_round_trips_through_json() -> None:
