@@ -83,11 +83,10 @@ def travelers(engine: Any, n: int) -> list[dict[str, Any]]:
 def in_process(engine: Any, people: list[dict[str, Any]]) -> dict[str, float]:
     """Index build, then each decision as the server makes it (reads, index, policy; the
     crossing's commit is grouped by the server and measured over HTTP)."""
-    from datetime import date
 
     from muster.accounts.accounts import Account, Role
-    from muster.screening.decision import ScreeningCaches, ScreeningRequest, decide_crossing
-    from muster.screening.identify import RollMatcher, Traveler
+    from muster.screening.decision import Identity, Screening, ScreeningCaches, decide_crossing
+    from muster.screening.identify import RollMatcher
     from muster.store.dialects import reading
 
     officer = Account("oficial", Role.OFFICER, ("SBOL",))
@@ -96,17 +95,15 @@ def in_process(engine: Any, people: list[dict[str, Any]]) -> dict[str, float]:
         matcher = RollMatcher.from_registry(conn, DAY.date())
     build_s = time.perf_counter() - started
     caches = ScreeningCaches()
+    fields = ("given_names", "surnames", "birth_date", "national_id", "document_number")
     requests = [
-        ScreeningRequest(
-            "SBOL", "exit", None,
-            Traveler(
-                p["given_names"], p["surnames"],
-                date.fromisoformat(p["birth_date"]) if "birth_date" in p else None,
-                p.get("national_id"), p.get("document_number"),
-            ),
+        Screening(
+            post="SBOL",
+            direction="exit",
+            identity=Identity(**{f: p[f] for f in fields if f in p}),
         )
         for p in people
-    ]  # fmt: skip
+    ]
     runs = []
     for _ in range(RUNS):
         samples = []

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 
 from muster.actor import Actor
 from muster.domain.kinds import OrderKind
@@ -18,8 +19,9 @@ from muster.reference_data import load_reference
 from muster.registry import authorities, drafts, recording
 from muster.registry.opening import init_registry, writing
 from muster.registry.recording import RecordedOrder, record_order
-from muster.screening.crossings import CrossingRecord
+from muster.screening.crossings import CrossingRecord, insert_crossings, new_crossing_id
 from muster.store import ledger_store
+from muster.timestamps import timestamp
 
 PASSPHRASE = "registry passphrase for tests"
 ACTOR = Actor("tester")
@@ -184,3 +186,11 @@ def crossing_record(decision: str, post: str = "SBOL", officer: str = "ofc") -> 
         match={"verdict": "no_match", "score": 0.0, "reasons": []},
         person_id=None,
     )
+
+
+def record_crossing(conn: Connection, record: CrossingRecord, at: str | None = None) -> str:
+    """Store a crossing (and its referral when the decision is refer) straight into its
+    tables, as the crossing writer does; returns its id."""
+    crossing_id = new_crossing_id()
+    insert_crossings(conn, [(crossing_id, record, at or timestamp())])
+    return crossing_id

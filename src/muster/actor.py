@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from muster.ledger.entries import Recorded
+from muster.timestamps import timestamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,4 @@ class Actor:
             return cls("unknown")
 
     def recorded(self, now: datetime | None = None) -> Recorded:
-        moment = (now or datetime.now(UTC)).astimezone(UTC)
-        return Recorded(
-            moment.isoformat(timespec="seconds").replace("+00:00", "Z"), self.os_user, self.account
-        )
+        return Recorded(timestamp(now), self.os_user, self.account)

@@ -12,7 +12,7 @@ from muster.registry.sealing import seal_crossings
 from muster.registry.verify import verify_registry
 from muster.screening import crossings as cx
 from muster.store.tables import crossings
-from tests.factories import ACTOR, PASSPHRASE, crossing_record, new_registry
+from tests.factories import ACTOR, PASSPHRASE, crossing_record, new_registry, record_crossing
 
 SUPERVISOR = Account("sup", Role.SUPERVISOR, ("SBOL",))
 OFFICER = Account("ofc", Role.OFFICER, ("SBOL",))
@@ -20,7 +20,7 @@ OFFICER = Account("ofc", Role.OFFICER, ("SBOL",))
 
 def record(engine: Engine, decision: str, post: str = "SBOL") -> str:
     with engine.begin() as conn:
-        return cx.record_crossing(conn, crossing_record(decision, post))
+        return record_crossing(conn, crossing_record(decision, post))
 
 
 def test_sealed_crossings_verify_and_tampering_is_named(engine: Engine) -> None:

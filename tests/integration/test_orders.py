@@ -386,7 +386,7 @@ def test_travel_authorization_and_exit_control(reg: tuple[Engine, Signer, Signer
         valid_from=date(2019, 1, 10),
         valid_until=date(2019, 2, 10),
     )
-    with pytest.raises(InvalidInputError, match="--valid-until"):
+    with pytest.raises(InvalidInputError, match="needs valid_from"):
         issue(engine, cmd, K.TRAVEL_AUTHORIZATION, "TA-2", "2019-01-05", ["GNB-0000011"])
     with engine.connect() as conn:
         assert verify_registry(conn).ok

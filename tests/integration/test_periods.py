@@ -13,10 +13,11 @@ from sqlalchemy import Engine, func, select, update
 from muster.accounts.accounts import Account, Role
 from muster.domain.errors import InvalidInputError, SubjectsRefusedError
 from muster.domain.kinds import OrderKind as K
+from muster.matching import Traveler
 from muster.registry import reading, standing
 from muster.registry.verify import verify_registry
-from muster.screening.decision import ScreeningCaches, ScreeningRequest, decide_crossing
-from muster.screening.identify import OrderWatch, RollMatcher, Traveler
+from muster.screening.decision import Identity, Screening, ScreeningCaches, decide_crossing
+from muster.screening.identify import OrderWatch, RollMatcher
 from muster.screening.policy_inputs import load_person
 from muster.store import ledger_store, schema
 from muster.store.tables import person_periods, roll
@@ -144,11 +145,11 @@ def test_screening_decides_on_the_status_of_its_day(reg: tuple[Engine, Signer, S
     issue(engine, cmd, K.ABSENCE, "AUS-F", "2018-12-01", ["GNB-0000001"], effective="2019-01-30")
     with engine.connect() as conn:
         member = reading.person_view(conn, "GNB-0000001", TODAY)
-    traveler = Traveler(
-        member["given_names"],
-        member["surnames"],
-        date.fromisoformat(member["birth_date"]),
-        member["national_id"],
+    traveler = Identity(
+        given_names=member["given_names"],
+        surnames=member["surnames"],
+        birth_date=member["birth_date"],
+        national_id=member["national_id"],
     )
     officer = Account("ofc", Role.OFFICER, ("SBOL",))
     caches = ScreeningCaches(OrderWatch(max_age_s=0))
@@ -156,7 +157,7 @@ def test_screening_decides_on_the_status_of_its_day(reg: tuple[Engine, Signer, S
         matcher = RollMatcher.from_registry(conn, TODAY)
 
     def decide(day: date, with_caches: bool) -> str:
-        request = ScreeningRequest("SBOL", "exit", None, traveler)
+        request = Screening(post="SBOL", direction="exit", identity=traveler)
         moment = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
         with engine.connect() as conn:
             screened = decide_crossing(
@@ -193,7 +194,7 @@ def test_a_strike_off_effective_later_keeps_serial_and_name_until_then(
         after = standing.state_on(conn, struck, date(2019, 1, 1))
         matcher = RollMatcher.from_registry(conn, TODAY)
         old_name = reading.person_view(conn, "V-10000006", TODAY)
-        born = date.fromisoformat(old_name["birth_date"])
+        born = old_name["birth_date"]
         new = Traveler("WUILMER ALEXANDER", old_name["surnames"], born, "V-10000006")
         old = Traveler(old_name["given_names"], old_name["surnames"], born, "V-10000006")
         old_today = matcher.identify(conn, old, day=TODAY)

@@ -28,6 +28,7 @@ from muster.store.tables import (
     user_posts,
     users,
 )
+from muster.timestamps import parse_timestamp, timestamp
 
 TOKEN_PREFIX = "mst_"
 TOKEN_ID_LENGTH = 12  # a token's id: the first hex digits of its SHA-256 digest
@@ -67,10 +68,6 @@ class Account:
         }
 
 
-def now_iso(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
-
-
 def add_user(
     conn: Connection,
     name: str,
@@ -92,12 +89,14 @@ def add_user(
     codes = [c.strip().upper() for c in post_codes if c.strip()]
     if role in POST_ROLES and not codes:
         raise InvalidInputError(
-            f"{with_article(role.value)} is bound to one or more posts: give --post CODE"
+            f"{with_article(role.value)} is bound to one or more posts: give {{posts}}",
+            fields=("posts",),
         )
     if codes and role not in POST_ROLES:
         raise InvalidInputError(
             f"{with_article(role.value)} is not bound to posts; "
-            "--post is for officers and supervisors"
+            "{posts} is for officers and supervisors",
+            fields=("posts",),
         )
     known = {r[0] for r in conn.execute(select(posts.c.code).where(posts.c.code.in_(codes)))}
     unknown = [c for c in codes if c not in known]
@@ -107,7 +106,8 @@ def add_user(
         )
     if (role is Role.AUTHORITY) != (authority is not None):
         raise InvalidInputError(
-            "--authority CODE is required for, and only for, the authority role"
+            "{authority} is required for, and only for, the authority role",
+            fields=("authority",),
         )
     if (
         authority is not None
@@ -122,7 +122,7 @@ def add_user(
             password_hash=_hasher.hash(password),
             authority_code=authority,
             disabled=False,
-            created_at=now_iso(),
+            created_at=timestamp(),
             created_by=created_by,
         )
     ).inserted_primary_key
@@ -177,8 +177,8 @@ def _issue(conn: Connection, user_id: int, kind: str, expires: datetime | None) 
             user_id=user_id,
             kind=kind,
             token_hash=digest,
-            created_at=now_iso(),
-            expires_at=None if expires is None else now_iso(expires),
+            created_at=timestamp(),
+            expires_at=None if expires is None else timestamp(expires),
         )
     )
     return token
@@ -203,7 +203,9 @@ def create_token(conn: Connection, name: str, expires_in_days: int | None) -> tu
     expires = None
     if expires_in_days is not None:
         if expires_in_days <= 0:
-            raise InvalidInputError("--expires-in must be a positive number of days")
+            raise InvalidInputError(
+                "{expires_in_days} must be a positive number of days", fields=("expires_in_days",)
+            )
         expires = datetime.now(UTC) + timedelta(days=expires_in_days)
     token = _issue(conn, int(row.id), "token", expires)
     return token, _digest(token)[:TOKEN_ID_LENGTH]
@@ -234,7 +236,7 @@ def revoke_token(conn: Connection, token_or_id: str) -> str:
     token_id = str(row.token_hash)[:TOKEN_ID_LENGTH]
     if row.revoked_at is not None:
         raise RefusedError(f"token {token_id} was revoked already, at {row.revoked_at}")
-    conn.execute(update(tokens).where(tokens.c.id == row.id).values(revoked_at=now_iso()))
+    conn.execute(update(tokens).where(tokens.c.id == row.id).values(revoked_at=timestamp()))
     count_revocation(conn)
     return token_id
 
@@ -244,7 +246,7 @@ def end_session(conn: Connection, token: str) -> None:
     conn.execute(
         update(tokens)
         .where(tokens.c.token_hash == _digest(token), tokens.c.revoked_at.is_(None))
-        .values(revoked_at=now_iso())
+        .values(revoked_at=timestamp())
     )
     count_revocation(conn)
 
@@ -301,9 +303,9 @@ def holder_of(conn: Connection, token: str) -> Holder | None:
     ).first()
     if found is None or found.disabled or found.revoked_at is not None:
         return None
-    if found.expires_at is not None and found.expires_at <= now_iso():
+    expires = None if found.expires_at is None else parse_timestamp(found.expires_at)
+    if expires is not None and expires <= datetime.now(UTC):
         return None
-    expires = None if found.expires_at is None else datetime.fromisoformat(found.expires_at)
     return Holder(account_of(conn, found), expires)
 
 

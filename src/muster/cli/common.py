@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
 from muster import bootstrap, file_errors
+from muster.cli.fields import message_of, option_of
 from muster.domain.errors import InvalidInputError, VerificationError
 from muster.errors import MusterError
 from muster.registry.opening import registry_row
@@ -78,7 +79,7 @@ class MusterGroup(TyperGroup):
         except MusterError as err:
             if ctx.meta.get(JSON_REQUESTED):
                 emit_json(error_json(err))
-            console().print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
+            console().print(f"[bold red]error:[/] {escape(message_of(err))}", markup=True)
             ctx.exit(EXIT_REFUSED)
         except SQLAlchemyError as err:  # the database is unreachable, locked or not Muster's
             detail = str(getattr(err, "orig", None) or err).splitlines()[0]
@@ -91,10 +92,11 @@ class MusterGroup(TyperGroup):
 
 def error_json(err: MusterError) -> dict[str, Any]:
     """A refusal as one JSON object: its class, what it says, and every problem it lists."""
-    obj: dict[str, Any] = {"ok": False, "code": type(err).__name__, "detail": str(err)}
+    detail = message_of(err)
+    obj: dict[str, Any] = {"ok": False, "code": type(err).__name__, "detail": detail}
     problems = getattr(err, "problems", None)
     if problems:
-        obj["detail"] = str(err).splitlines()[0].rstrip(":")
+        obj["detail"] = detail.splitlines()[0].rstrip(":")
         obj["problems"] = [
             dataclasses.asdict(p)
             if dataclasses.is_dataclass(p) and not isinstance(p, type)
@@ -104,6 +106,8 @@ def error_json(err: MusterError) -> dict[str, Any]:
     source = getattr(err, "source", None)
     if isinstance(source, str):
         obj["file"] = source
+    if isinstance(err, InvalidInputError) and err.fields:
+        obj["options"] = [option_of(f) for f in err.fields]
     return obj
 
 

@@ -306,13 +306,38 @@ def is_troop(p: SyntheticPerson) -> bool:
 def scenario_orders(
     demo: _Demo, people: Sequence[SyntheticPerson], rng: random.Random, size: int
 ) -> None:
+    """The scenario's orders, in the order they are recorded (the seed's draws taken in the
+    same order every time, so that a seed gives the same ledger)."""
     old = [p for p in people if p.birth_date <= date(1995, 12, 31)]
     scale = size / 200_000
+    deserters = report_deserters(demo, old, rng, scale)
+    demo.issue("SAIME", exit_control_directive())
+    demo.issue("CG-GNB", strike_off(deserters))
+    cohorts = Cohorts.drawn(old, deserters, rng, scale)
+    requests_by = travel_authorizations(cohorts.travellers, rng)
+    for code, gnb in (("CG-GNB", True), ("MPPD", False)):
+        requests_by[code].extend(service_changes(code, cohorts, gnb))
+    correction = name_correction(cohorts.others)
+    if correction is not None:
+        requests_by[correction.authority].append(correction)
+    for code, reqs in requests_by.items():
+        demo.issue_many(code, reqs)
+    demo.issue("MPPD", amnesty(deserters, rng))
+
+
+def authority_of(p: SyntheticPerson) -> str:
+    """The office that signs a person's orders: the GNB's commander, else the ministry."""
+    return "CG-GNB" if p.component == "GNB" else "MPPD"
+
+
+def report_deserters(
+    demo: _Demo, old: Sequence[SyntheticPerson], rng: random.Random, scale: float
+) -> list[SyntheticPerson]:
+    """Draw the GNB's deserters and report them absent, quarter by quarter over 2014–2018."""
     gnb_troops = [p for p in old if p.component == "GNB" and p.category == "active" and is_troop(p)]
     deserters = rng.sample(
         gnb_troops, min(len(gnb_troops), max(1, round(DESERTERS_PER_200K * scale)))
     )
-    # Absences reported quarter by quarter over 2014–2018.
     quarters = [date(y, m, 15) for y in range(2014, 2019) for m in (2, 5, 8, 11)]
     by_quarter: dict[date, list[str]] = {}
     for p in deserters:
@@ -331,42 +356,70 @@ def scenario_orders(
             for q, refs in sorted(by_quarter.items())
         ],
     )
-    demo.issue(
+    return deserters
+
+
+def exit_control_directive() -> drafts.OrderRequest:
+    """The immigration service's directive of 2018-11-13."""
+    return request(
+        K.EXIT_CONTROL,
+        "SAIME-DG-2018-0113",
         "SAIME",
-        request(
-            K.EXIT_CONTROL,
-            "SAIME-DG-2018-0113",
-            "SAIME",
-            date(2018, 11, 13),
-            rules=DIRECTIVE_2018,
-            grounds="Circular a puntos de control migratorio",
-        ),
+        date(2018, 11, 13),
+        rules=DIRECTIVE_2018,
+        grounds="Circular a puntos de control migratorio",
     )
-    demo.issue(
+
+
+def strike_off(deserters: Sequence[SyntheticPerson]) -> drafts.OrderRequest:
+    """The GNB commander's order of 2018-12-21 striking every deserter off the rolls."""
+    return request(
+        K.STRIKE_OFF,
+        "CG-GNB-OA-2018-12-21",
         "CG-GNB",
-        request(
-            K.STRIKE_OFF,
-            "CG-GNB-OA-2018-12-21",
-            "CG-GNB",
-            date(2018, 12, 21),
-            [p.serial_number for p in deserters],
-            grounds="Baja por deserción (abandono del servicio 2014–2018)",
-        ),
+        date(2018, 12, 21),
+        [p.serial_number for p in deserters],
+        grounds="Baja por deserción (abandono del servicio 2014–2018)",
     )
-    taken = {p.serial_number for p in deserters}
-    others = [p for p in old if p.serial_number not in taken]
-    rng.shuffle(others)
-    n_ta, n_dis, n_cat, n_abs = (max(5, round(x * scale)) for x in (300, 200, 200, 50))
-    travellers, others = others[:n_ta], others[n_ta:]
-    discharged, others = others[:n_dis], others[n_dis:]
-    recategorised, others = (
-        [p for p in others[:n_cat] if p.category != "retired_reserve"],
-        others[n_cat:],
-    )
-    absent_now, others = others[:n_abs], others[n_abs:]
+
+
+@dataclass(frozen=True)
+class Cohorts:
+    """The people, other than deserters, that the scenario's other orders name."""
+
+    travellers: list[SyntheticPerson]
+    discharged: list[SyntheticPerson]
+    recategorised: list[SyntheticPerson]
+    absent_now: list[SyntheticPerson]
+    others: list[SyntheticPerson]  # named by none of these
+
+    @classmethod
+    def drawn(
+        cls,
+        old: Sequence[SyntheticPerson],
+        deserters: Sequence[SyntheticPerson],
+        rng: random.Random,
+        scale: float,
+    ) -> Cohorts:
+        taken = {p.serial_number for p in deserters}
+        others = [p for p in old if p.serial_number not in taken]
+        rng.shuffle(others)
+        n_ta, n_dis, n_cat, n_abs = (max(5, round(x * scale)) for x in (300, 200, 200, 50))
+        travellers, others = others[:n_ta], others[n_ta:]
+        discharged, others = others[:n_dis], others[n_dis:]
+        recategorised = [p for p in others[:n_cat] if p.category != "retired_reserve"]
+        others = others[n_cat:]
+        absent_now, others = others[:n_abs], others[n_abs:]
+        return cls(travellers, discharged, recategorised, absent_now, others)
+
+
+def travel_authorizations(
+    travellers: Sequence[SyntheticPerson], rng: random.Random
+) -> dict[str, list[drafts.OrderRequest]]:
+    """A travel authorization of 2019 for each traveller, by the office that signs it."""
     requests_by: dict[str, list[drafts.OrderRequest]] = {"CG-GNB": [], "MPPD": []}
     for i, p in enumerate(travellers):
-        code = "CG-GNB" if p.component == "GNB" else "MPPD"
+        code = authority_of(p)
         start = date(2019, 1, 7) + timedelta(days=rng.randrange(0, 120))
         requests_by[code].append(
             request(
@@ -380,80 +433,87 @@ def scenario_orders(
                 grounds="Hoja de comisión / autorización de viaje",
             )
         )
-    for code, gnb in (("CG-GNB", True), ("MPPD", False)):
+    return requests_by
 
-        def comp_filter(component: str, gnb: bool = gnb) -> bool:
-            return (component == "GNB") == gnb
 
-        mine = [p.serial_number for p in discharged if comp_filter(p.component)]
-        if mine:
-            requests_by[code].append(
-                request(
-                    K.DISCHARGE,
-                    f"{code}-LIC-2016-0001",
-                    code,
-                    date(2016, 7, 1),
-                    mine,
-                    grounds="Licenciamiento",
-                )
-            )
-        cats = [p for p in recategorised if comp_filter(p.component)]
-        for cat in ("reserve", "retired_reserve"):
-            moved = [
-                p.serial_number for p in cats if (p.category == "active") == (cat == "reserve")
-            ]
-            if moved:
-                requests_by[code].append(
-                    request(
-                        K.CATEGORY_CHANGE,
-                        f"{code}-CAT-2017-{cat}",
-                        code,
-                        date(2017, 3, 1),
-                        moved,
-                        category=Category(cat),
-                        grounds="Pase a la reserva",
-                    )
-                )
-        late = [p.serial_number for p in absent_now if comp_filter(p.component)]
-        if late:
-            requests_by[code].append(
-                request(
-                    K.ABSENCE,
-                    f"{code}-AUS-2019-0001",
-                    code,
-                    date(2019, 3, 1),
-                    late,
-                    grounds="Ausencia sin permiso",
-                )
-            )
-    two_names = [p for p in others if len(p.given_names.split()) == 2]
-    if two_names:
-        p = two_names[0]
-        code = "CG-GNB" if p.component == "GNB" else "MPPD"
-        requests_by[code].append(
+def service_changes(code: str, cohorts: Cohorts, gnb: bool) -> list[drafts.OrderRequest]:
+    """One office's discharges (2016), moves to the reserve (2017) and absences (2019), for
+    the GNB's people (`gnb`) or everyone else's."""
+
+    def mine(group: Sequence[SyntheticPerson]) -> list[SyntheticPerson]:
+        return [p for p in group if (p.component == "GNB") == gnb]
+
+    found: list[drafts.OrderRequest] = []
+    discharged = [p.serial_number for p in mine(cohorts.discharged)]
+    if discharged:
+        found.append(
             request(
-                K.AMENDMENT,
-                f"{code}-RECT-2015-0001",
+                K.DISCHARGE,
+                f"{code}-LIC-2016-0001",
                 code,
-                date(2015, 4, 1),
-                [p.serial_number],
-                changes={"given_names": p.given_names.split()[0]},
-                grounds="Corrección de nombre",
+                date(2016, 7, 1),
+                discharged,
+                grounds="Licenciamiento",
             )
         )
-    for code, reqs in requests_by.items():
-        demo.issue_many(code, reqs)
-    amnesty = rng.sample(deserters, max(1, len(deserters) // 100))
-    demo.issue(
+    cats = mine(cohorts.recategorised)
+    for cat in ("reserve", "retired_reserve"):
+        moved = [p.serial_number for p in cats if (p.category == "active") == (cat == "reserve")]
+        if moved:
+            found.append(
+                request(
+                    K.CATEGORY_CHANGE,
+                    f"{code}-CAT-2017-{cat}",
+                    code,
+                    date(2017, 3, 1),
+                    moved,
+                    category=Category(cat),
+                    grounds="Pase a la reserva",
+                )
+            )
+    late = [p.serial_number for p in mine(cohorts.absent_now)]
+    if late:
+        found.append(
+            request(
+                K.ABSENCE,
+                f"{code}-AUS-2019-0001",
+                code,
+                date(2019, 3, 1),
+                late,
+                grounds="Ausencia sin permiso",
+            )
+        )
+    return found
+
+
+def name_correction(others: Sequence[SyntheticPerson]) -> drafts.OrderRequest | None:
+    """An amendment of 2015 dropping the second given name of the first person with two."""
+    two_names = [p for p in others if len(p.given_names.split()) == 2]
+    if not two_names:
+        return None
+    p = two_names[0]
+    code = authority_of(p)
+    return request(
+        K.AMENDMENT,
+        f"{code}-RECT-2015-0001",
+        code,
+        date(2015, 4, 1),
+        [p.serial_number],
+        changes={"given_names": p.given_names.split()[0]},
+        grounds="Corrección de nombre",
+    )
+
+
+def amnesty(deserters: Sequence[SyntheticPerson], rng: random.Random) -> drafts.OrderRequest:
+    """The ministry's reinstatement of 2019-02-15: one deserter in a hundred, by cédula."""
+    returning = rng.sample(list(deserters), max(1, len(deserters) // 100))
+    return request(
+        K.REINSTATEMENT,
+        LAST_ORDER,
         "MPPD",
-        request(
-            K.REINSTATEMENT,
-            LAST_ORDER,
-            "MPPD",
-            date(2019, 2, 15),
-            [p.national_id for p in amnesty],
-            grounds="Amnistía a militares que se reincorporan",
-        ),
+        date(2019, 2, 15),
+        [p.national_id for p in returning],
+        grounds="Amnistía a militares que se reincorporan",
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from muster.actor import Actor
-from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
+from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError, literal
 from muster.domain.kinds import OrderKind
 from muster.domain.reference import Reference
 from muster.ledger import entries, signing
@@ -53,8 +53,9 @@ def check_scope_request(
     if any(k.has_subjects for k in kinds) and not components:
         names = ", ".join(k.value for k in kinds if k.has_subjects)
         raise InvalidInputError(
-            f"order kinds {names} name people: give --components for the scope "
-            "(kinds without subjects, such as exit-control, need none)"
+            f"order kinds {literal(names)} name people: give {{components}} for the scope "
+            "(kinds without subjects, such as exit-control, need none)",
+            fields=("components",),
         )
 
 
@@ -75,7 +76,7 @@ def create_authority(
     if not code or any(ch.isspace() for ch in code):
         raise InvalidInputError(f"authority code {code!r} must be non-empty, without spaces")
     if not name.strip():
-        raise InvalidInputError("--name must not be empty")
+        raise InvalidInputError("{name} must not be empty", fields=("name",))
     check_scope_request(kinds, components, reference)
     exists = conn.execute(select(authorities.c.code).where(authorities.c.code == code)).first()
     if exists is not None:

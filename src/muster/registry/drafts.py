@@ -118,7 +118,7 @@ class OrderRequest:
     revokes: str | None = None
     rules: Mapping[str, Any] | None = None
     changes: Mapping[str, str] | None = None
-    source: str = "--subjects"
+    source: str = "subjects"  # how the subjects' file is named in messages
     ref_lines: Sequence[int] = ()  # each ref's line in the subjects file, when it has one
 
 
@@ -129,12 +129,16 @@ def draft_order(conn: Connection, origin: str, req: OrderRequest) -> Draft:
     digest = None
     if req.kind.has_subjects:
         if not req.refs:
-            raise InvalidInputError(f"{with_article(req.kind.value)} order needs --subjects FILE")
+            raise InvalidInputError(
+                f"{with_article(req.kind.value)} order needs {{subjects}}", fields=("subjects",)
+            )
         subjects = resolve_subjects(conn, req.refs, req.source, req.ref_lines)
         table = canonical_table(SUBJECT_COLUMNS, subjects)
         digest = SubjectDigest(len(subjects), sha256_hex(table))
     elif req.refs:
-        raise InvalidInputError(f"{with_article(req.kind.value)} order takes no --subjects")
+        raise InvalidInputError(
+            f"{with_article(req.kind.value)} order takes no {{subjects}}", fields=("subjects",)
+        )
     revokes = req.revokes
     if (
         revokes is not None and req.kind is OrderKind.REVOCATION
@@ -142,7 +146,7 @@ def draft_order(conn: Connection, origin: str, req: OrderRequest) -> Draft:
         revokes = find_order(conn, revokes).number
     rules = None
     if req.rules is not None:
-        rules = validate_directive(req.rules, "--rules")
+        rules = validate_directive(req.rules)
     changes: dict[str, str] = {}
     previous: dict[str, str] = {}
     if req.kind is OrderKind.AMENDMENT:
@@ -150,7 +154,9 @@ def draft_order(conn: Connection, origin: str, req: OrderRequest) -> Draft:
             raise InvalidInputError("an amendment corrects exactly one person: one subject")
         changes, previous = amendment_values(conn, subjects[0][0], req.changes or {})
     elif req.changes:
-        raise InvalidInputError(f"{with_article(req.kind.value)} order takes no --set")
+        raise InvalidInputError(
+            f"{with_article(req.kind.value)} order takes no {{changes}}", fields=("changes",)
+        )
     content = OrderContent(
         registry=origin,
         kind=req.kind,
@@ -262,28 +268,35 @@ def amendment_values(
                 )
             ).first()
             if clash is not None:
-                raise InvalidInputError(f"--set national_id={value}: another person has it")
+                raise changed("{field}={value}: another person has it", field, value)
         elif field == "birth_date":
             try:
                 value = date.fromisoformat(value).isoformat()
             except ValueError:
-                raise InvalidInputError(f"--set birth_date={raw!r}: expected YYYY-MM-DD") from None
+                raise changed("{field}={value!r}: expected YYYY-MM-DD", field, raw) from None
         elif field == "sex":
             value = value.upper()
             if value not in ("M", "F"):
-                raise InvalidInputError(f"--set sex={raw!r}: expected M or F")
+                raise changed("{field}={value!r}: expected M or F", field, raw)
         elif not value and field in ("given_names", "surnames"):
-            raise InvalidInputError(f"--set {field}=: a name cannot be empty")
+            raise changed("{field}=: a name cannot be empty", field, raw)
         current = getattr(row, field, None)
         if current is None and field not in ("unit",):
-            raise InvalidInputError(f"--set {field}: unknown field")
+            raise changed("{field}: unknown field", field, raw)
         current_text = current.isoformat() if isinstance(current, date) else str(current or "")
         if current_text == value:
-            raise InvalidInputError(f"--set {field}={value}: that is already the value")
+            raise changed("{field}={value}: that is already the value", field, value)
         new[field], old[field] = value, current_text
     if not new:
-        raise InvalidInputError("an amendment needs at least one --set FIELD=VALUE")
+        raise InvalidInputError(
+            "an amendment needs at least one change ({changes})", fields=("changes",)
+        )
     return new, old
+
+
+def changed(template: str, field: str, value: str) -> InvalidInputError:
+    """A refused change of an amendment, naming the field changed (`changes.<field>`)."""
+    return InvalidInputError(template, fields={"field": f"changes.{field}"}, value=value)
 
 
 def find_order(conn: Connection, number: str) -> Any:

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.engine import Connection
 
-from muster.accounts.accounts import now_iso
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import OrderKind
 from muster.store.tables import orders, posts, tokens, users
+from muster.timestamps import timestamp
 
 TOKEN_STATES = ("active", "expired", "revoked")
 
@@ -32,16 +32,24 @@ class Listing:
 
 def page(conn: Connection, query: Select[Any], limit: int) -> tuple[list[Any], int]:
     if limit < 1:
-        raise InvalidInputError(f"--limit {limit}: expected a positive number")
+        raise InvalidInputError(
+            "{limit} {value}: expected a positive number", fields=("limit",), value=limit
+        )
     total = conn.execute(select(func.count()).select_from(query.order_by(None).subquery()))
     return list(conn.execute(query.limit(limit))), int(total.scalar_one())
 
 
-def one_of(value: str | None, allowed: Sequence[str], option: str) -> str | None:
+def one_of(value: str | None, allowed: Sequence[str], field: str) -> str | None:
+    """`value` if it is one of `allowed` (or None), else refused naming the filter's `field`."""
     if value is None:
         return None
     if value not in allowed:
-        raise InvalidInputError(f"{option} {value!r}: expected one of {', '.join(allowed)}")
+        raise InvalidInputError(
+            "{field} {value!r}: expected one of {allowed}",
+            fields={"field": field},
+            value=value,
+            allowed=", ".join(allowed),
+        )
     return value
 
 
@@ -124,8 +132,8 @@ def list_tokens(
     now: datetime | None = None,
 ) -> Listing:
     """Machines' bearer tokens (never the tokens themselves), newest first."""
-    one_of(state, TOKEN_STATES, "--state")
-    moment = now_iso(now)
+    one_of(state, TOKEN_STATES, "state")
+    moment = timestamp(now)
     query = (
         select(tokens, users.c.name)
         .join(users, users.c.id == tokens.c.user_id)

@@ -10,7 +10,6 @@ import orjson
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from muster.accounts.accounts import now_iso
 from muster.actor import Actor
 from muster.domain.errors import NotFoundError, RefusedError
 from muster.domain.orders import OrderContent
@@ -19,6 +18,7 @@ from muster.registry.drafts import SUBJECT_COLUMNS, Draft
 from muster.registry.opening import OpenRegistry
 from muster.registry.recording import RecordedOrder, record_order
 from muster.store.tables import drafts
+from muster.timestamps import timestamp
 
 
 def save_draft(conn: Connection, draft: Draft, created_by: str) -> str:
@@ -29,7 +29,7 @@ def save_draft(conn: Connection, draft: Draft, created_by: str) -> str:
         drafts.insert().values(
             id=draft_id,
             created_by=created_by,
-            created_at=now_iso(),
+            created_at=timestamp(),
             authority_code=draft.content.authority,
             number=draft.content.number,
             order_bytes=draft.order_bytes,

@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from muster.accounts.accounts import Account, Role, now_iso
+from muster.accounts.accounts import Account, Role
 from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
 from muster.store.tables import crossings, referrals
+from muster.timestamps import timestamp
 
 RESOLUTIONS = ("released", "held", "other")
 
@@ -69,13 +70,6 @@ def insert_crossings(conn: Connection, items: Sequence[tuple[str, CrossingRecord
     ]
     if referred:
         conn.execute(referrals.insert(), referred)
-
-
-def record_crossing(conn: Connection, record: CrossingRecord, at: str | None = None) -> str:
-    """Store a crossing (and its referral when the decision is refer); returns its id."""
-    crossing_id = new_crossing_id()
-    insert_crossings(conn, [(crossing_id, record, at or now_iso())])
-    return crossing_id
 
 
 def visible_posts(account: Account) -> tuple[str, ...] | None:
@@ -166,6 +160,6 @@ def resolve_referral(
     conn.execute(
         update(referrals)
         .where(referrals.c.crossing_id == crossing_id)
-        .values(status=outcome, resolved_by=account.name, resolved_at=now_iso(), note=note)
+        .values(status=outcome, resolved_by=account.name, resolved_at=timestamp(), note=note)
     )
     return {"crossing_id": crossing_id, "status": outcome, "resolved_by": account.name}

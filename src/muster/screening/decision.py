@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from datetime import date, datetime
+from typing import Any, Literal, Protocol
 
-from sqlalchemy import Engine, select
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from muster.accounts.accounts import Account
@@ -17,10 +17,11 @@ from muster.domain import exit_policy as policy
 from muster.domain.errors import InvalidInputError
 from muster.environment import today
 from muster.errors import MusterError
+from muster.matching import Traveler
 from muster.matching.normalize import typed_birth_date
 from muster.reference_data.country_codes import icao_country_codes
-from muster.screening.crossings import CrossingRecord, insert_crossings, new_crossing_id
-from muster.screening.identify import Identification, OrderWatch, Traveler, last_order_seq
+from muster.screening.crossings import CrossingRecord
+from muster.screening.identify import Identification, OrderWatch, last_order_seq
 from muster.screening.policy_inputs import (
     AuthorizationRecord,
     DirectiveCache,
@@ -31,6 +32,7 @@ from muster.screening.policy_inputs import (
     load_person,
 )
 from muster.store.tables import posts
+from muster.timestamps import timestamp
 
 
 @dataclass
@@ -65,14 +67,61 @@ class IdentityMatcher(Protocol):
     ) -> Identification: ...
 
 
-@dataclass(frozen=True)
-class ScreeningRequest:
-    """What the officer submits."""
+TYPED_NUMBER = "typed document number"  # where a typed identity's document number is read
 
-    post: str
-    direction: str
-    mrz: Sequence[str] | None
-    identity: Traveler | None
+
+class Identity(BaseModel):
+    """The traveler's identity as the officer types it (the document's zone is `Zone`)."""
+
+    given_names: str = Field(min_length=1, max_length=200)
+    surnames: str = Field(min_length=1, max_length=200)
+    birth_date: str | None = Field(
+        None,
+        max_length=20,
+        description="YYYY-MM-DD, or as `muster match` reads one (DD/MM/YYYY, YYYYMMDD)",
+    )
+    national_id: str | None = Field(None, max_length=20)
+    document_number: str | None = Field(None, max_length=20)
+    nationality: str | None = Field(None, max_length=3)
+
+    def traveler(self) -> Traveler:
+        """The typed identity as the matcher takes it (its birth date read as `muster match`
+        reads one, else refused)."""
+        if self.birth_date is not None:
+            typed_birth_date(self.birth_date, "identity.birth_date")
+        return Traveler(
+            self.given_names,
+            self.surnames,
+            self.birth_date or "",
+            self.national_id or "",
+            self.document_number or "",
+            document_number_field=TYPED_NUMBER,
+        )
+
+
+class Screening(BaseModel):
+    """A document's machine-readable zone (`mrz`), the identity typed by the officer, or
+    both (the typed identity is screened when the zone fails its checks)."""
+
+    model_config = ConfigDict(
+        # What `one_of` enforces, so that the document says it too: not both missing (or null).
+        json_schema_extra={
+            "not": {"properties": {"mrz": {"type": "null"}, "identity": {"type": "null"}}}
+        }
+    )
+
+    post: str = Field(min_length=2, max_length=8)
+    direction: Literal["exit", "entry"]
+    mrz: list[str] | None = Field(
+        None, min_length=2, max_length=3, description="The zone's lines (TD1: 3, TD2, TD3: 2)."
+    )
+    identity: Identity | None = None
+
+    @model_validator(mode="after")
+    def one_of(self) -> Screening:
+        if self.mrz is None and self.identity is None:
+            raise ValueError("give mrz (the document's lines) or identity (typed)")
+        return self
 
 
 def zone_number_field(zone: Zone) -> str:
@@ -82,15 +131,22 @@ def zone_number_field(zone: Zone) -> str:
     return "zone's personal number" if zone.format == "TD3" else "zone's optional data"
 
 
-def checked_identity(identity: Traveler) -> Traveler:
-    """The typed identity, its birth date read as `muster match` reads one, else refused."""
-    if isinstance(identity.birth_date, str):
-        typed_birth_date(identity.birth_date, "identity.birth_date")
-    return identity
+def zone_traveler(zone: Zone) -> Traveler:
+    """The zone's holder as the matcher takes them: a name keeps its `<` form, so that the
+    matcher knows its last word may be cut at the field's end."""
+    return Traveler(
+        "<".join(zone.given_names.split()) + "<",
+        "<".join(zone.surnames.split()) + "<",
+        "" if zone.birth_date is None else zone.birth_date.isoformat(),
+        "",
+        zone.optional_data or zone.document_number,
+        zone.sex or "",
+        document_number_field=zone_number_field(zone),
+    )
 
 
 def read_document(
-    request: ScreeningRequest, day: date
+    request: Screening, day: date
 ) -> tuple[Traveler, dict[str, Any], tuple[Finding, ...]]:
     """The identity to screen, what the document said and its findings on the screening day
     (a zone that passes its checks but has expired, or names an unknown country); a failed
@@ -101,9 +157,8 @@ def read_document(
                 "give the document's machine-readable zone (mrz) or the "
                 "identity typed by the officer"
             )
-        return checked_identity(request.identity), {"kind": "typed", "findings": []}, ()
-    if request.identity is not None:
-        checked_identity(request.identity)
+        return request.identity.traveler(), {"kind": "typed", "findings": []}, ()
+    typed = None if request.identity is None else request.identity.traveler()
     zone: Zone | None = None
     findings: tuple[Finding, ...] = ()
     try:
@@ -123,26 +178,15 @@ def read_document(
     if zone is not None:
         document["zone"] = zone.to_json()
     if problems:
-        if request.identity is None:
+        if typed is None:
             raise DocumentCheckError(
                 "the document fails its checks: "
                 + "; ".join(problems)
                 + " — type the identity to proceed"
             )
-        return request.identity, document, findings
+        return typed, document, findings
     assert zone is not None
-    traveler = request.identity or Traveler(
-        zone.given_names,
-        zone.surnames,
-        zone.birth_date,
-        None,
-        zone.optional_data or zone.document_number,
-        zone.nationality,
-        from_mrz=True,
-        sex=zone.sex,
-        document_number_field=zone_number_field(zone),
-    )
-    return traveler, document, findings
+    return typed or zone_traveler(zone), document, findings
 
 
 @dataclass(frozen=True)
@@ -157,7 +201,7 @@ class Screened:
 def decide_crossing(
     conn: Connection,
     officer: Account,
-    request: ScreeningRequest,
+    request: Screening,
     matcher: IdentityMatcher,
     now: datetime | None = None,
     caches: ScreeningCaches | None = None,
@@ -166,7 +210,7 @@ def decide_crossing(
     """Everything up to the crossing: document, identity, policy (reads only), decided on
     `day` (default `config.today()`): the status and directives of that day. Without
     `caches`, everything is read from the database."""
-    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    at = timestamp(now)
     day = day or today()
     post = request.post.upper()
     if post not in officer.posts:
@@ -224,7 +268,7 @@ def decide_crossing(
     return Screened(
         record,
         answer(decision, reasons, found, person, document),
-        moment.isoformat(timespec="seconds"),
+        at,
     )
 
 
@@ -262,18 +306,3 @@ def answer(
             "valid_until": auth.valid_until.isoformat(),
         },
     }
-
-
-def screen(
-    engine: Engine,
-    officer: Account,
-    request: ScreeningRequest,
-    matcher: IdentityMatcher,
-    now: datetime | None = None,
-) -> dict[str, Any]:
-    """Decide and record one crossing in one transaction; the answer carries its id."""
-    with engine.begin() as conn:
-        screened = decide_crossing(conn, officer, request, matcher, now)
-        crossing_id = new_crossing_id()
-        insert_crossings(conn, [(crossing_id, screened.record, screened.at)])
-    return {**screened.answer, "crossing_id": crossing_id}

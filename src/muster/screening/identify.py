@@ -28,8 +28,7 @@ from muster.domain.kinds import OrderKind
 from muster.domain.roll import PersonState
 from muster.environment import today
 from muster.errors import MusterError
-from muster.matching import Matcher, MatchResult, Member, Verdict
-from muster.matching import Traveler as MatchTraveler
+from muster.matching import Matcher, MatchResult, Member, Traveler, Verdict
 from muster.matching.columns import RollColumns
 from muster.matching.index_file import IndexFileError
 from muster.matching.records import last_serial
@@ -39,39 +38,6 @@ from muster.store.tables import order_subjects, orders, person_periods, registry
 
 CHUNK = 5_000
 logger = logging.getLogger("muster.identify")
-
-
-@dataclass(frozen=True)
-class Traveler:
-    """What the traveler presents, typed or read from a document."""
-
-    given_names: str
-    surnames: str
-    birth_date: date | str | None = None  # typed text is read as `muster match` reads it
-    national_id: str | None = None
-    document_number: str | None = None
-    nationality: str | None = None
-    from_mrz: bool = False  # the name was read from a machine-readable zone
-    sex: str | None = None
-    document_number_field: str = "typed document number"  # where the document number was read
-
-    def for_matching(self) -> MatchTraveler:
-        """The traveler as the matcher reads it (a zone's name keeps its `<` form, so the
-        matcher knows its last word may be cut at the field's end)."""
-        given, surnames = self.given_names, self.surnames
-        if self.from_mrz:
-            given = "<".join(given.split()) + "<"
-            surnames = "<".join(surnames.split()) + "<"
-        born = self.birth_date
-        return MatchTraveler(
-            given,
-            surnames,
-            born if isinstance(born, str) else "" if born is None else born.isoformat(),
-            self.national_id or "",
-            self.document_number or "",
-            self.sex or "",
-            document_number_field=self.document_number_field,
-        )
 
 
 @dataclass(frozen=True)
@@ -438,4 +404,4 @@ class RollMatcher:
     ) -> Identification:
         """Who the traveler is on the roll as it stands on `day` (default today)."""
         self.refresh(conn, last_order, day)
-        return Identification.of(self.matcher.match(traveler.for_matching()))
+        return Identification.of(self.matcher.match(traveler))

@@ -9,19 +9,20 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from muster.accounts.accounts import now_iso
 from muster.registry.listings import Listing, one_of, page
 from muster.screening.crossings import RESOLUTIONS, crossing_view
 from muster.store.tables import crossings, referrals
+from muster.timestamps import lowest_of_second
 
 DECISIONS = ("clear", "authorized", "refer", "deny")
 REFERRAL_STATUSES = ("open", *RESOLUTIONS)
 
 
 def _day_bounds(day: date) -> tuple[str, str]:
-    """The first moment of a day and of the next, as crossing times are stored (UTC, ISO)."""
+    """The first moment of a day and of the next, as bounds that find crossing times stored
+    in either form (`Z`, or `+00:00` before migration 0007)."""
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return now_iso(start), now_iso(start + timedelta(days=1))
+    return lowest_of_second(start), lowest_of_second(start + timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def list_crossings(conn: Connection, f: CrossingFilter, limit: int = 100) -> Lis
     if f.day is not None:
         start, end = _day_bounds(f.day)
         query = query.where(crossings.c.at >= start, crossings.c.at < end)
-    if one_of(f.decision, DECISIONS, "--decision") is not None:
+    if one_of(f.decision, DECISIONS, "decision") is not None:
         query = query.where(crossings.c.decision == f.decision)
     rows, total = page(conn, query, limit)
     return Listing([crossing_view(r) for r in rows], total)
@@ -61,7 +62,7 @@ def list_referrals(
     if f.day is not None:
         start, end = _day_bounds(f.day)
         query = query.where(crossings.c.at >= start, crossings.c.at < end)
-    if one_of(status, REFERRAL_STATUSES, "--status") is not None:
+    if one_of(status, REFERRAL_STATUSES, "status") is not None:
         query = query.where(referrals.c.status == status)
     rows, total = page(conn, query, limit)
     return Listing(

@@ -23,6 +23,7 @@ from tests.factories import (
     issue,
     new_authority,
     new_registry,
+    record_crossing,
     roll_rows,
 )
 
@@ -108,11 +109,10 @@ def signed_draft(api: Api, n: int) -> dict[str, str]:
 
 def add_crossing(api: Api, decision: str, post: str = "SBOL") -> str:
     """A crossing recorded at a post, as a screening would record it."""
-    from muster.screening import crossings as cx
     from tests.factories import crossing_record
 
     with api.engine.begin() as conn:
-        return cx.record_crossing(conn, crossing_record(decision, post, "officer-user"))
+        return record_crossing(conn, crossing_record(decision, post, "officer-user"))
 
 
 def wait_ready(client: TestClient, timeout_s: float = 60.0) -> TestClient:
