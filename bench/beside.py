@@ -37,14 +37,14 @@ from typing import Any
 
 from bench.machine import describe, replace_section
 from bench.screening import MUSTER, http, travelers
-from muster.services.demo import DEMO_PASSPHRASE
+from muster.demo.scenario import DEMO_PASSPHRASE
 
 ROOT = Path(__file__).resolve().parent.parent
 MUSTER_PYTHON = str(Path(MUSTER).parent / "python")  # the interpreter `muster` runs on
 
 BUILD = """
 import sys
-from muster.services.demo import build_demo
+from muster.demo.scenario import build_demo
 from muster.store.dialects import make_engine
 engine = make_engine(sys.argv[1])
 build_demo(engine, int(sys.argv[2]), 2018, None, None, lambda _m: None)

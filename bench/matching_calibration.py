@@ -8,7 +8,7 @@ is that member. Travelers are grouped by that score; in each group the observed 
 travelers who really are that member is set beside the mean score (a reliability table).
 A calibrated score keeps the two close, so the `match` threshold (0.95) means "wrong at most
 about one time in twenty among travelers scored there" — and less, since `match` also needs
-a cédula or birth date. Travelers are synthetic with ground truth (`muster.matching.synthetic`),
+a cédula or birth date. Travelers are synthetic with ground truth (`muster.demo.travelers`),
 half not on the roll. Results go to docs/benchmarks.md (section "matching-calibration").
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 
 from bench.machine import describe, replace_section
 from muster.demo.population import generate_roll
+from muster.demo.travelers import generate_travelers
 from muster.matching import Matcher, Member, Thresholds, Verdict
-from muster.matching.synthetic import generate_travelers
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 BINS = (0.0, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99, 1.0001)

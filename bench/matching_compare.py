@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 from bench.machine import describe, replace_section
 
 if TYPE_CHECKING:
-    from muster.matching.synthetic import LabelledTraveler
+    from muster.demo.travelers import LabelledTraveler
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -212,7 +212,7 @@ def write_data(work: Path, roll_size: int, traveler_count: int, seed: int) -> di
     """ROLL.csv, TRAVELERS.csv and TRUTH.csv; returns traveler id → (truth serial, kind,
     whether the traveler shows the name alone)."""
     from muster.demo.population import generate_roll, write_roll_csv
-    from muster.matching.synthetic import generate_travelers
+    from muster.demo.travelers import generate_travelers
 
     started = time.perf_counter()
     roll = generate_roll(roll_size, seed)

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from muster.demo.population import generate_roll
+from muster.demo.travelers import generate_travelers
 from muster.matching import Matcher, Member, Verdict
-from muster.matching.synthetic import generate_travelers
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- matching-quick:begin -->", "<!-- matching-quick:end -->"

@@ -34,7 +34,7 @@ from bench.machine import describe, replace_section
 from bench.matching_compare import pss, rss, tree, write_travelers
 
 if TYPE_CHECKING:
-    from muster.matching.index import RollColumns
+    from muster.matching.columns import RollColumns
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -43,7 +43,7 @@ DOC = ROOT / "docs" / "benchmarks.md"
 def prepare(folder: Path, roll_size: int, travelers: int, seed: int) -> None:
     """roll.csv, travelers.csv and truth.csv in `folder`, unless already there."""
     from muster.demo.population import generate_roll, write_roll_csv
-    from muster.matching.synthetic import generate_travelers
+    from muster.demo.travelers import generate_travelers
 
     if (folder / "truth.csv").exists():
         return
@@ -69,7 +69,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def head(columns: RollColumns, n: int) -> RollColumns:
     """The first `n` members of a roll."""
-    from muster.matching.index import RollColumns
+    from muster.matching.columns import RollColumns
 
     given, surnames, born, sex = (
         [values[i] for i in ids[:n]]
@@ -82,7 +82,7 @@ def head(columns: RollColumns, n: int) -> RollColumns:
 def in_process(folder: Path, runs: int, sample: int, baseline_roll: int) -> dict[str, object]:
     from muster.cli.match_cmd import read_roll
     from muster.matching import Matcher, Traveler
-    from muster.matching.index import RollColumns
+    from muster.matching.columns import RollColumns
     from muster.matching.matcher import CANDIDATES
 
     out: dict[str, object] = {}

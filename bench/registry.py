@@ -228,13 +228,13 @@ def import_floor(db_url: str, workdir: Path, import_s: float) -> dict[str, float
 
 def strike_off_in_process(db_url: str, workdir: Path, subjects: Path) -> float:
     """Draft, sign and record a strike-off in this process, commit included."""
+    from muster.actor import Actor
     from muster.domain.kinds import OrderKind
     from muster.domain.orders import parse_subject_lines
     from muster.ledger import signing
-    from muster.services import drafts
-    from muster.services.context import Actor
-    from muster.services.recording import record_order
-    from muster.services.registry import writing
+    from muster.registry import drafts
+    from muster.registry.opening import writing
+    from muster.registry.recording import record_order
     from muster.store.dialects import make_engine
 
     key = signing.load_private_key(

@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bench.machine import describe, replace_section
-from muster.services.demo import DEMO_PASSPHRASE, demo_password
+from muster.demo.scenario import DEMO_PASSPHRASE, demo_password
 
 ROOT = Path(__file__).resolve().parent.parent
 MUSTER = str(Path(sys.executable).parent / "muster")
@@ -50,9 +50,9 @@ def travelers(engine: Any, n: int) -> list[dict[str, Any]]:
     variations a post sees (accents, Ñ, particles, typos, swapped surnames, missing fields…),
     and as many people not on the roll (random people, members' namesakes and relatives)."""
     from muster.demo.population import SyntheticPerson
+    from muster.demo.travelers import generate_travelers
     from muster.matching.normalize import parse_birth_date
     from muster.matching.records import last_serial
-    from muster.matching.synthetic import generate_travelers
     from muster.store.tables import roll
 
     with engine.connect() as conn:
@@ -83,11 +83,10 @@ def travelers(engine: Any, n: int) -> list[dict[str, Any]]:
 def in_process(engine: Any, people: list[dict[str, Any]]) -> dict[str, float]:
     """Index build, then each decision as the server makes it (reads, index, policy; the
     crossing's commit is grouped by the server and measured over HTTP)."""
-    from datetime import date
 
-    from muster.services.accounts import Account, Role
-    from muster.services.identify import RollMatcher, Traveler
-    from muster.services.screening import ScreeningCaches, ScreeningRequest, decide_crossing
+    from muster.accounts.accounts import Account, Role
+    from muster.screening.decision import Identity, Screening, ScreeningCaches, decide_crossing
+    from muster.screening.identify import RollMatcher
     from muster.store.dialects import reading
 
     officer = Account("oficial", Role.OFFICER, ("SBOL",))
@@ -96,17 +95,15 @@ def in_process(engine: Any, people: list[dict[str, Any]]) -> dict[str, float]:
         matcher = RollMatcher.from_registry(conn, DAY.date())
     build_s = time.perf_counter() - started
     caches = ScreeningCaches()
+    fields = ("given_names", "surnames", "birth_date", "national_id", "document_number")
     requests = [
-        ScreeningRequest(
-            "SBOL", "exit", None,
-            Traveler(
-                p["given_names"], p["surnames"],
-                date.fromisoformat(p["birth_date"]) if "birth_date" in p else None,
-                p.get("national_id"), p.get("document_number"),
-            ),
+        Screening(
+            post="SBOL",
+            direction="exit",
+            identity=Identity(**{f: p[f] for f in fields if f in p}),
         )
         for p in people
-    ]  # fmt: skip
+    ]
     runs = []
     for _ in range(RUNS):
         samples = []
@@ -330,7 +327,7 @@ def main() -> None:
     )
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
-    from muster.services.demo import build_demo
+    from muster.demo.scenario import build_demo
     from muster.store.dialects import make_engine
 
     load_before = os.getloadavg()[0]
@@ -364,7 +361,7 @@ def main() -> None:
         f"Demo registry of {args.size:,} people (SQLite; built or reused in {built_s:.0f} s). "
         f"{len(people):,} typed identities: members in every status written with the "
         "variations a post sees, and as many people not on the roll (random people, members' "
-        "namesakes and relatives), from `muster.matching.synthetic`.",
+        "namesakes and relatives), from `muster.demo.travelers`.",
         f"Machine: {describe()}; load average (1 min) {load_before:.1f} when the run began. "
         f"Command: `{command}`.",
         "",

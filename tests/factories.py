@@ -9,16 +9,19 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 
+from muster.actor import Actor
 from muster.domain.kinds import OrderKind
 from muster.domain.roll_import import ROLL_COLUMNS, check_roll_rows
-from muster.ledger import signing
+from muster.ledger import entries, signing
 from muster.reference_data import load_reference
-from muster.services import authorities, drafts
-from muster.services.context import Actor
-from muster.services.crossings import CrossingRecord
-from muster.services.recording import RecordedOrder, record_order
-from muster.services.registry import init_registry, writing
+from muster.registry import authorities, drafts, recording
+from muster.registry.opening import init_registry, writing
+from muster.registry.recording import RecordedOrder, record_order
+from muster.screening.crossings import CrossingRecord, insert_crossings, new_crossing_id
+from muster.store import ledger_store
+from muster.timestamps import timestamp
 
 PASSPHRASE = "registry passphrase for tests"
 ACTOR = Actor("tester")
@@ -148,6 +151,29 @@ def issue(
         return record_order(conn, reg, ACTOR, draft, signature, fingerprint or signer.fingerprint)
 
 
+def record_unchecked(
+    engine: Engine,
+    key: Any,
+    fingerprint: str,
+    request: drafts.OrderRequest,
+    passphrase: str = PASSPHRASE,
+) -> int:
+    """A tampering path: an order signed with a real authority key and written as recording
+    writes one (ledger entry, subjects, roll, periods, order row) but without any of its
+    checks, as a faulty or hostile writer could. Its ledger position."""
+    with writing(engine, passphrase) as (conn, reg):
+        draft = drafts.draft_order(conn, reg.origin, request)
+        content, signature = draft.content, signing.sign(key, draft.order_bytes)
+        data = entries.order_entry(draft.order_bytes, signature, fingerprint, ACTOR.recorded())
+        seq = ledger_store.append_entry(conn, entries.ORDER, data)
+        assert draft.subjects and draft.table_bytes is not None
+        facts = recording.facts_of(seq, content)
+        recording.apply_to_subjects(conn, facts, draft.subjects, number=content.number)
+        recording.store_subject_list(conn, draft.table_bytes, len(draft.subjects))
+        recording.insert_order_row(conn, seq, content, fingerprint, None)
+        return seq
+
+
 def crossing_record(decision: str, post: str = "SBOL", officer: str = "ofc") -> CrossingRecord:
     """A crossing as a screening of a typed identity records it."""
     return CrossingRecord(
@@ -160,3 +186,11 @@ def crossing_record(decision: str, post: str = "SBOL", officer: str = "ofc") -> 
         match={"verdict": "no_match", "score": 0.0, "reasons": []},
         person_id=None,
     )
+
+
+def record_crossing(conn: Connection, record: CrossingRecord, at: str | None = None) -> str:
+    """Store a crossing (and its referral when the decision is refer) straight into its
+    tables, as the crossing writer does; returns its id."""
+    crossing_id = new_crossing_id()
+    insert_crossings(conn, [(crossing_id, record, at or timestamp())])
+    return crossing_id

@@ -238,13 +238,14 @@ def test_export_verify_from_and_inclusion_proof(cli: Cli, tmp_path: Path) -> Non
     consistency = json.loads(cli.run("ledger", "proof", "--consistency-from", "2").stdout)
     assert merkle.verify_consistency(
         2,
-        consistency["tree_size"],
+        consistency["new_size"],
         bytes.fromhex(consistency["old_root"]),
-        bytes.fromhex(consistency["root"]),
+        bytes.fromhex(consistency["new_root"]),
         [bytes.fromhex(h) for h in consistency["proof"]],
     )
     checkpoint = cli.run("ledger", "checkpoint").stdout
     assert checkpoint.splitlines()[1] == str(proof["tree_size"])
+    assert proof["checkpoint"] == consistency["checkpoint"] == checkpoint
 
 
 def test_an_unreachable_database_is_one_line_without_secrets(tmp_path: Path) -> None:

@@ -141,3 +141,18 @@ def test_messages_use_the_right_article(cli: Cli) -> None:
     )
     assert proc.returncode == 1
     assert "an officer is bound to one or more posts" in proc.stderr
+
+
+def test_a_refused_change_is_named_by_its_option(cli: Cli, tmp_path: Path) -> None:
+    setup_registry(cli)
+    (tmp_path / "one.txt").write_text("GNB-0000001\n", encoding="utf-8")
+    proc = cli.run(
+        "order", "issue", "--kind", "amendment", "--number", "AMD-9", "--authority", "CG-GNB",
+        "--key", "cg.pem", "--signed-on", "2016-01-01", "--subjects", "one.txt",
+        "--set", "sex=X", "--json", ok=False,
+    )  # fmt: skip
+    assert proc.returncode == 1
+    assert "--set sex='X': expected M or F" in proc.stderr
+    refusal = json.loads(proc.stdout)
+    assert refusal["detail"] == "--set sex='X': expected M or F"
+    assert refusal["options"] == ["--set sex"]

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from muster.services import crossings as cx
 from muster.store.dialects import make_engine
 from tests.e2e.cli_helpers import Cli
 from tests.e2e.test_cli_contract import setup_registry
-from tests.factories import crossing_record, csv_text, roll_rows
+from tests.factories import crossing_record, csv_text, record_crossing, roll_rows
 
 
 @pytest.fixture
@@ -56,8 +55,8 @@ def test_post_token_crossing_and_referral_lists(cli: Cli, tmp_path: Path) -> Non
     assert [(t["id"], t["state"]) for t in tokens["tokens"]] == [(token_id, "active")]
     engine = make_engine(cli.env["MUSTER_DATABASE_URL"])
     with engine.begin() as conn:
-        referred = cx.record_crossing(conn, crossing_record("refer", "SBOL"))
-        cx.record_crossing(conn, crossing_record("clear", "FPSA"))
+        referred = record_crossing(conn, crossing_record("refer", "SBOL"))
+        record_crossing(conn, crossing_record("clear", "FPSA"))
     engine.dispose()
     found = cli.json("crossing", "list", "--post", "SBOL", "--decision", "refer")
     assert [c["id"] for c in found["crossings"]] == [referred]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from muster.demo.population import generate_roll, write_roll_csv
-from muster.matching.synthetic import generate_travelers
+from muster.demo.travelers import generate_travelers
 from tests.e2e.cli_helpers import muster_executable
 
 HEADER = "traveler_id,given_names,surnames,birth_date,national_id,document_number,nationality"

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from muster.services.demo import demo_password
+from muster.demo.scenario import demo_password
 from tests.e2e.cli_helpers import Cli
 
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from muster.services.demo import demo_password
+from muster.demo.scenario import demo_password
 from tests.e2e.cli_helpers import Cli
 from tests.e2e.test_serve import free_port, wait_ready
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from muster.services.demo import demo_password
+from muster.demo.scenario import demo_password
 from tests.e2e.cli_helpers import Cli
 from tests.e2e.test_serve import call, free_port, wait_ready
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from muster.services import accounts
+from muster.accounts import accounts
 from muster.store.dialects import make_engine
 from tests.e2e.cli_helpers import Cli
 

@@ -7,15 +7,19 @@ from __future__ import annotations
 import base64
 import json
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from muster.ledger import tiles
-from tests.e2e.cli_helpers import Cli
+from muster.domain.kinds import OrderKind
+from muster.ledger import signing, tiles
+from muster.registry import drafts
+from muster.store.dialects import make_engine
+from tests.e2e.cli_helpers import PASS, Cli
 from tests.e2e.test_cli_contract import setup_registry
-from tests.factories import csv_text, roll_rows
+from tests.factories import csv_text, record_unchecked, roll_rows
 
 ORIGIN = "muster.audit/gnb"
 VKEY = "exported/keys/registry.vkey"
@@ -185,23 +189,28 @@ def test_one_proof_is_checked_alone_with_the_registry_key(cli: Cli, ours: tuple[
     )
 
 
-def test_a_consistency_proof_needs_a_signed_checkpoint(cli: Cli) -> None:
+def test_a_consistency_proof_carries_its_checkpoint(cli: Cli) -> None:
     (cli.workdir / "c.json").write_text(
         cli.run("ledger", "proof", "--consistency-from", "3").stdout
     )
     (cli.workdir / "cp").write_text(cli.run("ledger", "checkpoint").stdout)
-    alone = cli.run("verify", "--proof", "c.json", "--key", VKEY, ok=False)
-    assert alone.returncode == 1
-    assert "the proof carries no signed checkpoint: give the one it was made against" in (
-        alone.stderr
-    )
-    report = cli.json("verify", "--proof", "c.json", "--key", VKEY, "--checkpoint", "cp")
-    assert report["ok"] and report["kind"] == "consistency" and report["old_size"] == 3
+    alone = cli.json("verify", "--proof", "c.json", "--key", VKEY)
+    assert alone["ok"] and alone["kind"] == "consistency" and alone["old_size"] == 3
+    assert alone["checkpoints"] == ["the checkpoint in the proof"]
     old = cli.workdir / "exported" / "checkpoints" / "3"
-    with_old = cli.json(
-        "verify", "--proof", "c.json", "--key", VKEY, "--checkpoint", str(old), "--checkpoint", "cp"
-    )
+    with_old = cli.json("verify", "--proof", "c.json", "--key", VKEY, "--checkpoint", str(old))
     assert with_old["ok"] and len(with_old["checkpoints"]) == 2
+    # one kept from an earlier release, without a checkpoint, needs one given
+    proof = json.loads((cli.workdir / "c.json").read_text())
+    del proof["checkpoint"]
+    (cli.workdir / "earlier.json").write_text(json.dumps(proof))
+    bare = cli.run("verify", "--proof", "earlier.json", "--key", VKEY, ok=False)
+    assert bare.returncode == 1
+    assert "the proof carries no signed checkpoint: give the one it was made against" in (
+        bare.stderr
+    )
+    given = cli.json("verify", "--proof", "earlier.json", "--key", VKEY, "--checkpoint", "cp")
+    assert given["ok"]
 
 
 def test_proofs_from_the_api_are_checked_too(cli: Cli) -> None:
@@ -227,11 +236,30 @@ def test_proofs_from_the_api_are_checked_too(cli: Cli) -> None:
     for name, response in got.items():
         assert response.status_code == 200, response.text
         (cli.workdir / name).write_text(response.text)
+    # the API's proofs are the CLI's, field for field
+    assert got["inclusion.json"].json() == cli.json("ledger", "proof", "--entry", "3")
+    assert got["consistency.json"].json() == cli.json("ledger", "proof", "--consistency-from", "1")
     for name in ("inclusion.json", "consistency.json"):
+        assert cli.json("verify", "--proof", name, "--key", VKEY)["ok"]
         report = cli.json(
             "verify", "--proof", name, "--key", VKEY, "--checkpoint", "checkpoint.json"
         )
         assert report["ok"], report
+
+
+def test_a_proof_of_what_the_ledger_does_not_hold_is_refused(cli: Cli) -> None:
+    size = cli.json("ledger", "proof", "--entry", "0")["tree_size"]
+    cases = {
+        ("--entry", "999"): f"--entry 999: no ledger entry 999: the ledger holds entries 0 to "
+        f"{size - 1}",
+        ("--consistency-from", "999"): f"--consistency-from 999: no tree of size 999: the "
+        f"ledger holds {size} entries",
+        (): "give --order NUMBER, --entry N or --consistency-from N",
+    }
+    for args, message in cases.items():
+        proc = cli.run("ledger", "proof", *args, ok=False)
+        assert proc.returncode == 1 and message in proc.stderr, (args, proc.stderr)
+        assert proc.stdout == ""
 
 
 def test_what_verify_refuses_to_try(cli: Cli) -> None:
@@ -255,3 +283,53 @@ def test_what_verify_refuses_to_try(cli: Cli) -> None:
         proc = cli.run("verify", *args, ok=False)
         assert proc.returncode == code and message in proc.stderr, (args, proc.stderr)
         assert proc.stdout == "" and "Traceback" not in proc.stderr
+
+
+def test_an_order_outside_its_authoritys_components_written_directly_exits_3(
+    tmp_path: Path,
+) -> None:
+    """CG-GNB's real key signs an absence report of an Army member, and the order is written
+    past recording's checks: `muster verify` of the database and of an export exit 3 naming
+    it."""
+    cli = Cli(tmp_path)
+    rows = [*roll_rows(3), *roll_rows(3, start=4, component="EB")]
+    (tmp_path / "roll.csv").write_text(csv_text(rows), encoding="utf-8")
+    cli.run("init")
+    for code, kinds, components in (
+        ("REG-ALL", "enlistment", "GNB,EB"),
+        ("CG-GNB", "absence,strike-off", "GNB"),
+    ):
+        cli.run(
+            "authority", "create", code, "--name", f"Office {code}", "--kinds", kinds,
+            "--components", components, "--key-out", f"{code}.pem",
+        )  # fmt: skip
+    cli.run(
+        "roll", "import", "roll.csv", "--authority", "REG-ALL", "--key", "REG-ALL.pem",
+        "--signed-on", "2014-01-01",
+    )  # fmt: skip
+    key = signing.load_private_key(
+        (tmp_path / "CG-GNB.pem").read_bytes(), PASS["MUSTER_KEY_PASSPHRASE"].encode()
+    )
+    request = drafts.OrderRequest(
+        kind=OrderKind.ABSENCE,
+        number="AUS-EB",
+        authority="CG-GNB",
+        signed_on=date(2018, 12, 21),
+        effective=date(2018, 12, 21),
+        refs=["EB-0000004"],
+    )
+    engine = make_engine(cli.env["MUSTER_DATABASE_URL"])
+    try:
+        fp = signing.fingerprint(signing.public_key_raw(key))
+        seq = record_unchecked(engine, key, fp, request, PASS["MUSTER_REGISTRY_PASSPHRASE"])
+    finally:
+        engine.dispose()
+    named = (
+        f"ledger entry {seq} (order AUS-EB): authority CG-GNB may not sign for component(s) EB "
+        "(its scope: GNB)"
+    )
+    assert failure(cli.run("verify", ok=False)) == named
+    report = json.loads(cli.run("verify", "--json", ok=False).stdout)
+    assert report["ok"] is False and report["problems"] == [named]
+    cli.run("ledger", "export", "exported")
+    assert failure(cli.run("verify", "--from", "exported", ok=False)) == named

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, func, select
 
+from muster.accounts import accounts
+from muster.accounts.accounts import Role
 from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
-from muster.services import accounts
-from muster.services.accounts import Role
 from muster.store.tables import posts
 from tests.factories import new_registry
 
@@ -67,7 +67,7 @@ def test_users_tokens_sessions(reg: Engine) -> None:
         (Role.OFFICER, [], None, InvalidInputError, "bound to one or more posts"),
         (Role.CLERK, ["SBOL"], None, InvalidInputError, "not bound to posts"),
         (Role.OFFICER, ["XXXX"], None, NotFoundError, "unknown post"),
-        (Role.AUTHORITY, [], None, InvalidInputError, "--authority CODE is required"),
+        (Role.AUTHORITY, [], None, InvalidInputError, "authority is required"),
         (Role.AUTHORITY, [], "NOPE", NotFoundError, "no authority"),
     ],
 )
@@ -83,3 +83,22 @@ def test_role_bindings_are_checked(
         accounts.add_user(
             conn, "x", role, PW, post_codes=post_codes, authority=authority, created_by="admin"
         )
+
+
+def test_accounts_and_tokens_write_their_times_with_z(reg: Engine) -> None:
+    from muster.store.tables import tokens, users
+
+    with reg.begin() as conn:
+        accounts.add_user(
+            conn, "robot", Role.AUDITOR, "a long password", post_codes=[], authority=None,
+            created_by="t",
+        )  # fmt: skip
+        token, _ = accounts.create_token(conn, "robot", 30)
+        accounts.revoke_token(conn, token)
+        times = [
+            *conn.execute(select(users.c.created_at)).scalars(),
+            *conn.execute(
+                select(tokens.c.created_at, tokens.c.expires_at, tokens.c.revoked_at)
+            ).one(),
+        ]
+    assert len(times) == 4 and all(t.endswith("Z") for t in times), times

@@ -10,10 +10,10 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import Engine, func, select, text
 
+from muster.accounts import accounts, login_limits
+from muster.accounts.accounts import RevocationWatch, Role
+from muster.accounts.login_limits import Attempt, LoginPolicy, Refusal
 from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
-from muster.services import accounts, login_limits
-from muster.services.accounts import RevocationWatch, Role
-from muster.services.login_limits import Attempt, LoginPolicy, Refusal
 from muster.store.tables import credential_revocations, login_attempts
 from tests.factories import new_registry
 

@@ -11,13 +11,13 @@ from pydantic import SecretStr
 from sqlalchemy import Engine, select
 
 from muster.config import Settings
-from muster.services.crossing_process import (
+from muster.registry.verify import verify_registry
+from muster.screening.crossing_process import (
     CrossingClient,
     CrossingWriterUnavailableError,
     read_frame,
     writer_process,
 )
-from muster.services.verify import verify_registry
 from muster.store.tables import crossings
 from tests.factories import PASSPHRASE, crossing_record, new_registry
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, select, update
 
+from muster.accounts.accounts import Account, Role
 from muster.domain.errors import NotFoundError, RefusedError
-from muster.services import crossings as cx
-from muster.services.accounts import Account, Role
-from muster.services.registry import writing
-from muster.services.verify import verify_registry
+from muster.registry.opening import writing
+from muster.registry.sealing import seal_crossings
+from muster.registry.verify import verify_registry
+from muster.screening import crossings as cx
 from muster.store.tables import crossings
-from tests.factories import ACTOR, PASSPHRASE, crossing_record, new_registry
+from tests.factories import ACTOR, PASSPHRASE, crossing_record, new_registry, record_crossing
 
 SUPERVISOR = Account("sup", Role.SUPERVISOR, ("SBOL",))
 OFFICER = Account("ofc", Role.OFFICER, ("SBOL",))
@@ -19,7 +20,7 @@ OFFICER = Account("ofc", Role.OFFICER, ("SBOL",))
 
 def record(engine: Engine, decision: str, post: str = "SBOL") -> str:
     with engine.begin() as conn:
-        return cx.record_crossing(conn, crossing_record(decision, post))
+        return record_crossing(conn, crossing_record(decision, post))
 
 
 def test_sealed_crossings_verify_and_tampering_is_named(engine: Engine) -> None:
@@ -28,8 +29,8 @@ def test_sealed_crossings_verify_and_tampering_is_named(engine: Engine) -> None:
     with engine.connect() as conn:
         assert verify_registry(conn).pending_crossings == 3
     with writing(engine, PASSPHRASE) as (conn, _reg):
-        seq = cx.seal_crossings(conn, ACTOR)
-        assert cx.seal_crossings(conn, ACTOR) is None  # nothing left to seal
+        seq = seal_crossings(conn, ACTOR)
+        assert seal_crossings(conn, ACTOR) is None  # nothing left to seal
     with engine.connect() as conn:
         report = verify_registry(conn)
         assert report.ok, report.problems
@@ -66,13 +67,13 @@ def test_referrals_are_resolved_by_the_posts_supervisors(engine: Engine) -> None
 def test_group_commit_writes_every_crossing_and_seals_on_stop(engine: Engine) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from muster.services.crossing_writer import CrossingWriter
+    from muster.screening.crossing_writer import CrossingWriter
 
     new_registry(engine)
 
     def seal() -> None:
         with writing(engine, PASSPHRASE) as (conn, _reg):
-            cx.seal_crossings(conn, ACTOR)
+            seal_crossings(conn, ACTOR)
 
     writer = CrossingWriter(engine, seal, seal_every_s=0.2)
     writer.start()

@@ -13,9 +13,9 @@ from sqlalchemy import Engine
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import OrderKind as K
 from muster.ledger import signing, tiles
-from muster.services.export import export_ledger, verify_export
-from muster.services.registry import registry_row
-from muster.services.trust import KeyMismatchError, trusted_key
+from muster.registry.export import export_ledger, verify_export
+from muster.registry.opening import registry_row
+from muster.registry.trust import KeyMismatchError, trusted_key
 from muster.store.dialects import make_engine
 from tests.factories import enlist, new_authority, new_registry, roll_rows
 from tests.integration.test_verify import built

@@ -7,14 +7,25 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, update
 
+from muster.accounts import accounts
+from muster.accounts.accounts import Account, Role
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import OrderKind as K
-from muster.services import accounts, listings
-from muster.services import crossings as cx
-from muster.services.accounts import Account, Role
-from muster.services.listings import CrossingFilter, OrderFilter
+from muster.registry import listings
+from muster.registry.listings import OrderFilter
+from muster.screening import crossings as cx
+from muster.screening import listings as border_listings
+from muster.screening.listings import CrossingFilter
 from muster.store.tables import crossings
-from tests.factories import crossing_record, enlist, issue, new_authority, new_registry, roll_rows
+from tests.factories import (
+    crossing_record,
+    enlist,
+    issue,
+    new_authority,
+    new_registry,
+    record_crossing,
+    roll_rows,
+)
 
 SUPERVISOR = Account("sup", Role.SUPERVISOR, ("SBOL",))
 
@@ -96,7 +107,7 @@ def test_tokens_show_their_state_never_the_token(engine: Engine) -> None:
 
 def crossing_at(engine: Engine, decision: str, post: str, at: str) -> str:
     with engine.begin() as conn:
-        cid = cx.record_crossing(conn, crossing_record(decision, post))
+        cid = record_crossing(conn, crossing_record(decision, post))
         conn.execute(update(crossings).where(crossings.c.id == cid).values(at=at))
     return cid
 
@@ -112,21 +123,34 @@ def test_crossings_and_referrals_by_post_day_and_decision(engine: Engine) -> Non
         cx.resolve_referral(conn, b, "held", "", SUPERVISOR)
     that_day = CrossingFilter(day=date(2019, 2, 23))
     with engine.connect() as conn:
-        ids = [r["id"] for r in listings.list_crossings(conn, CrossingFilter()).rows]
+        ids = [r["id"] for r in border_listings.list_crossings(conn, CrossingFilter()).rows]
         assert ids == [d, b, c, a]  # newest first
-        found = listings.list_crossings(conn, that_day)
+        found = border_listings.list_crossings(conn, that_day)
         assert [r["id"] for r in found.rows] == [b, c, a]
         at_sbol = CrossingFilter(post="sbol", day=date(2019, 2, 23), decision="refer")
-        assert [r["id"] for r in listings.list_crossings(conn, at_sbol).rows] == [b]
-        limited = listings.list_crossings(conn, CrossingFilter(post="SBOL"), limit=1)
+        assert [r["id"] for r in border_listings.list_crossings(conn, at_sbol).rows] == [b]
+        limited = border_listings.list_crossings(conn, CrossingFilter(post="SBOL"), limit=1)
         assert [r["id"] for r in limited.rows] == [d] and limited.total == 3
-        with pytest.raises(InvalidInputError, match="--decision 'maybe'"):
-            listings.list_crossings(conn, CrossingFilter(decision="maybe"))
-        referred = listings.list_referrals(conn, that_day)
+        with pytest.raises(InvalidInputError, match="decision 'maybe'"):
+            border_listings.list_crossings(conn, CrossingFilter(decision="maybe"))
+        referred = border_listings.list_referrals(conn, that_day)
         assert [(r["crossing_id"], r["status"]) for r in referred.rows] == [
             (b, "held"),
             (c, "open"),
         ]
-        opened = listings.list_referrals(conn, CrossingFilter(), status="open")
+        opened = border_listings.list_referrals(conn, CrossingFilter(), status="open")
         assert [r["crossing_id"] for r in opened.rows] == [c]
-        assert listings.list_referrals(conn, CrossingFilter(post="FPSA")).total == 1
+        assert border_listings.list_referrals(conn, CrossingFilter(post="FPSA")).total == 1
+
+
+def test_a_day_holds_its_midnight_in_either_timestamp_form(engine: Engine) -> None:
+    """Crossings written before migration 0007 end in `+00:00` (the sealed ones keep it)."""
+    new_registry(engine)
+    old = crossing_at(engine, "clear", "SBOL", "2019-02-23T00:00:00+00:00")
+    new = crossing_at(engine, "clear", "SBOL", "2019-02-23T00:00:00Z")
+    crossing_at(engine, "clear", "SBOL", "2019-02-24T00:00:00+00:00")
+    crossing_at(engine, "clear", "SBOL", "2019-02-24T00:00:00Z")
+    crossing_at(engine, "clear", "SBOL", "2019-02-22T23:59:59Z")
+    with engine.connect() as conn:
+        found = border_listings.list_crossings(conn, CrossingFilter(day=date(2019, 2, 23)))
+    assert {r["id"] for r in found.rows} == {old, new}

@@ -19,10 +19,10 @@ from muster.domain.errors import (
 from muster.domain.kinds import OrderKind as K
 from muster.domain.roll_import import ROLL_COLUMNS, RollFileError, check_roll_rows
 from muster.reference_data import load_reference
-from muster.services import queries
-from muster.services.drafts import find_order, resolve_subjects
-from muster.services.registry import init_registry
-from muster.services.verify import verify_registry
+from muster.registry import reading
+from muster.registry.drafts import find_order, resolve_subjects
+from muster.registry.opening import init_registry
+from muster.registry.verify import verify_registry
 from muster.store import schema
 from muster.store.tables import former_serials, orders, roll
 from tests.factories import (
@@ -65,13 +65,13 @@ def test_orders_are_found_and_revoked_in_any_case(reg: tuple[Engine, Signer]) ->
     engine, signer = reg
     issue(engine, signer, K.ABSENCE, "AUS-A1", "2016-01-01", ["GNB-0000001"])
     with engine.connect() as conn:
-        assert queries.order_view(conn, "aus-a1")["number"] == "AUS-A1"
+        assert reading.order_view(conn, "aus-a1")["number"] == "AUS-A1"
         assert find_order(conn, "Enl-1").number == "ENL-1"
     issue(engine, signer, K.REVOCATION, "REV-1", "2016-06-01", revokes="aus-a1")
     with engine.connect() as conn:
         assert find_order(conn, "AUS-A1").revoked_by == "REV-1"
         # the signed revocation names the order as it was recorded
-        assert queries.order_view(conn, "rev-1")["content"]["revokes"] == "AUS-A1"
+        assert reading.order_view(conn, "rev-1")["content"]["revokes"] == "AUS-A1"
         assert verify_registry(conn).ok
 
 
@@ -80,8 +80,8 @@ def test_serial_numbers_are_found_in_any_case(reg: tuple[Engine, Signer]) -> Non
     issue(engine, signer, K.ABSENCE, "AUS-1", "2016-01-01", ["gnb-0000001", "Gnb-0000002"])
     issue(engine, signer, K.STRIKE_OFF, "SO-1", "2018-12-21", ["gnb-0000002"])
     with engine.connect() as conn:
-        assert queries.person_view(conn, "gnb-0000001", LATER)["status"] == "absent"
-        struck = queries.person_view(conn, "gnb-0000002", LATER)  # a former serial number
+        assert reading.person_view(conn, "gnb-0000001", LATER)["status"] == "absent"
+        struck = reading.person_view(conn, "gnb-0000002", LATER)  # a former serial number
         assert struck["status"] == "struck_off" and struck["serial_number"] is None
         assert resolve_subjects(conn, ["gnb-0000003", "GNB-0000004"], "f") == [
             (3, "gnb-0000003"),
@@ -90,7 +90,7 @@ def test_serial_numbers_are_found_in_any_case(reg: tuple[Engine, Signer]) -> Non
         assert verify_registry(conn).ok
     issue(engine, signer, K.REINSTATEMENT, "REI-1", "2019-02-01", ["gnb-0000002"])
     with engine.connect() as conn:
-        assert queries.person_view(conn, "GNB-0000002", LATER)["serial_number"] == "GNB-0000002"
+        assert reading.person_view(conn, "GNB-0000002", LATER)["serial_number"] == "GNB-0000002"
         assert verify_registry(conn).ok
 
 
@@ -171,10 +171,10 @@ def test_migration_keeps_numbers_differing_in_case_and_says_so(
             find_order(conn, "a1")
         assert "A1 (ledger entry 3), a1 (ledger entry 4)" in str(err.value)
         with pytest.raises(AmbiguousSubjectError) as serr:
-            queries.person_view(conn, "gnb-0000003", LATER)  # person 5 holds it as a former serial
+            reading.person_view(conn, "gnb-0000003", LATER)  # person 5 holds it as a former serial
         assert "GNB-0000003 (person 3), gnb-0000003 (person 5)" in str(serr.value)
-        assert queries.person_view(conn, "V-20000003", LATER)["status"] == "struck_off"
-        assert queries.person_view(conn, "GNB-0000001", LATER)["person_id"] == 1
+        assert reading.person_view(conn, "V-20000003", LATER)["status"] == "struck_off"
+        assert reading.person_view(conn, "GNB-0000001", LATER)["person_id"] == 1
         report = verify_registry(conn)
     assert report.ok, report.problems
     assert init_registry(engine, PASSPHRASE, None, ACTOR).schema_notes == ()
@@ -190,6 +190,6 @@ def test_after_the_migration_numbers_stay_unique_regardless_of_case(
         issue(engine, signer, K.ABSENCE, "A1", "2016-01-01", ["GNB-0000001"])
     issue(engine, signer, K.REINSTATEMENT, "REI-1", "2019-02-01", ["V-20000003"])
     with engine.connect() as conn:
-        back = queries.person_view(conn, "V-20000003", LATER)
+        back = reading.person_view(conn, "V-20000003", LATER)
         assert back["serial_number"] == "gnb-0000003" and back["status"] == "active"
         assert verify_registry(conn).ok

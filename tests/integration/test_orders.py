@@ -20,9 +20,9 @@ from muster.domain.errors import (
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.roll_import import RollFileError
 from muster.ledger import signing
-from muster.services import authorities, queries
-from muster.services.registry import writing
-from muster.services.verify import verify_registry
+from muster.registry import authorities, reading
+from muster.registry.opening import writing
+from muster.registry.verify import verify_registry
 from muster.store import ledger_store
 from muster.store.tables import orders, roll
 from tests.factories import (
@@ -67,7 +67,7 @@ def snapshot(engine: Engine) -> tuple[int, list[tuple[object, ...]]]:
 
 def status_of(engine: Engine, ref: str) -> str:
     with engine.connect() as conn:
-        return str(queries.person_view(conn, ref, LATER)["status"])
+        return str(reading.person_view(conn, ref, LATER)["status"])
 
 
 def test_strike_off_and_reinstatement(reg: tuple[Engine, Signer, Signer]) -> None:
@@ -76,7 +76,7 @@ def test_strike_off_and_reinstatement(reg: tuple[Engine, Signer, Signer]) -> Non
     result = issue(engine, cmd, K.STRIKE_OFF, "GNB-2018-1", "2018-12-21", ["V10000003", "10000004"])
     assert result.subject_count == 2
     with engine.connect() as conn:
-        person = queries.person_view(conn, "V-10000003", LATER)
+        person = reading.person_view(conn, "V-10000003", LATER)
     assert person["status"] == "struck_off" and person["serial_number"] is None
     assert person["rank"] is None and person["former_serial_numbers"] == ["GNB-0000003"]
     assert [e["order"] for e in person["history"]] == ["ENL-1", "AUS-1", "GNB-2018-1"]
@@ -84,7 +84,7 @@ def test_strike_off_and_reinstatement(reg: tuple[Engine, Signer, Signer]) -> Non
     assert status_of(engine, "GNB-0000003") == "struck_off"
     issue(engine, cmd, K.REINSTATEMENT, "AMN-1", "2019-02-01", ["GNB-0000003"])
     with engine.connect() as conn:
-        person = queries.person_view(conn, "GNB-0000003", LATER)
+        person = reading.person_view(conn, "GNB-0000003", LATER)
         assert verify_registry(conn).ok
     assert person["status"] == "active" and person["reinstated"] is True
     assert person["serial_number"] == "GNB-0000003"
@@ -219,14 +219,14 @@ def test_duplicates_against_the_roll_are_refused(reg: tuple[Engine, Signer, Sign
 def test_stats_as_of_before_and_after_a_backdated_order(reg: tuple[Engine, Signer, Signer]) -> None:
     engine, _clerk, cmd = reg
     with engine.connect() as conn:
-        before = queries.stats(conn, date(2017, 6, 1))
+        before = reading.stats(conn, date(2017, 6, 1))
     assert before["by_status"]["active"] == 20
     # recorded today, effective in 2017: it changes what "as of 2017-06-01" says
     issue(engine, cmd, K.ABSENCE, "AUS-B", "2019-03-01", ["GNB-0000001"], effective="2017-01-15")
     with engine.connect() as conn:
-        after = queries.stats(conn, date(2017, 6, 1))
-        earlier = queries.stats(conn, date(2017, 1, 14))
-        current = queries.stats(conn, LATER)
+        after = reading.stats(conn, date(2017, 6, 1))
+        earlier = reading.stats(conn, date(2017, 1, 14))
+        current = reading.stats(conn, LATER)
     assert after["by_status"] == {"active": 19, "absent": 1, "struck_off": 0, "discharged": 0}
     assert earlier["by_status"]["absent"] == 0
     assert current["by_status"]["absent"] == 1 and current["by_component"] == {"GNB": 20}
@@ -250,10 +250,10 @@ def test_revocation_undoes_an_order_from_its_effective_date(
     issue(engine, cmd, K.REVOCATION, "REV-1", "2016-06-01", revokes="AUS-R")
     assert status_of(engine, "GNB-0000007") == "active"
     with engine.connect() as conn:
-        assert queries.stats(conn, date(2016, 3, 1))["by_status"]["absent"] == 1
-        assert queries.stats(conn, date(2016, 6, 1))["by_status"]["absent"] == 0
-        assert queries.order_view(conn, "AUS-R")["revoked_by"] == "REV-1"
-        assert queries.stats(conn, LATER)["by_category"]["reserve"] == 1
+        assert reading.stats(conn, date(2016, 3, 1))["by_status"]["absent"] == 1
+        assert reading.stats(conn, date(2016, 6, 1))["by_status"]["absent"] == 0
+        assert reading.order_view(conn, "AUS-R")["revoked_by"] == "REV-1"
+        assert reading.stats(conn, LATER)["by_category"]["reserve"] == 1
         assert verify_registry(conn).ok
     with pytest.raises(RefusedError, match="already revoked"):
         issue(engine, cmd, K.REVOCATION, "REV-2", "2016-07-01", revokes="AUS-R")
@@ -320,7 +320,7 @@ def test_amendment_keeps_old_values(reg: tuple[Engine, Signer, Signer]) -> None:
         changes={"surnames": "GONZÁLES", "national_id": "V-9.999.999"},
     )
     with engine.connect() as conn:
-        person = queries.person_view(conn, "V-9999999", LATER)
+        person = reading.person_view(conn, "V-9999999", LATER)
         assert verify_registry(conn).ok
     assert person["surnames"] == "GONZÁLES"
     event = person["history"][-1]
@@ -373,7 +373,7 @@ def test_travel_authorization_and_exit_control(reg: tuple[Engine, Signer, Signer
             rules={"version": 1, "rules": [{"id": "absent", "outcome": "deny"}]},
         )
     with engine.connect() as conn:
-        assert queries.order_view(conn, "SAIME-1")["number"] == "SAIME-1"
+        assert reading.order_view(conn, "SAIME-1")["number"] == "SAIME-1"
         numbers = {r.number for r in conn.execute(select(orders.c.number)).all()}
         assert not {"SAIME-2", "SAIME-3"} & numbers  # nothing written
     issue(
@@ -386,17 +386,17 @@ def test_travel_authorization_and_exit_control(reg: tuple[Engine, Signer, Signer
         valid_from=date(2019, 1, 10),
         valid_until=date(2019, 2, 10),
     )
-    with pytest.raises(InvalidInputError, match="--valid-until"):
+    with pytest.raises(InvalidInputError, match="needs valid_from"):
         issue(engine, cmd, K.TRAVEL_AUTHORIZATION, "TA-2", "2019-01-05", ["GNB-0000011"])
     with engine.connect() as conn:
         assert verify_registry(conn).ok
-        assert queries.order_view(conn, "TA-1")["content"]["valid_until"] == "2019-02-10"
+        assert reading.order_view(conn, "TA-1")["content"]["valid_until"] == "2019-02-10"
 
 
 def test_order_number_generation_and_subject_export(reg: tuple[Engine, Signer, Signer]) -> None:
     engine, _clerk, _cmd = reg
     with engine.connect() as conn:
-        columns, rows = queries.order_subjects_table(conn, "ENL-1")
+        columns, rows = reading.order_subjects_table(conn, "ENL-1")
         assert columns[0] == "serial_number" and len(rows) == 20
         assert conn.execute(select(func.count()).select_from(roll)).scalar_one() == 20
 
@@ -404,7 +404,7 @@ def test_order_number_generation_and_subject_export(reg: tuple[Engine, Signer, S
 def test_directive_cache_follows_new_directives_and_revocations(
     reg: tuple[Engine, Signer, Signer],
 ) -> None:
-    from muster.services.policy_inputs import DirectiveCache
+    from muster.screening.policy_inputs import DirectiveCache
 
     engine, _clerk, _cmd = reg
     saime = new_authority(engine, "SAIME", [K.EXIT_CONTROL, K.REVOCATION])

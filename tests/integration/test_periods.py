@@ -10,14 +10,15 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, func, select, update
 
+from muster.accounts.accounts import Account, Role
 from muster.domain.errors import InvalidInputError, SubjectsRefusedError
 from muster.domain.kinds import OrderKind as K
-from muster.services import queries, standing
-from muster.services.accounts import Account, Role
-from muster.services.identify import OrderWatch, RollMatcher, Traveler
-from muster.services.policy_inputs import load_person
-from muster.services.screening import ScreeningCaches, ScreeningRequest, decide_crossing
-from muster.services.verify import verify_registry
+from muster.matching import Traveler
+from muster.registry import reading, standing
+from muster.registry.verify import verify_registry
+from muster.screening.decision import Identity, Screening, ScreeningCaches, decide_crossing
+from muster.screening.identify import OrderWatch, RollMatcher
+from muster.screening.policy_inputs import load_person
 from muster.store import ledger_store, schema
 from muster.store.tables import person_periods, roll
 from tests.factories import Signer, enlist, issue, new_authority, new_registry, roll_rows
@@ -65,13 +66,13 @@ def test_an_absence_effective_later_is_scheduled_not_in_force(
     engine, _clerk, cmd = reg
     issue(engine, cmd, K.ABSENCE, "AUS-F", "2018-12-01", ["GNB-0000001"], effective="2019-01-30")
     with engine.connect() as conn:
-        today = queries.person_view(conn, "GNB-0000001", TODAY)
-        later = queries.person_view(conn, "GNB-0000001", date(2019, 1, 30))
-        assert queries.stats(conn, TODAY)["by_status"]["absent"] == 0
-        assert queries.stats(conn, date(2019, 1, 29))["by_status"]["absent"] == 0
-        assert queries.stats(conn, date(2019, 1, 30))["by_status"]["absent"] == 1
-        assert queries.stats(conn, date(2019, 1, 30))["total"] == 20
-        found = queries.search_people(conn, today["given_names"], TODAY)
+        today = reading.person_view(conn, "GNB-0000001", TODAY)
+        later = reading.person_view(conn, "GNB-0000001", date(2019, 1, 30))
+        assert reading.stats(conn, TODAY)["by_status"]["absent"] == 0
+        assert reading.stats(conn, date(2019, 1, 29))["by_status"]["absent"] == 0
+        assert reading.stats(conn, date(2019, 1, 30))["by_status"]["absent"] == 1
+        assert reading.stats(conn, date(2019, 1, 30))["total"] == 20
+        found = reading.search_people(conn, today["given_names"], TODAY)
         assert verify_registry(conn).ok
     assert today["status"] == "active" and today["as_of"] == "2018-12-01"
     assert [(s["from"], s["status"], s["order"]) for s in today["scheduled"]] == [
@@ -130,8 +131,8 @@ def test_a_backdated_absence_before_a_discharge_is_accepted(
     issue(engine, cmd, K.DISCHARGE, "BAJA-1", "2018-06-01", ["GNB-0000004"])
     issue(engine, cmd, K.ABSENCE, "AUS-B", "2018-07-01", ["GNB-0000004"], effective="2018-01-01")
     with engine.connect() as conn:
-        view = queries.person_view(conn, "GNB-0000004", TODAY)
-        spring = queries.person_view(conn, "GNB-0000004", date(2018, 3, 1))
+        view = reading.person_view(conn, "GNB-0000004", TODAY)
+        spring = reading.person_view(conn, "GNB-0000004", date(2018, 3, 1))
         assert verify_registry(conn).ok
     assert view["status"] == "discharged" and spring["status"] == "absent"
     assert [e["order"] for e in view["history"]] == ["ENL-1", "AUS-B", "BAJA-1"]
@@ -143,12 +144,12 @@ def test_screening_decides_on_the_status_of_its_day(reg: tuple[Engine, Signer, S
     issue(engine, saime, K.EXIT_CONTROL, "SAIME-1", "2018-11-13", rules=DENY_ABSENT)
     issue(engine, cmd, K.ABSENCE, "AUS-F", "2018-12-01", ["GNB-0000001"], effective="2019-01-30")
     with engine.connect() as conn:
-        member = queries.person_view(conn, "GNB-0000001", TODAY)
-    traveler = Traveler(
-        member["given_names"],
-        member["surnames"],
-        date.fromisoformat(member["birth_date"]),
-        member["national_id"],
+        member = reading.person_view(conn, "GNB-0000001", TODAY)
+    traveler = Identity(
+        given_names=member["given_names"],
+        surnames=member["surnames"],
+        birth_date=member["birth_date"],
+        national_id=member["national_id"],
     )
     officer = Account("ofc", Role.OFFICER, ("SBOL",))
     caches = ScreeningCaches(OrderWatch(max_age_s=0))
@@ -156,7 +157,7 @@ def test_screening_decides_on_the_status_of_its_day(reg: tuple[Engine, Signer, S
         matcher = RollMatcher.from_registry(conn, TODAY)
 
     def decide(day: date, with_caches: bool) -> str:
-        request = ScreeningRequest("SBOL", "exit", None, traveler)
+        request = Screening(post="SBOL", direction="exit", identity=traveler)
         moment = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
         with engine.connect() as conn:
             screened = decide_crossing(
@@ -192,8 +193,8 @@ def test_a_strike_off_effective_later_keeps_serial_and_name_until_then(
         before = standing.state_on(conn, struck, date(2018, 12, 31))
         after = standing.state_on(conn, struck, date(2019, 1, 1))
         matcher = RollMatcher.from_registry(conn, TODAY)
-        old_name = queries.person_view(conn, "V-10000006", TODAY)
-        born = date.fromisoformat(old_name["birth_date"])
+        old_name = reading.person_view(conn, "V-10000006", TODAY)
+        born = old_name["birth_date"]
         new = Traveler("WUILMER ALEXANDER", old_name["surnames"], born, "V-10000006")
         old = Traveler(old_name["given_names"], old_name["surnames"], born, "V-10000006")
         old_today = matcher.identify(conn, old, day=TODAY)

@@ -12,7 +12,7 @@ from muster.domain.kinds import OrderKind as K
 from muster.domain.kinds import Status
 from muster.domain.roll_import import ROLL_COLUMNS, check_header, check_roll_rows
 from muster.reference_data import load_reference
-from muster.services.roll_export import EXPORT_COLUMNS, export_rows, roll_as_of
+from muster.registry.roll_export import EXPORT_COLUMNS, export_rows, roll_as_of
 from tests.factories import enlist, issue, new_authority, new_registry, roll_rows
 
 

@@ -5,23 +5,32 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, inspect, select
 
+from muster.actor import Actor
 from muster.domain.errors import SignatureError
 from muster.domain.kinds import OrderKind as K
 from muster.domain.roll_import import ROLL_COLUMNS, RollChecker, RollFileError, check_roll_rows
 from muster.ledger import signing
 from muster.ledger.entries import Recorded
 from muster.reference_data import load_reference
-from muster.services import drafts, roll_import
-from muster.services.context import Actor
-from muster.services.recording import record_order
-from muster.services.registry import open_for_writing
+from muster.registry import drafts, roll_file, roll_import
+from muster.registry.opening import open_for_writing
+from muster.registry.recording import record_order
 from muster.store.tables import ledger_entries, roll, subject_lists
-from tests.factories import PASSPHRASE, Signer, enlist, new_authority, new_registry, roll_rows
+from tests.factories import (
+    PASSPHRASE,
+    Signer,
+    csv_text,
+    enlist,
+    new_authority,
+    new_registry,
+    roll_rows,
+)
 
 POSITIONS = {c: i for i, c in enumerate(ROLL_COLUMNS)}
 DAY = date(2014, 1, 1)
@@ -173,3 +182,35 @@ def test_a_bad_signature_after_the_rows_went_in_leaves_nothing(
         )  # fmt: skip
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(roll)).scalar_one() == 0
+
+
+def test_a_roll_file_is_imported_whole_by_the_registry(
+    engine: Engine, clerk: Signer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The use case `muster roll import` calls: the file read and checked against the roll
+    (serial numbers held now or before, cédulas on it), the number generated when none is
+    given, all rows or none."""
+    path = tmp_path / "roll.csv"
+    path.write_text(csv_text(roll_rows(12)), encoding="utf-8")
+    request = roll_import.EnlistmentRequest("", clerk.code, DAY, DAY)
+    sign = lambda data: (signing.sign(clerk.key, data), clerk.fingerprint)  # noqa: E731
+    monkeypatch.setattr("muster.domain.roll_import.PROGRESS_EVERY", 4)
+    seen: list[int] = []
+    first = roll_import.import_roll_file(
+        engine, PASSPHRASE, ACTOR, roll_file.open_roll_file(path), request, sign, seen.append
+    )
+    assert first.number.startswith(f"ENL-{clerk.code}-") and first.subject_count == 12
+    assert sum(seen) == 12
+    again = tmp_path / "again.csv"
+    again.write_text(csv_text(roll_rows(3, start=12)), encoding="utf-8")  # row 1: on the roll
+    with pytest.raises(RollFileError) as refused:
+        roll_import.import_roll_file(
+            engine, PASSPHRASE, ACTOR, roll_file.open_roll_file(again), request, sign
+        )
+    assert [(p.row, p.column) for p in refused.value.problems] == [
+        (2, "serial_number"),
+        (2, "national_id"),
+    ]
+    assert "a person on the roll holds or held it" in str(refused.value)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(roll)).scalar_one() == 12

@@ -44,8 +44,8 @@ def test_upgrading_from_0005_adds_the_revocation_count_and_login_attempts(engine
     from alembic import command
     from sqlalchemy import inspect, select
 
-    from muster.services import accounts
-    from muster.services.accounts import Role
+    from muster.accounts import accounts
+    from muster.accounts.accounts import Role
     from muster.store.tables import credential_revocations
     from tests.factories import new_registry
 
@@ -63,7 +63,7 @@ def test_upgrading_from_0005_adds_the_revocation_count_and_login_attempts(engine
     assert schema.current_revision(engine) == "0005"
     assert not inspect(engine).has_table("login_attempts")
     assert schema.upgrade(engine) is True
-    assert schema.current_revision(engine) == "0006"
+    assert schema.current_revision(engine) == schema.HEAD_REVISION
     with engine.connect() as conn:
         assert conn.execute(select(credential_revocations)).all() == [(1, 0)]
         assert accounts.authenticate(conn, token) is not None
@@ -72,3 +72,80 @@ def test_upgrading_from_0005_adds_the_revocation_count_and_login_attempts(engine
         accounts.revoke_token(conn, token)
     with engine.connect() as conn:
         assert conn.execute(select(credential_revocations.c.counter)).scalar_one() == 1
+
+
+def test_upgrading_from_0006_writes_every_timestamp_with_z(engine: Engine) -> None:
+    """A registry at 0006 whose account, token, draft, referral and crossings were written
+    with `+00:00`: 0007 rewrites them to `Z`, except the crossing already sealed (its batch
+    entry hashed it so), and the registry still verifies."""
+    from alembic import command
+    from sqlalchemy import select, update
+
+    from muster.accounts import accounts
+    from muster.accounts.accounts import Role
+    from muster.registry.opening import writing
+    from muster.registry.sealing import seal_crossings
+    from muster.registry.verify import verify_registry
+    from muster.screening import crossings as cx
+    from muster.store.tables import crossings, drafts, referrals, tokens, users
+    from tests.factories import ACTOR, PASSPHRASE, crossing_record, new_registry, record_crossing
+
+    old = "2019-03-15T12:00:00+00:00"
+    new_registry(engine)
+    with engine.begin() as conn:
+        sealed = record_crossing(conn, crossing_record("clear"), old)
+    with writing(engine, PASSPHRASE) as (conn, _reg):
+        seal_crossings(conn, ACTOR)
+    with engine.begin() as conn:
+        pending = record_crossing(conn, crossing_record("refer"), old)
+        supervisor = accounts.Account("sup", Role.SUPERVISOR, ("SBOL",), None)
+        cx.resolve_referral(conn, pending, "held", "", supervisor)
+        accounts.add_user(
+            conn, "robot", Role.AUDITOR, "a long password", post_codes=[], authority=None,
+            created_by="t",
+        )  # fmt: skip
+        token, _ = accounts.create_token(conn, "robot", 30)
+        accounts.revoke_token(conn, token)
+        conn.execute(
+            drafts.insert().values(
+                id="d_1", created_by="t", created_at=old, authority_code="CG-GNB",
+                number="DIR-1", order_bytes=b"{}",
+            )
+        )  # fmt: skip
+    written = (
+        (users, "created_at"), (tokens, "created_at"), (tokens, "expires_at"),
+        (tokens, "revoked_at"), (drafts, "created_at"), (referrals, "resolved_at"),
+        (crossings, "at"),
+    )  # fmt: skip
+    ledger_before = ledger_bytes(engine)
+    config = schema.alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+        for table, column in written:  # as 0006 wrote them
+            conn.execute(update(table).values({column: old}))
+    assert schema.upgrade(engine) is True
+    assert schema.current_revision(engine) == "0007"
+    with engine.connect() as conn:
+        for table, column in written:
+            values = {r[0] for r in conn.execute(select(table.c[column]))}
+            if table is crossings:
+                assert values == {old, old.replace("+00:00", "Z")}
+            else:
+                assert values == {old.replace("+00:00", "Z")}, f"{table.name}.{column}"
+        at = dict(conn.execute(select(crossings.c.id, crossings.c.at)).all())
+        assert at == {sealed: old, pending: "2019-03-15T12:00:00Z"}
+        report = verify_registry(conn)
+    assert report.ok, report.problems
+    assert ledger_bytes(engine) == ledger_before
+
+
+def ledger_bytes(engine: Engine) -> list[tuple[object, ...]]:
+    from sqlalchemy import select
+
+    from muster.store.tables import ledger_entries
+
+    with engine.connect() as conn:
+        return [
+            tuple(r) for r in conn.execute(select(ledger_entries).order_by(ledger_entries.c.seq))
+        ]

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import Engine, select, update
 from sqlalchemy.engine import Connection
 
+from muster.domain.errors import OrderOutOfScopeError
 from muster.domain.kinds import OrderKind as K
-from muster.services.verify import verify_registry
+from muster.registry import drafts
+from muster.registry.verify import verify_registry
 from muster.store.tables import (
     authority_keys,
     checkpoints,
@@ -20,7 +22,15 @@ from muster.store.tables import (
     roll,
     subject_lists,
 )
-from tests.factories import enlist, issue, new_authority, new_registry, roll_rows
+from tests.factories import (
+    Signer,
+    enlist,
+    issue,
+    new_authority,
+    new_registry,
+    record_unchecked,
+    roll_rows,
+)
 
 
 @pytest.fixture
@@ -210,3 +220,70 @@ def test_a_roll_row_missing_or_unaccounted_for_is_named(built: Engine) -> None:
     with built.connect() as conn:
         report = verify_registry(conn)
     assert report.problems == ["roll person 99: stored, but no enlistment accounts for it"]
+
+
+@pytest.fixture
+def two_components(engine: Engine) -> tuple[Engine, Signer]:
+    """A roll of GNB and EB members; CG-GNB may report absent and strike off GNB members
+    only."""
+    new_registry(engine)
+    clerk = new_authority(engine, "REG-ALL", [K.ENLISTMENT], ["GNB", "EB"])
+    cmd = new_authority(engine, "CG-GNB", [K.ABSENCE, K.STRIKE_OFF], ["GNB"])
+    enlist(engine, clerk, [*roll_rows(3), *roll_rows(3, start=4, component="EB")], "ENL-1")
+    return engine, cmd
+
+
+def tamper_order(engine: Engine, signer: Signer, kind: K, number: str, ref: str) -> int:
+    """An order CG-GNB really signed, written past recording's checks; its ledger position."""
+    request = drafts.OrderRequest(
+        kind=kind,
+        number=number,
+        authority=signer.code,
+        signed_on=date(2018, 12, 21),
+        effective=date(2018, 12, 21),
+        refs=[ref],
+    )
+    return record_unchecked(engine, signer.key, signer.fingerprint, request)
+
+
+def test_recording_refuses_a_subject_outside_the_authoritys_components(
+    two_components: tuple[Engine, Signer],
+) -> None:
+    engine, cmd = two_components
+    with pytest.raises(OrderOutOfScopeError, match=r"may not sign for component\(s\) EB"):
+        issue(engine, cmd, K.ABSENCE, "AUS-EB", "2018-12-21", ["EB-0000004"])
+
+
+@pytest.mark.parametrize(
+    ("kind", "ref", "why"),
+    [
+        (K.ABSENCE, "EB-0000004", "may not sign for component(s) EB (its scope: GNB)"),
+        (
+            K.DISCHARGE,
+            "GNB-0000001",
+            "may not sign discharge orders (its scope: absence, strike-off)",
+        ),
+    ],
+    ids=["component", "kind"],
+)
+def test_an_order_outside_its_authoritys_scope_written_directly_fails_verify(
+    two_components: tuple[Engine, Signer], kind: K, ref: str, why: str
+) -> None:
+    """Signed with the authority's real key, so every signature verifies: verification
+    finds the order by the scope rules recording refuses it by."""
+    engine, cmd = two_components
+    seq = tamper_order(engine, cmd, kind, "X-1", ref)
+    with engine.connect() as conn:
+        report = verify_registry(conn)
+    assert report.problems == [f"ledger entry {seq} (order X-1): authority CG-GNB {why}"]
+
+
+def test_an_order_within_scope_written_the_same_way_verifies(
+    two_components: tuple[Engine, Signer],
+) -> None:
+    """The tampering path writes what recording would: only the scope gives it away."""
+    engine, cmd = two_components
+    tamper_order(engine, cmd, K.ABSENCE, "AUS-1", "GNB-0000001")
+    with engine.connect() as conn:
+        report = verify_registry(conn)
+    assert report.ok, report.problems

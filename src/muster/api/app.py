@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from muster import __version__
+from muster import __version__, bootstrap
 from muster.api import errors
 from muster.api.deps import AccountCache
 from muster.api.docs import install_docs
@@ -20,11 +20,10 @@ from muster.api.limits import RequestGate, RouteTable
 from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
 from muster.config import Settings, log_to_stderr, today
-from muster.services.crossing_process import CrossingClient, seal_pending
-from muster.services.crossing_writer import CrossingWriter
-from muster.services.identify import RollMatcher
-from muster.services.screening import ScreeningCaches
-from muster.store.dialects import make_engine, reading
+from muster.screening.crossing_process import CrossingClient, seal_pending
+from muster.screening.crossing_writer import CrossingWriter
+from muster.screening.decision import ScreeningCaches
+from muster.screening.identify import RollMatcher
 
 PREFIX = "/api/v1"
 ROUTERS = (
@@ -41,7 +40,7 @@ logger = logging.getLogger("muster.api")
 def load_matcher(app: FastAPI) -> RollMatcher:
     """Index everyone ever on the roll; the service is ready to screen once done."""
     started = time.perf_counter()
-    with reading(app.state.engine) as conn:
+    with bootstrap.reading(app.state.engine) as conn:
         settings = app.state.settings
         matcher, how = RollMatcher.open(conn, settings.index_path, today(settings))
     logger.info(
@@ -56,7 +55,7 @@ def save_matcher(app: FastAPI) -> None:
     matcher: RollMatcher | None = getattr(app.state, "matcher", None)
     if path is None or matcher is None or matcher.saved_seq == matcher.seq:
         return
-    with reading(app.state.engine) as conn:
+    with bootstrap.reading(app.state.engine) as conn:
         matcher.save(conn, path)
 
 
@@ -124,7 +123,7 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = bootstrap.engine(settings)
     app.state.ready = False
     app.state.not_ready_because = "the roll is being indexed"
     app.state.login_limiter = LoginLimiter()

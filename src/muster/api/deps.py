@@ -14,11 +14,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 
+from muster import bootstrap
+from muster.accounts import accounts
+from muster.accounts.accounts import Account, Holder, RevocationWatch, Role
 from muster.api.errors import AuthError
 from muster.config import Settings
-from muster.services import accounts
-from muster.services.accounts import Account, Holder, RevocationWatch, Role
-from muster.store.dialects import reading
 
 SESSION_COOKIE = "muster_session"
 bearer = HTTPBearer(auto_error=False, description="A bearer token or a session from login.")
@@ -36,7 +36,7 @@ async def settings_of(request: Request) -> Settings:
 
 def read_conn(engine: Annotated[Engine, Depends(engine_of)]) -> Iterator[Connection]:
     """A connection for reading, closed after the request."""
-    with reading(engine) as conn:
+    with bootstrap.reading(engine) as conn:
         yield conn
 
 
@@ -83,7 +83,7 @@ async def current_account(
 
 
 def holder_of(engine: Engine, token: str) -> Holder | None:
-    with reading(engine) as conn:
+    with bootstrap.reading(engine) as conn:
         return accounts.holder_of(conn, token)
 
 

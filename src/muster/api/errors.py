@@ -18,8 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from muster.domain import errors as d
 from muster.errors import MusterError
 from muster.ledger.signing import SigningKeyError
-from muster.services.crossing_process import CrossingWriterUnavailableError
-from muster.services.screening import PostNotAllowedError
+from muster.screening.crossing_process import CrossingWriterUnavailableError
+from muster.screening.decision import PostNotAllowedError
 
 PROBLEM = "application/problem+json"
 
@@ -108,6 +108,9 @@ class Problem(BaseModel):
     detail: str
     code: str
     errors: list[FieldError] | None = Field(None, description="Each malformed field (422 only).")
+    fields: list[str] | None = Field(
+        None, description="The request's fields a refused input names (`subjects`, `changes.sex`)."
+    )
 
 
 def problem(
@@ -143,9 +146,20 @@ def status_of(err: Exception) -> int:
 
 
 def problem_of(err: MusterError) -> JSONResponse:
-    """The problem answering an error: its status from the table, its class as the code."""
+    """The problem answering an error: its status from the table, its class as the code; an
+    input error names the request's JSON fields (`changes.sex`), and lists them in `fields`."""
     status = status_of(err)
+    if isinstance(err, d.InvalidInputError) and err.fields:
+        detail = err.worded(json_field)
+        fields = [json_field(f) for f in err.fields]
+        return problem(status, _title(status), detail, type(err).__name__, fields=fields)
     return problem(status, _title(status), str(err), type(err).__name__)
+
+
+def json_field(path: str) -> str:
+    """A registry field as the request's JSON names it: by its path (`subjects`, `changes.sex`,
+    `limit`), the same names the request models give them."""
+    return d.field_path(path)
 
 
 def install(app: FastAPI) -> None:

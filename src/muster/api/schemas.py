@@ -10,8 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from muster.accounts.accounts import Role
 from muster.domain.kinds import Category, Status
-from muster.services.accounts import Role
 
 
 def iso_date(value: object) -> object:
@@ -177,19 +177,31 @@ class Checkpoint(Answer):
 
 
 class InclusionProof(Answer):
+    """That entry `entry` is in the tree of `tree_size` entries: what `muster verify --proof`
+    checks offline, with the registry's key, against the `checkpoint` it carries."""
+
     entry: int = Field(ge=0)
-    tree_size: int = Field(ge=1)
     leaf_hash: Sha256
+    tree_size: int = Field(ge=1)
     root: Sha256
-    proof: list[Sha256]
+    proof: list[Sha256] = Field(description="The audit path (RFC 9162 section 2.1.3).")
+    checkpoint: str | None = Field(
+        description="The C2SP tlog-checkpoint note the registry signed at `tree_size`."
+    )
 
 
 class ConsistencyProof(Answer):
+    """That the tree of `old_size` entries is a prefix of the tree of `new_size` entries."""
+
     old_size: int = Field(ge=1)
-    new_size: int = Field(ge=1)
     old_root: Sha256
+    new_size: int = Field(ge=1)
     new_root: Sha256
-    proof: list[Sha256]
+    proof: list[Sha256] = Field(description="The consistency path (RFC 9162 section 2.1.4).")
+    checkpoint: str | None = Field(
+        description="The C2SP tlog-checkpoint note the registry signed at `new_size`; null "
+        "when one write appended that entry and the next, and so signed no checkpoint there."
+    )
 
 
 # Orders

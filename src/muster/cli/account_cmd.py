@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from muster.accounts import accounts
+from muster.accounts.accounts import Role
+from muster.actor import Actor
 from muster.cli import common
-from muster.services import accounts
-from muster.services.accounts import Role
-from muster.services.context import Actor
 
 user_app = common.typer_app("Accounts of the HTTP service: people, their roles and posts.")
 token_app = common.typer_app("Bearer tokens for machines (shown once, stored hashed).")

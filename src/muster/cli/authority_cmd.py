@@ -7,14 +7,14 @@ from pathlib import Path
 
 import typer
 
+from muster.actor import Actor
 from muster.cli import common
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import parse_kinds
 from muster.ledger import signing
 from muster.reference_data import load_reference
-from muster.services import authorities
-from muster.services.context import Actor
-from muster.services.registry import writing
+from muster.registry import authorities
+from muster.registry.opening import writing
 
 app = common.typer_app("Authorities: offices that sign orders, their keys and scope.")
 key_app = common.typer_app("An authority's signing keys: add, rotate, revoke.")

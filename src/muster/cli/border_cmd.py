@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from muster.cli import common, tables
-from muster.services import listings
-from muster.services.listings import CrossingFilter
+from muster.screening import listings
+from muster.screening.listings import CrossingFilter
 
 crossing_app = common.typer_app("Crossings recorded at border posts.")
 referral_app = common.typer_app("Referrals to secondary inspection at border posts.")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -18,11 +17,11 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
+from muster import bootstrap, file_errors
+from muster.cli.fields import message_of, option_of
 from muster.domain.errors import InvalidInputError, VerificationError
-from muster.environment import database_url
 from muster.errors import MusterError
-from muster.services.registry import registry_row
-from muster.store.dialects import make_engine
+from muster.registry.opening import registry_row
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -80,7 +79,7 @@ class MusterGroup(TyperGroup):
         except MusterError as err:
             if ctx.meta.get(JSON_REQUESTED):
                 emit_json(error_json(err))
-            console().print(f"[bold red]error:[/] {escape(str(err))}", markup=True)
+            console().print(f"[bold red]error:[/] {escape(message_of(err))}", markup=True)
             ctx.exit(EXIT_REFUSED)
         except SQLAlchemyError as err:  # the database is unreachable, locked or not Muster's
             detail = str(getattr(err, "orig", None) or err).splitlines()[0]
@@ -93,10 +92,11 @@ class MusterGroup(TyperGroup):
 
 def error_json(err: MusterError) -> dict[str, Any]:
     """A refusal as one JSON object: its class, what it says, and every problem it lists."""
-    obj: dict[str, Any] = {"ok": False, "code": type(err).__name__, "detail": str(err)}
+    detail = message_of(err)
+    obj: dict[str, Any] = {"ok": False, "code": type(err).__name__, "detail": detail}
     problems = getattr(err, "problems", None)
     if problems:
-        obj["detail"] = str(err).splitlines()[0].rstrip(":")
+        obj["detail"] = detail.splitlines()[0].rstrip(":")
         obj["problems"] = [
             dataclasses.asdict(p)
             if dataclasses.is_dataclass(p) and not isinstance(p, type)
@@ -106,6 +106,8 @@ def error_json(err: MusterError) -> dict[str, Any]:
     source = getattr(err, "source", None)
     if isinstance(source, str):
         obj["file"] = source
+    if isinstance(err, InvalidInputError) and err.fields:
+        obj["options"] = [option_of(f) for f in err.fields]
     return obj
 
 
@@ -124,14 +126,12 @@ def usage_error(message: str) -> NoReturn:
 
 def settings() -> Settings:
     """Settings from the environment."""
-    from muster.config import Settings  # pydantic: for the commands that need more
-
-    return Settings()
+    return bootstrap.settings()
 
 
 def engine(s: Settings | None = None) -> Engine:
     """The engine for the configured database."""
-    return make_engine(s.database_url if s is not None else database_url())
+    return bootstrap.engine(s)
 
 
 @contextmanager
@@ -189,51 +189,11 @@ def read_text_file(path: Path, what: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise unreadable(path, what, err) from None
+        raise file_errors.unreadable(path, what, err) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise not_utf8(path, what, data.split(b"\n")) from None
-
-
-def unreadable(path: Path, what: str, err: OSError) -> InvalidInputError:
-    """The error for an input file that cannot be opened or read."""
-    if isinstance(err, FileNotFoundError):
-        return InvalidInputError(f"{what} {path}: no such file")
-    if isinstance(err, IsADirectoryError):
-        return InvalidInputError(f"{what} {path}: is a folder, not a file")
-    return InvalidInputError(f"{what} {path}: {err.strerror or err}")
-
-
-def not_utf8(path: Path, what: str, lines: Iterable[bytes] | None = None) -> InvalidInputError:
-    """The error for a file that is not UTF-8, naming the first line and byte that is not
-    (`lines`: the file's lines as bytes; read again from the file when not given)."""
-    if lines is None:
-        try:
-            with path.open("rb") as handle:
-                return not_utf8(path, what, handle)
-        except OSError as err:
-            return unreadable(path, what, err)
-    for line_no, line in enumerate(lines, start=1):
-        try:
-            line.decode("utf-8")
-        except UnicodeDecodeError as err:
-            return InvalidInputError(
-                f"{what} {path}: not UTF-8 at line {line_no}, byte {err.start + 1} of the line "
-                f"(0x{line[err.start]:02X}); save the file as UTF-8"
-            )
-    return InvalidInputError(f"{what} {path}: not UTF-8; save the file as UTF-8")
-
-
-def bad_csv(path: Path, what: str, line: int, err: csv.Error) -> InvalidInputError:
-    """The error for a CSV file the csv module cannot read, naming the line."""
-    text = str(err)
-    if "field larger than field limit" in text:
-        text = (
-            f"a field longer than {csv.field_size_limit():,} characters "
-            "(is a double quote left open?)"
-        )
-    return InvalidInputError(f"{what} {path}: line {line}: {text}")
+        raise file_errors.not_utf8(path, what, data.split(b"\n")) from None
 
 
 def check_output(path: Path, what: str, *inputs: Path | None) -> None:

@@ -10,7 +10,7 @@ import typer
 from pydantic import SecretStr
 
 from muster.cli import common, progress
-from muster.services import queries
+from muster.registry import reading
 
 DEMO_SCREENING_DATE = date(2019, 3, 15)  # the demo screens as on this day
 
@@ -27,7 +27,7 @@ def demo(
     as_json: bool = common.JsonOption,
 ) -> None:
     """Build the demo registry (synthetic data) into MUSTER_DATABASE_URL, show it, serve it."""
-    from muster.services.demo import (
+    from muster.demo.scenario import (
         DEMO_ACCOUNTS,
         DEMO_PASSPHRASE,
         DEMO_STEPS,
@@ -43,7 +43,7 @@ def demo(
         result = build_demo(engine, size, seed, passphrase, keys_dir, step)
     seconds = time.perf_counter() - started
     with engine.connect() as conn:
-        stats = queries.stats(conn, s.screening_date or DEMO_SCREENING_DATE)
+        stats = reading.stats(conn, s.screening_date or DEMO_SCREENING_DATE)
     if as_json:
         common.emit_json(
             {

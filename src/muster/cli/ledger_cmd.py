@@ -7,18 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from sqlalchemy import select
 
 from muster.cli import common
-from muster.domain.errors import InvalidInputError, VerificationError
-from muster.ledger import merkle
-from muster.services.drafts import find_order
-from muster.services.verify import VerifyReport, verify_registry
-from muster.store import ledger_store
-from muster.store.tables import ledger_entries
+from muster.domain.errors import InvalidInputError, NotFoundError, VerificationError
+from muster.registry import proofs
+from muster.registry.verify import VerifyReport, verify_registry
 
 if TYPE_CHECKING:
-    from muster.services.trust import TrustedKey
+    from muster.registry.trust import TrustedKey
 
 ledger_app = common.typer_app("The ledger: checkpoints, proofs, export in open formats.")
 
@@ -40,7 +36,7 @@ def verify(
     as_json: bool = common.JsonOption,
 ) -> None:
     """Recompute the Merkle tree, check every signature and checkpoint, rebuild the roll."""
-    from muster.services.trust import trusted_key
+    from muster.registry.trust import trusted_key
 
     if from_dir is not None and proof_file is not None:
         common.usage_error("give --from DIR or --proof FILE, not both")
@@ -55,7 +51,7 @@ def verify(
     started = time.perf_counter()
     with common.err_console.status("verifying…") as status:
         if from_dir is not None:
-            from muster.services.export import verify_export
+            from muster.registry.export import verify_export
 
             report = verify_export(from_dir, trust, lambda m: status.update(f"verifying {m}…"))
         else:
@@ -106,7 +102,7 @@ def show_key(origin: str, fp: str, source: str, what: str) -> None:
 
 def check_proof(path: Path, checkpoints: list[Path], trust: TrustedKey, as_json: bool) -> None:
     """`verify --proof`: one proof against the checkpoints, with the key given."""
-    from muster.services.proof_check import check_proof_file
+    from muster.registry.proof_check import check_proof_file
 
     report = check_proof_file(path, checkpoints, trust)
     if as_json:
@@ -134,7 +130,7 @@ def check_proof(path: Path, checkpoints: list[Path], trust: TrustedKey, as_json:
 def checkpoint() -> None:
     """Print the newest signed checkpoint (a C2SP tlog-checkpoint signed note)."""
     with common.reading() as conn:
-        text = ledger_store.latest_checkpoint(conn)
+        text = proofs.latest_checkpoint(conn)["checkpoint"]
     if text is None:
         raise InvalidInputError("the ledger is empty: run `muster init` first")
     print(text, end="")
@@ -145,7 +141,7 @@ def key(as_json: bool = common.JsonOption) -> None:
     """Print the registry's verifier key (C2SP signed-note), as exports hold it in
     keys/registry.vkey: what an auditor gives `verify --key`."""
     from muster.ledger import note, signing
-    from muster.services.registry import registry_row
+    from muster.registry.opening import registry_row
 
     with common.reading() as conn:
         origin, public = registry_row(conn)
@@ -170,43 +166,24 @@ def proof(
     ),
     as_json: bool = typer.Option(True, "--json", help="Proofs are always JSON."),
 ) -> None:
-    """An inclusion proof for an entry, or a consistency proof between two tree sizes (JSON)."""
+    """An inclusion proof for an entry, or a consistency proof between two tree sizes (JSON,
+    with the checkpoint signed at the size it proves against)."""
+    if old_size is None and order is None and entry is None:
+        raise InvalidInputError("give --order NUMBER, --entry N or --consistency-from N")
     with common.reading() as conn:
-        size = ledger_store.tree_size(conn)
-        reader = ledger_store.SqlNodeReader(conn)
-        root = merkle.root(size, reader)
-        if old_size is not None:
-            if not 0 < old_size <= size:
-                raise InvalidInputError(f"--consistency-from {old_size}: expected 1..{size}")
-            path = merkle.consistency_proof(old_size, size, reader)
-            common.emit_json(
-                {
-                    "old_size": old_size,
-                    "old_root": merkle.root(old_size, reader).hex(),
-                    "tree_size": size,
-                    "root": root.hex(),
-                    "proof": [h.hex() for h in path],
-                }
+        try:
+            if old_size is not None:
+                made = proofs.consistency_proof(conn, old_size)
+            else:
+                made = proofs.inclusion_proof(conn, entry, order)
+        except NotFoundError as err:
+            if old_size is None and order is not None:
+                raise  # no such order: the registry's message names it
+            option = (
+                f"--consistency-from {old_size}" if old_size is not None else f"--entry {entry}"
             )
-            return
-        if order is not None:
-            entry = int(find_order(conn, order).seq)
-        if entry is None or not 0 <= entry < size:
-            raise InvalidInputError(f"give --order NUMBER or --entry 0..{size - 1}")
-        leaf = conn.execute(
-            select(ledger_entries.c.leaf_hash).where(ledger_entries.c.seq == entry)
-        ).scalar_one()
-        path = merkle.inclusion_proof(entry, size, reader)
-        common.emit_json(
-            {
-                "entry": entry,
-                "tree_size": size,
-                "leaf_hash": bytes(leaf).hex(),
-                "root": root.hex(),
-                "proof": [h.hex() for h in path],
-                "checkpoint": ledger_store.latest_checkpoint(conn),
-            }
-        )
+            raise NotFoundError(f"{option}: {err}") from None
+    common.emit_json(made)
 
 
 @ledger_app.command("export")
@@ -215,7 +192,7 @@ def export(
     as_json: bool = common.JsonOption,
 ) -> None:
     """Export entries, checkpoints, keys and subject tables (C2SP tlog-tiles layout)."""
-    from muster.services.export import export_ledger
+    from muster.registry.export import export_ledger
 
     with common.reading() as conn:
         info = export_ledger(conn, out)

@@ -6,8 +6,8 @@ import typer
 
 from muster.cli import common, tables
 from muster.domain.kinds import OrderKind
-from muster.services import listings
-from muster.services.listings import OrderFilter
+from muster.registry import listings
+from muster.registry.listings import OrderFilter
 
 LimitOption = typer.Option(100, "--limit", min=1, help="Show at most this many.")
 

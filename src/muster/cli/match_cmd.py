@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from muster import bootstrap, file_errors
 from muster.cli import common, progress
 from muster.domain.errors import InvalidInputError
 
 if TYPE_CHECKING:  # the matcher (numpy) is imported when `muster match` runs, not at start
     from muster.matching import Matcher, MatchResult, Traveler
-    from muster.matching.index import RollColumns
+    from muster.matching.columns import RollColumns
 
 ROLL_COLUMNS = ("serial_number", "national_id", "given_names", "surnames", "birth_date", "sex")
 TRAVELER_COLUMNS = (
@@ -50,7 +51,7 @@ def read_csv(path: Path, what: str, required: tuple[str, ...]) -> list[dict[str,
             )
         return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
     except csv.Error as err:
-        raise common.bad_csv(path, what, reader.reader.line_num, err) from None
+        raise file_errors.bad_csv(path, what, reader.reader.line_num, err) from None
 
 
 Standing = dict[str, tuple[str, str]]  # a member's key: (status, category)
@@ -67,15 +68,15 @@ def read_roll(path: Path) -> tuple[RollColumns, Standing]:
             try:
                 return _roll_columns(path, reader)
             except csv.Error as err:
-                raise common.bad_csv(path, what, reader.line_num, err) from None
+                raise file_errors.bad_csv(path, what, reader.line_num, err) from None
     except UnicodeDecodeError:
-        raise common.not_utf8(path, what) from None
+        raise file_errors.not_utf8(path, what) from None
     except OSError as err:
-        raise common.unreadable(path, what, err) from None
+        raise file_errors.unreadable(path, what, err) from None
 
 
 def _roll_columns(path: Path, reader: Iterator[list[str]]) -> tuple[RollColumns, Standing]:
-    from muster.matching.index import RollColumns
+    from muster.matching.columns import RollColumns
 
     header = next(reader, [])
     missing = [c for c in ROLL_COLUMNS if c not in header]
@@ -120,12 +121,11 @@ def roll_from_registry(as_of: date | None) -> RollColumns:
     """Everyone ever on the registry's roll (as of a date: as the orders in effect then left
     it), each named by the serial number they last held."""
     from muster.environment import today
-    from muster.services.identify import columns_as_of, roll_columns
-    from muster.store.dialects import reading
+    from muster.screening.identify import columns_as_of, roll_columns
 
     engine = common.engine()
     try:
-        with reading(engine) as conn:
+        with bootstrap.reading(engine) as conn:
             if as_of is None:
                 return roll_columns(conn, today())
             return columns_as_of(conn, as_of)
@@ -136,12 +136,11 @@ def roll_from_registry(as_of: date | None) -> RollColumns:
 def standing_from_registry(keys: set[str], as_of: date | None) -> Standing:
     """The status and category of the registry's members with these keys (person ids)."""
     from muster.environment import today
-    from muster.services.standing import states_on
-    from muster.store.dialects import reading
+    from muster.registry.standing import states_on
 
     engine = common.engine()
     try:
-        with reading(engine) as conn:
+        with bootstrap.reading(engine) as conn:
             day = as_of or today()
             states = states_on(conn, sorted(int(k) for k in keys if k.isdigit()), day)
             found = {

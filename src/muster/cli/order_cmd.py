@@ -4,32 +4,25 @@ from __future__ import annotations
 
 import csv
 import gc
-import io
 import json
 import time
-from collections.abc import Iterator
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import typer
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
 
+from muster.actor import Actor
 from muster.cli import common
 from muster.cli.text import flat_fields, print_fields, shown
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Category, OrderKind
 from muster.domain.orders import check_order_dates, subject_lines
-from muster.domain.roll_import import RollChecker, check_header
 from muster.environment import today
 from muster.ledger import signing
-from muster.reference_data import load_reference
-from muster.services import drafts, queries, roll_import
-from muster.services.context import Actor
-from muster.services.recording import record_order
-from muster.services.registry import writing
-from muster.store.tables import former_serials, roll
+from muster.registry import drafts, reading, roll_file, roll_import
+from muster.registry.opening import writing
+from muster.registry.recording import record_order
 
 roll_app = common.typer_app("The roll: import a roll file as one signed enlistment order.")
 order_app = common.typer_app("Orders: issue (sign and record), show, export subjects.")
@@ -45,56 +38,6 @@ def load_signing_key(path: Path) -> tuple[Ed25519PrivateKey, str]:
         variable="MUSTER_KEY_PASSPHRASE",
     )
     return key, signing.fingerprint(signing.public_key_raw(key))
-
-
-# Rows parsed and checked at a time: few enough that the checks, made a column at a time,
-# find them still in the CPU's cache.
-CHUNK_ROWS = 500
-_BOM = b"\xef\xbb\xbf"
-
-
-def read_csv(path: Path) -> tuple[list[str], Iterator[list[list[str]]]]:
-    """Header of a UTF-8 CSV file, and its rows a chunk at a time as they are read and
-    parsed (the file is decoded as it is read: not all of it at once, nor in memory twice)."""
-    try:
-        handle = path.open("rb")
-        start = 0
-        while handle.read(3) == _BOM:  # byte order marks, which no field holds
-            start += 3
-        handle.seek(start)
-    except OSError as err:
-        raise common.unreadable(path, "roll file", err) from None
-    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
-    reader = csv.reader(text)
-    try:
-        header = next(reader)
-    except StopIteration:
-        text.close()
-        raise InvalidInputError(f"{path}: the file is empty; expected a header row") from None
-    except (csv.Error, UnicodeDecodeError, OSError) as err:
-        text.close()
-        raise unreadable_csv(path, reader.line_num, err) from None
-
-    def chunks() -> Iterator[list[list[str]]]:
-        try:
-            while chunk := list(islice(reader, CHUNK_ROWS)):
-                yield chunk
-        except (csv.Error, UnicodeDecodeError, OSError) as err:
-            raise unreadable_csv(path, reader.line_num, err) from None
-        finally:
-            text.close()
-
-    return header, chunks()
-
-
-def unreadable_csv(path: Path, line: int, err: Exception) -> InvalidInputError:
-    """The error for a roll file that turns out, as it is read, not to be readable CSV."""
-    if isinstance(err, UnicodeDecodeError):
-        return common.not_utf8(path, "roll file")  # reads the file again for the line
-    if isinstance(err, OSError):
-        return common.unreadable(path, "roll file", err)
-    assert isinstance(err, csv.Error)
-    return common.bad_csv(path, "roll file", line, err)
 
 
 @roll_app.command("import")
@@ -117,47 +60,20 @@ def import_roll(
     check_order_dates(number or "(enlistment)", signed, eff, today())
     private, fingerprint = load_signing_key(key)
     reg_pass = common.registry_passphrase()
-    header, chunks = read_csv(roll_csv)
-    positions = check_header(header, str(roll_csv))
-    lines = roll_csv_lines(roll_csv) if common.err_console.is_terminal else 0  # bar's total
-    with writing(common.engine(), reg_pass) as (conn, reg):
-        serials = {r[0] for r in conn.execute(select(roll.c.serial_key)) if r[0]}
-        serials.update(r[0] for r in conn.execute(select(former_serials.c.serial_key)))
-        ids = {r[0] for r in conn.execute(select(roll.c.national_id))}
-        request = roll_import.EnlistmentRequest(
-            number=number or drafts.next_order_number(conn, f"ENL-{authority}", signed),
-            authority=authority,
-            signed_on=signed,
-            effective=eff,
-            grounds=grounds,
+    file = roll_file.open_roll_file(roll_csv)
+    lines = roll_file.count_rows(roll_csv) if common.err_console.is_terminal else 0  # bar's total
+    request = roll_import.EnlistmentRequest(number or "", authority, signed, eff, grounds)
+    with common.progress_bar("checking and inserting rows", lines) as advance:
+        result = roll_import.import_roll_file(
+            common.engine(),
+            reg_pass,
+            Actor.current(),
+            file,
+            request,
+            lambda data: (signing.sign(private, data), fingerprint),
+            advance,
         )
-        with common.progress_bar("checking and inserting rows", lines) as advance:
-            checker = RollChecker(
-                positions,
-                load_reference(),
-                source=str(roll_csv),
-                on_roll_serials=serials,
-                on_roll_ids=ids,
-                latest_birth=eff,
-                progress=advance,
-                header_width=len(header),
-            )
-            result = roll_import.import_roll(
-                conn,
-                reg,
-                Actor.current(),
-                chunks,
-                checker,
-                request,
-                lambda data: (signing.sign(private, data), fingerprint),
-            )
     report(result, as_json, time.perf_counter() - started)
-
-
-def roll_csv_lines(path: Path) -> int:
-    """About how many data rows a roll file has (its lines less the header), for progress."""
-    with path.open("rb") as f:
-        return max(sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b"")) - 1, 0)
 
 
 def report(result: Any, as_json: bool, seconds: float) -> None:
@@ -254,7 +170,7 @@ def show(
 ) -> None:
     """Show an order: its signed content, signature, ledger entry and status."""
     with common.reading() as conn:
-        view = queries.order_view(conn, number)
+        view = reading.order_view(conn, number)
     if as_json:
         common.emit_json(view)
         return
@@ -284,7 +200,7 @@ def subjects_export(
     if out is not None:
         common.check_output(out, "--out")
     with common.reading() as conn:
-        columns, rows = queries.order_subjects_table(conn, number)
+        columns, rows = reading.order_subjects_table(conn, number)
     stream = common.open_output(out, "--out") if out else None
     target = stream or __import__("sys").stdout
     writer = csv.writer(target)

@@ -12,7 +12,7 @@ from rich.table import Table
 from muster.cli import common
 from muster.cli.order_cmd import load_signing_key
 from muster.domain.errors import RefusedError
-from muster.services.draft_answer import DraftToSign, read_draft_answer, signature_body
+from muster.registry.draft_answer import DraftToSign, read_draft_answer, signature_body
 
 
 def what_is_signed(draft: DraftToSign, fingerprint: str) -> Table:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from muster.cli import common, tables
-from muster.services import listings
+from muster.registry import listings
 
 post_app = common.typer_app("Border posts: bridges, airports and seaports.")
 

@@ -6,13 +6,13 @@ import sys
 
 import typer
 
+from muster.actor import Actor
 from muster.cli import common
 from muster.cli.text import print_fields, shown
 from muster.domain.reference import fold_text
 from muster.environment import today
-from muster.services import queries
-from muster.services.context import Actor
-from muster.services.registry import PassphraseMissingError, init_registry
+from muster.registry import reading
+from muster.registry.opening import PassphraseMissingError, init_registry
 
 person_app = common.typer_app("People on the roll: show one, search by name.")
 
@@ -91,7 +91,7 @@ def person_show(
     s = common.settings()
     day = common.parse_day(as_of, "--as-of") or today(s)
     with common.reading(s) as conn:
-        view = queries.person_view(conn, ref, day)
+        view = reading.person_view(conn, ref, day)
     if as_json:
         common.emit_json(view)
         return
@@ -140,7 +140,7 @@ def person_search(
     """Search the roll by name (every word must appear)."""
     s = common.settings()
     with common.reading(s) as conn:
-        found = queries.search_people(conn, name, today(s), limit)
+        found = reading.search_people(conn, name, today(s), limit)
     if as_json:
         common.emit_json({"query": name, "people": found})
         return
@@ -160,7 +160,7 @@ def stats(
     s = common.settings()
     day = common.parse_day(as_of, "--as-of") or today(s)
     with common.reading(s) as conn:
-        result = queries.stats(conn, day)
+        result = reading.stats(conn, day)
     if as_json:
         common.emit_json(result)
         return

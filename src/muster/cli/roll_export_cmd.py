@@ -13,7 +13,7 @@ from muster.cli import common
 from muster.domain.errors import InvalidInputError
 from muster.domain.kinds import Status
 from muster.environment import today
-from muster.services.roll_export import EXPORT_COLUMNS, export_rows
+from muster.registry.roll_export import EXPORT_COLUMNS, export_rows
 
 
 def parse_statuses(text: str | None) -> frozenset[Status] | None:

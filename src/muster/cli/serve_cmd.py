@@ -13,10 +13,11 @@ from pathlib import Path
 import typer
 from pydantic import SecretStr
 
+from muster import bootstrap
 from muster.cli import common
 from muster.config import Settings, log_to_stderr, trusted_networks
 from muster.domain.errors import InvalidInputError
-from muster.services.registry import registry_row
+from muster.registry.opening import registry_row
 
 PortOption = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on (1-65535).")
 
@@ -83,7 +84,7 @@ def serve(
 
 def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
     """Serve the API for these settings until interrupted."""
-    from muster.services.crossing_process import CrossingWriterUnavailableError, writer_process
+    from muster.screening.crossing_process import CrossingWriterUnavailableError, writer_process
 
     log_to_stderr()
     trusted_networks(s)  # a bad MUSTER_TRUSTED_PROXIES: one clear error before listening
@@ -160,12 +161,11 @@ def prepare_index(s: Settings, path: Path) -> Path:
     from muster.cli import progress
     from muster.config import today
     from muster.matching.index import INDEX_STEPS
-    from muster.services.identify import RollMatcher
-    from muster.store.dialects import make_engine, reading
+    from muster.screening.identify import RollMatcher
 
-    engine = make_engine(s.database_url)
+    engine = bootstrap.engine(s)
     try:
-        with reading(engine) as conn:
+        with bootstrap.reading(engine) as conn:
             with progress.steps(1 + INDEX_STEPS) as step:
                 matcher, how = RollMatcher.open(conn, path, today(s), step)
             if matcher.saved_seq != matcher.seq:  # orders since it was saved: not N times

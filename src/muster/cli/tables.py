@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from muster.cli import common
-from muster.services.listings import Listing
+from muster.registry.listings import Listing
 
 Column = tuple[str, Callable[[Mapping[str, Any]], Any]]
 

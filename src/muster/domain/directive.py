@@ -42,11 +42,14 @@ _TOP = {"version", "title", "rules", "default", "valid_until", "description"}
 _RULE = {"id", "when", "outcome", "reason"}
 
 
-def validate_directive(payload: Any, source: str) -> dict[str, Any]:
-    """The directive payload if it fits the schema; otherwise every problem, by JSON path."""
+def validate_directive(payload: Any, field: str = "rules") -> dict[str, Any]:
+    """The directive payload if it fits the schema; otherwise every problem, by JSON path
+    inside the request's `field`."""
     problems: list[str] = []
     if not isinstance(payload, Mapping):
-        raise InvalidInputError(f"{source}: expected a JSON object with version, rules, default")
+        raise InvalidInputError(
+            "{field}: expected a JSON object with version, rules, default", fields={"field": field}
+        )
     for key in sorted(set(payload) - _TOP):
         problems.append(f"$.{key}: unknown key (expected {', '.join(sorted(_TOP))})")
     version = payload.get("version")
@@ -66,7 +69,11 @@ def validate_directive(payload: Any, source: str) -> dict[str, Any]:
     for i, rule in enumerate(rules):
         problems.extend(_rule_problems(f"$.rules[{i}]", rule, ids, version))
     if problems:
-        raise InvalidInputError(f"{source}: exit-control rules invalid: " + "; ".join(problems))
+        raise InvalidInputError(
+            "{field}: exit-control rules invalid: {problems}",
+            fields={"field": field},
+            problems="; ".join(problems),
+        )
     return dict(payload)
 
 

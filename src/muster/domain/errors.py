@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import string
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Self
+from typing import Any, Self
 
 from muster.errors import MusterError
 
@@ -13,8 +14,62 @@ class RefusedError(MusterError):
     """Raised when the registry refuses a request by its rules; nothing is written."""
 
 
+FieldNamer = Callable[[str], str]
+
+
+def field_path(path: str) -> str:
+    """A field as the registry names it: its path in the request (`subjects`,
+    `changes.birth_date`, `limit`), which is also its JSON name in the API."""
+    return path
+
+
+class _Wording(string.Formatter):
+    """Fills a message's field places with each field as its reader knows it, and its other
+    places with the parameters (never parsed themselves: a value may hold braces)."""
+
+    def __init__(self, fields: Mapping[str, str], name: FieldNamer) -> None:
+        super().__init__()
+        self.fields, self.name = fields, name
+
+    def get_field(self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        if field_name in self.fields:  # a path such as `changes.sex`, taken whole
+            return self.name(self.fields[field_name]), field_name
+        return kwargs[field_name], field_name
+
+
+def literal(text: str) -> str:
+    """Text put into a message template as it is (its braces are not places to fill)."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 class InvalidInputError(MusterError):
-    """Raised when input (a file, a field, an option) is malformed; nothing is written."""
+    """Raised when input (a file, a field, an option) is malformed; nothing is written.
+
+    A message about fields of a request is a template naming them in braces: `fields` are
+    their paths (`"{limit} {value}: expected a positive number"` with `fields=("limit",)`,
+    `value=0`), or a place's name and the path it stands for (`"{field}: unknown field"`
+    with `fields={"field": "changes.rank"}`). The registry's own wording names each field by
+    its path (`field_path`); `worded` lets the CLI name it by its option (`--limit`, `--set
+    rank`) and the API by its JSON field. `params` fill the other places.
+    """
+
+    def __init__(
+        self, message: str, *, fields: Sequence[str] | Mapping[str, str] = (), **params: Any
+    ) -> None:
+        self.template, self.params = message, params
+        self.places = dict(fields) if isinstance(fields, Mapping) else {f: f for f in fields}
+        super().__init__(self.worded())
+
+    @property
+    def fields(self) -> list[str]:
+        """The paths of the fields the message names, in its order."""
+        return list(dict.fromkeys(self.places.values()))
+
+    def worded(self, name: FieldNamer = field_path) -> str:
+        """The message, each field named by `name`."""
+        if not self.places and not self.params:
+            return self.template
+        return _Wording(self.places, name).format(self.template, **self.params)
 
 
 class VerificationError(MusterError):

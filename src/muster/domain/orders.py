@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from muster.domain.errors import DuplicateSubjectError, InvalidInputError, SubjectProblem
+from muster.domain.errors import (
+    DuplicateSubjectError,
+    InvalidInputError,
+    SubjectProblem,
+    literal,
+)
 from muster.domain.kinds import AMENDABLE_FIELDS, Category, OrderKind
 from muster.domain.national_id import InvalidNationalIdError, normalize_national_id
 from muster.errors import with_article
@@ -128,8 +133,9 @@ def check_order_dates(number: str, signed_on: date, effective: date, recorded_on
 
 
 def check_order_fields(content: OrderContent) -> None:
-    """Refuses an order whose fields do not fit its kind, naming every problem."""
-    kind, problems = content.kind, []
+    """Refuses an order whose fields do not fit its kind, naming every problem (and every
+    field involved, for the CLI and API to word)."""
+    kind, problems, fields = content.kind, [], []
     if not content.number.strip() or content.number != content.number.strip():
         problems.append("the order number must be non-empty text without surrounding spaces")
     if content.effective < content.signed_on and kind is OrderKind.EXIT_CONTROL:
@@ -143,31 +149,28 @@ def check_order_fields(content: OrderContent) -> None:
         "rules": kind is OrderKind.EXIT_CONTROL,
         "changes": kind is OrderKind.AMENDMENT,
     }
-    options = {
-        "subjects": "--subjects",
-        "rules": "--rules",
-        "revokes": "--revokes",
-        "valid_from": "--valid-from",
-        "valid_until": "--valid-until",
-        "category": "--category",
-        "changes": "--set FIELD=VALUE",
-    }
     for name, wanted in wants.items():
         value = getattr(content, name)
         present = bool(value) if name == "changes" else value is not None
-        if wanted and not present:
-            problems.append(f"{with_article(kind.value)} order needs {options[name]}")
-        elif present and not wanted:
-            problems.append(f"{with_article(kind.value)} order takes no {options[name]}")
+        if wanted != present:
+            verb = "needs" if wanted else "takes no"
+            problems.append(f"{with_article(kind.value)} order {verb} {{{name}}}")
+            fields.append(name)
     if content.valid_from and content.valid_until and content.valid_until < content.valid_from:
-        problems.append("--valid-until is before --valid-from")
+        problems.append("{valid_until} is before {valid_from}")
+        fields.extend(("valid_until", "valid_from"))
     for name in content.changes:
         if name not in AMENDABLE_FIELDS:
             problems.append(
-                f"field {name!r} cannot be amended; expected one of " + ", ".join(AMENDABLE_FIELDS)
+                literal(f"field {name!r} cannot be amended; expected one of ")
+                + ", ".join(AMENDABLE_FIELDS)
             )
     if problems:
-        raise InvalidInputError(f"order {content.number!r} refused: " + "; ".join(problems))
+        raise InvalidInputError(
+            "order {number!r} refused: " + "; ".join(problems),
+            fields=list(dict.fromkeys(fields)),
+            number=content.number,
+        )
 
 
 def parse_subject_lines(text: str, source: str) -> list[str]:

@@ -309,11 +309,8 @@ class RollChecker:
 
     def _check_rows(self, rows: list[Sequence[str]]) -> list[EnlistRow]:
         """`check`, row by row: every problem of every row."""
-        problems, out = self.problems, list[EnlistRow]()
-        seen_serial, seen_id, rank_cache = self.seen_serial, self.seen_id, self.rank_cache
-        on_roll_serials, on_roll_ids = self.on_roll_serials, self.on_roll_ids
-        reference, latest, progress = self.reference, self.latest, self.progress
-        header_width = self.header_width
+        out = list[EnlistRow]()
+        progress, header_width = self.progress, self.header_width
         idx = [self.positions[c] for c in ROLL_COLUMNS]
         width = max(idx) + 1
         pick = itemgetter(*idx)
@@ -322,117 +319,98 @@ class RollChecker:
             if progress is not None and row_no % PROGRESS_EVERY == 0:
                 progress(PROGRESS_EVERY)
             if len(raw) < width or (header_width is not None and len(raw) != header_width):
-                if not any(v.strip() for v in raw):
-                    continue
-                problems.append(
-                    RowProblem(row_no, "(row)", ",".join(raw), _width(raw, header_width, width))
-                )
+                if any(v.strip() for v in raw):  # a blank line is skipped
+                    self._refuse(row_no, "(row)", ",".join(raw), _width(raw, header_width, width))
                 continue
-            serial, nid, given, surnames, birth, sex, comp, rank, cat, unit = clean_values(
-                pick(raw)
-            )
-            bad = len(problems)
-            serial_key = numbers.fold(serial)  # `gnb-1` and `GNB-1` are one serial number
-            if not serial:
-                problems.append(RowProblem(row_no, "serial_number", serial, "a serial number"))
-            elif serial_key in seen_serial:
-                problems.append(
-                    RowProblem(
-                        row_no,
-                        "serial_number",
-                        serial,
-                        f"unique; row {seen_serial[serial_key]} has it too",
-                    )
-                )
-            elif serial_key in on_roll_serials:
-                problems.append(
-                    RowProblem(
-                        row_no,
-                        "serial_number",
-                        serial,
-                        "unique; a person on the roll holds or held it",
-                    )
-                )
-            else:
-                seen_serial[serial_key] = row_no
-            try:
-                nid = normalize_national_id(nid, default_letter=None)
-            except InvalidNationalIdError as err:
-                problems.append(
-                    RowProblem(
-                        row_no, "national_id", nid, f"a cédula such as V-12345678 ({err.why})"
-                    )
-                )
-            else:
-                if nid in seen_id:
-                    problems.append(
-                        RowProblem(
-                            row_no, "national_id", nid, f"unique; row {seen_id[nid]} has it too"
-                        )
-                    )
-                elif nid in on_roll_ids:
-                    problems.append(
-                        RowProblem(
-                            row_no, "national_id", nid, "unique; a person on the roll has it"
-                        )
-                    )
-                else:
-                    seen_id[nid] = row_no
-            for column, value in (("given_names", given), ("surnames", surnames)):
-                if not value:
-                    problems.append(RowProblem(row_no, column, value, "at least one name"))
-            try:
-                born = date.fromisoformat(birth)
-            except ValueError:
-                problems.append(RowProblem(row_no, "birth_date", birth, "an ISO date YYYY-MM-DD"))
-            else:
-                if not EARLIEST_BIRTH <= born <= latest:
-                    problems.append(
-                        RowProblem(
-                            row_no,
-                            "birth_date",
-                            birth,
-                            f"a date between {EARLIEST_BIRTH} and {latest}",
-                        )
-                    )
-                birth = born.isoformat()
-            sex = sex.upper()
-            if sex not in ("M", "F"):
-                problems.append(RowProblem(row_no, "sex", sex, "M or F"))
-            comp = comp.upper()
-            if comp not in reference.components:
-                problems.append(
-                    RowProblem(
-                        row_no, "component", comp, "one of " + ", ".join(reference.components)
-                    )
-                )
-            else:
-                key = (comp, rank)
-                if key not in rank_cache:
-                    found = reference.find_rank(comp, rank)
-                    rank_cache[key] = None if found is None else found.name_es
-                canonical_rank = rank_cache[key]
-                if canonical_rank is None:
-                    problems.append(
-                        RowProblem(
-                            row_no,
-                            "rank",
-                            rank,
-                            f"a rank of {comp}: " + ", ".join(reference.rank_names(comp)),
-                        )
-                    )
-                else:
-                    rank = canonical_rank
-            cat = cat.lower()
-            if cat not in _CATEGORIES:
-                problems.append(
-                    RowProblem(row_no, "category", cat, "one of " + ", ".join(sorted(_CATEGORIES)))
-                )
-            if len(problems) == bad:
-                out.append((serial, nid, given, surnames, birth, sex, comp, rank, cat, unit))
+            row = self._check_row(row_no, clean_values(pick(raw)))
+            if row is not None:
+                out.append(row)
         self.next_row = row_no + 1
         self.accepted += len(out)
         return out
+
+    def _refuse(self, row_no: int, column: str, value: str, expected: str) -> None:
+        self.problems.append(RowProblem(row_no, column, value, expected))
+
+    def _check_row(self, row_no: int, values: tuple[str, ...]) -> EnlistRow | None:
+        """One row's canonical values, or None with its every problem remembered."""
+        serial, nid, given, surnames, birth, sex, comp, rank, cat, unit = values
+        bad = len(self.problems)
+        self._check_serial(row_no, serial)
+        nid = self._check_national_id(row_no, nid)
+        for column, value in (("given_names", given), ("surnames", surnames)):
+            if not value:
+                self._refuse(row_no, column, value, "at least one name")
+        birth = self._check_birth(row_no, birth)
+        sex = sex.upper()
+        if sex not in ("M", "F"):
+            self._refuse(row_no, "sex", sex, "M or F")
+        comp, rank = self._check_rank(row_no, comp.upper(), rank)
+        cat = cat.lower()
+        if cat not in _CATEGORIES:
+            self._refuse(row_no, "category", cat, "one of " + ", ".join(sorted(_CATEGORIES)))
+        if len(self.problems) != bad:
+            return None
+        return (serial, nid, given, surnames, birth, sex, comp, rank, cat, unit)
+
+    def _check_serial(self, row_no: int, serial: str) -> None:
+        """A serial number is given, and new in the file and on the roll (in any case)."""
+        serial_key = numbers.fold(serial)  # `gnb-1` and `GNB-1` are one serial number
+        if not serial:
+            self._refuse(row_no, "serial_number", serial, "a serial number")
+        elif serial_key in self.seen_serial:
+            first = self.seen_serial[serial_key]
+            self._refuse(row_no, "serial_number", serial, f"unique; row {first} has it too")
+        elif serial_key in self.on_roll_serials:
+            expected = "unique; a person on the roll holds or held it"
+            self._refuse(row_no, "serial_number", serial, expected)
+        else:
+            self.seen_serial[serial_key] = row_no
+
+    def _check_national_id(self, row_no: int, nid: str) -> str:
+        """The cédula in canonical form, new in the file and on the roll."""
+        try:
+            nid = normalize_national_id(nid, default_letter=None)
+        except InvalidNationalIdError as err:
+            expected = f"a cédula such as V-12345678 ({err.why})"
+            self._refuse(row_no, "national_id", nid, expected)
+            return nid
+        if nid in self.seen_id:
+            self._refuse(row_no, "national_id", nid, f"unique; row {self.seen_id[nid]} has it too")
+        elif nid in self.on_roll_ids:
+            self._refuse(row_no, "national_id", nid, "unique; a person on the roll has it")
+        else:
+            self.seen_id[nid] = row_no
+        return nid
+
+    def _check_birth(self, row_no: int, birth: str) -> str:
+        """The birth date in ISO form, between `EARLIEST_BIRTH` and the latest allowed."""
+        try:
+            born = date.fromisoformat(birth)
+        except ValueError:
+            self._refuse(row_no, "birth_date", birth, "an ISO date YYYY-MM-DD")
+            return birth
+        if not EARLIEST_BIRTH <= born <= self.latest:
+            expected = f"a date between {EARLIEST_BIRTH} and {self.latest}"
+            self._refuse(row_no, "birth_date", birth, expected)
+        return born.isoformat()
+
+    def _check_rank(self, row_no: int, comp: str, rank: str) -> tuple[str, str]:
+        """A known component, and the rank's canonical name among that component's ranks."""
+        reference = self.reference
+        if comp not in reference.components:
+            self._refuse(row_no, "component", comp, "one of " + ", ".join(reference.components))
+            return comp, rank
+        key = (comp, rank)
+        if key not in self.rank_cache:
+            found = reference.find_rank(comp, rank)
+            self.rank_cache[key] = None if found is None else found.name_es
+        canonical = self.rank_cache[key]
+        if canonical is None:
+            expected = f"a rank of {comp}: " + ", ".join(reference.rank_names(comp))
+            self._refuse(row_no, "rank", rank, expected)
+            return comp, rank
+        return comp, canonical
 
     def finish(self) -> None:
         """Refuses the file if any row was bad, or if it had no rows at all."""

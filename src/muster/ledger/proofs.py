@@ -1,7 +1,9 @@
 """One downloaded proof checked alone: an inclusion or consistency proof, as `muster ledger
-proof` or the API gives it, against checkpoints signed by the registry key.
+proof` and the API give it, against checkpoints signed by the registry key.
 
-Four shapes are read, those given today; anything else is refused and the shapes named.
+The shape of each kind is one, the same from the CLI and the API (docs/api.md, "Ledger
+proofs"); the shapes earlier releases gave are read too, so that a proof kept then still
+checks. Anything else is refused and the shapes named.
 """
 
 from __future__ import annotations
@@ -14,22 +16,27 @@ from muster.errors import MusterError
 from muster.ledger import merkle, note, signing
 
 INCLUSION, CONSISTENCY = "inclusion", "consistency"
+INCLUSION_FIELDS = {"entry", "leaf_hash", "tree_size", "root", "proof", "checkpoint"}
+CONSISTENCY_FIELDS = {"old_size", "old_root", "new_size", "new_root", "proof", "checkpoint"}
 PROOF_FIELDS = {
-    "`muster ledger proof --order/--entry`": (
+    "`muster ledger proof --order/--entry` and GET /ledger/proofs/inclusion": (
         INCLUSION,
-        {"entry", "tree_size", "leaf_hash", "root", "proof", "checkpoint"},
+        INCLUSION_FIELDS,
     ),
-    "GET /ledger/proofs/inclusion": (
-        INCLUSION,
-        {"entry", "tree_size", "leaf_hash", "root", "proof"},
+    "`muster ledger proof --consistency-from` and GET /ledger/proofs/consistency": (
+        CONSISTENCY,
+        CONSISTENCY_FIELDS,
     ),
-    "`muster ledger proof --consistency-from`": (
+    # earlier releases: the API's proofs without their checkpoint, and the CLI's
+    # consistency proof naming the newer tree as `tree_size` and `root`
+    "an earlier GET /ledger/proofs/inclusion": (INCLUSION, INCLUSION_FIELDS - {"checkpoint"}),
+    "an earlier GET /ledger/proofs/consistency": (
+        CONSISTENCY,
+        CONSISTENCY_FIELDS - {"checkpoint"},
+    ),
+    "an earlier `muster ledger proof --consistency-from`": (
         CONSISTENCY,
         {"old_size", "old_root", "tree_size", "root", "proof"},
-    ),
-    "GET /ledger/proofs/consistency": (
-        CONSISTENCY,
-        {"old_size", "new_size", "old_root", "new_root", "proof"},
     ),
 }
 
@@ -96,7 +103,7 @@ class ProofReport:
 
 
 def parse_proof(obj: object, source: str) -> Proof:
-    """The proof in a JSON object of one of the four shapes; ProofFormatError otherwise."""
+    """The proof in a JSON object of one of the shapes read; ProofFormatError otherwise."""
     if not isinstance(obj, dict):
         raise ProofFormatError(f"{source}: expected a JSON object, {_shapes()}")
     shape = next((s for s, (_k, keys) in PROOF_FIELDS.items() if set(obj) == keys), None)
@@ -106,7 +113,7 @@ def parse_proof(obj: object, source: str) -> Proof:
             f"{_shapes()}"
         )
     kind = PROOF_FIELDS[shape][0]
-    where = f"{source} ({kind} proof, as {shape} gives it)"
+    where = f"{source} ({kind} proof, in the shape of {shape})"
     path = obj["proof"]
     if not isinstance(path, list):
         raise ProofFormatError(f"{where}: proof: expected a list of hexadecimal hashes")
@@ -132,6 +139,7 @@ def parse_proof(obj: object, source: str) -> Proof:
         hashes,
         old_size=_size(where, "old_size", obj["old_size"]),
         old_root=_hex(where, "old_root", obj["old_root"]),
+        checkpoint=checkpoint,
     )
 
 

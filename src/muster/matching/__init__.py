@@ -4,10 +4,14 @@ The normaliser (`normalize`), word comparison (`words`), scoring (`scoring`) and
 (`verdict`) are pure; the candidate index (`index`) uses numpy.
 """
 
-from muster.matching.index import CandidateIndex, IndexFileError
+from muster.matching.columns import RollColumns
+from muster.matching.evidence import Evidence
+from muster.matching.frequencies import NameFrequencies
+from muster.matching.index import CandidateIndex
+from muster.matching.index_file import IndexFileError
 from muster.matching.matcher import Matcher
 from muster.matching.records import Member, Traveler
-from muster.matching.scoring import Evidence, Identity, NameFrequencies
+from muster.matching.scoring import Identity
 from muster.matching.verdict import Candidate, MatchResult, Thresholds, Verdict
 
 __all__ = [
@@ -20,6 +24,7 @@ __all__ = [
     "Matcher",
     "Member",
     "NameFrequencies",
+    "RollColumns",
     "Thresholds",
     "Traveler",
     "Verdict",

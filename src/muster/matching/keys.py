@@ -15,8 +15,7 @@ distinct surnames instead of member by member.
 
 from __future__ import annotations
 
-from datetime import date
-
+from muster.matching.near import adjacent_swaps, date_digits
 from muster.matching.normalize import PersonName, Surname
 from muster.matching.scoring import Identity
 from muster.matching.words import sound_key, spoken_key
@@ -44,10 +43,6 @@ def surname_tokens(name: PersonName) -> tuple[tuple[str, ...], tuple[str, str] |
     return tuple(sorted(found)), (a, b), sound_key(first + second)
 
 
-def date_token(born: date) -> str:
-    return f"{born.year:04d}{born.month:02d}{born.day:02d}"
-
-
 def member_keys(identity: Identity) -> set[Key]:
     """The keys a member is filed under."""
     keys = _common_keys(identity)
@@ -69,9 +64,7 @@ def traveler_keys(identity: Identity) -> set[Key]:
     if born is not None and born.day <= 12 and born.day != born.month:
         keys.add(("d", f"{born.year:04d}{born.day:02d}{born.month:02d}", ""))
     digits = _cedula_digits(identity)
-    for i in range(len(digits) - 1):
-        if digits[i] != digits[i + 1] and (i > 0 or digits[i + 1] != "0"):
-            keys.add(("c", digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :], ""))
+    keys.update(("c", swapped, "") for swapped in adjacent_swaps(digits) if swapped[0] != "0")
     name = identity.name
     if len(name.given) >= 2:  # a given name written in two words (YUS MARY)
         variants = surname_tokens(name)[0]
@@ -97,7 +90,7 @@ def _common_keys(identity: Identity) -> set[Key]:
     if digits:
         keys.add(("c", digits, ""))
     if identity.birth_date is not None:
-        keys.add(("d", date_token(identity.birth_date), ""))
+        keys.add(("d", date_digits(identity.birth_date), ""))
     keys.update(_name_keys(identity.name))
     return keys
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from muster.matching.index import CandidateIndex, RollColumns
+from muster.matching.columns import RollColumns
+from muster.matching.index import CandidateIndex
 from muster.matching.records import Member, Traveler
 from muster.matching.scoring import Comparison, Identity, compare
 from muster.matching.verdict import MatchResult, Thresholds, decide
@@ -72,10 +73,8 @@ class Matcher:
         self.index.save(path)
 
     def add(self, member: Member) -> None:
-        """An enlisted member, or an amended one (same key): no rebuild."""
-        self.index.add(member)
-
-    def update(self, member: Member) -> None:
+        """File a member as the roll now holds them: an enlisted one, or an amended one (same
+        key, replacing the one filed), with no rebuild."""
         self.index.add(member)
 
     def match(self, traveler: Traveler) -> MatchResult:

@@ -10,13 +10,21 @@ on the roll or not with even odds, is one particular member of N). See docs/matc
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
+from muster.matching.evidence import Evidence, Field, Kind
+from muster.matching.frequencies import AttributeFrequencies, NameFrequencies
+from muster.matching.near import date_digits, near
 from muster.matching.normalize import MonthFirstDate, PersonName, Surname, spelling_key
-from muster.matching.words import M_EXACT, WordAgreement, compare_words, edit_distance
+from muster.matching.words import (
+    M_EXACT,
+    HowAgreed,
+    WordAgreement,
+    compare_words,
+    edit_distance,
+)
 
 # Log-likelihood ratios of the fields that are not names (assumed error rates, documented in
 # docs/matching.md). A contradiction is evidence like any other, never proof on its own.
@@ -46,88 +54,16 @@ LLR = {
 # e^FAMILY (about 20) brothers, sisters and cousins shared them.
 NAMESAKE_POPULATION = 15
 FAMILY = 3.0
-IDENTIFIERS = {"cedula_exact", "birth_exact", "birth_swapped"}
+IDENTIFIERS = {Kind.CEDULA_EXACT, Kind.BIRTH_EXACT, Kind.BIRTH_SWAPPED}
 # Facts that say another person: weighed in the score, and a `match` then needs the cédula.
-CONTRADICTIONS = {"cedula_differs", "given_differs", "sex_differs", "birth_differs"}
-UNCONFIRMED_GIVEN = {"given_differs", "given_unclear", "sex_differs"}
-ATTRIBUTE_KINDS = {"attribute_agrees", "attribute_differs"}
+CONTRADICTIONS = {Kind.CEDULA_DIFFERS, Kind.GIVEN_DIFFERS, Kind.SEX_DIFFERS, Kind.BIRTH_DIFFERS}
+UNCONFIRMED_GIVEN = {Kind.GIVEN_DIFFERS, Kind.GIVEN_UNCLEAR, Kind.SEX_DIFFERS}
+ATTRIBUTE_KINDS = {Kind.ATTRIBUTE_AGREES, Kind.ATTRIBUTE_DIFFERS}
 # Other identifying attributes (`Member.attributes`: a place of birth, an address, a postcode):
 # m, how often the same person's two records agree on one, unless given per attribute. An
 # attribute recorded twice for one person differs when it was mistyped (1-2%) or changed in
 # between (a move, for an address): assumed one record in ten.
 M_ATTRIBUTE = 0.9
-
-
-@dataclass
-class NameFrequencies:
-    """How many members bear each surname word and each given name word (spelling-folded)."""
-
-    surnames: Counter[str] = field(default_factory=Counter)
-    given: Counter[str] = field(default_factory=Counter)
-    initials: Counter[str] = field(default_factory=Counter)
-    people: int = 0
-
-    def add(self, name: PersonName, sign: int = 1) -> None:
-        """Count one member's name (sign -1 forgets it)."""
-        self.people += sign
-        for s in name.all_surnames:
-            self.surnames[spelling_key(s.core)] += sign
-        for g in set(name.given):
-            self.given[spelling_key(g)] += sign
-        if name.given:
-            self.initials[name.given[0][0]] += sign
-
-    @classmethod
-    def of(cls, names: Iterable[PersonName]) -> NameFrequencies:
-        table = cls()
-        for n in names:
-            table.add(n)
-        return table
-
-    def surname_share(self, word: str) -> float:
-        return (self.surnames[spelling_key(word)] + 1) / (self.people + 2)
-
-    def given_share(self, word: str) -> float:
-        return (self.given[spelling_key(word)] + 1) / (self.people + 2)
-
-    def initial_share(self, letter: str) -> float:
-        return (self.initials[letter[:1]] + 1) / (self.people + 2)
-
-    def prefix_share(self, prefix: str, given: bool) -> float:
-        """The share of given names (or surnames) starting with `prefix`: what a name cut short
-        (`MA` at a zone's end) says, whichever name it was cut from."""
-        table = self.given if given else self.surnames
-        key = (spelling_key(prefix), given, self.people, len(table))
-        share = _PREFIX_SHARES.get(key)
-        if share is None:
-            count = sum(n for word, n in table.items() if word.startswith(key[0]))
-            share = _PREFIX_SHARES[key] = (count + 1) / (self.people + 2)
-            if len(_PREFIX_SHARES) > 4096:
-                _PREFIX_SHARES.clear()
-        return share
-
-
-_PREFIX_SHARES: dict[tuple[str, bool, int, int], float] = {}
-
-
-@dataclass
-class AttributeFrequencies:
-    """How many members carry each value of each other identifying attribute (`Member.
-    attributes`, values as `normalize.attribute_value`), and how many carry the attribute."""
-
-    values: dict[str, Counter[str]] = field(default_factory=dict)
-    carrying: Counter[str] = field(default_factory=Counter)
-
-    def add(self, attributes: Iterable[tuple[str, str]], sign: int = 1) -> None:
-        """Count one member's attributes (sign -1 forgets them)."""
-        for name, value in attributes:
-            self.carrying[name] += sign
-            self.values.setdefault(name, Counter())[value] += sign
-
-    def share(self, name: str, value: str) -> float:
-        """u: the share of the members carrying attribute `name` who carry this value."""
-        counts = self.values.get(name)
-        return ((counts[value] if counts else 0) + 1) / (self.carrying[name] + 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,34 +83,23 @@ class Identity:
     national_id_from: str = "document number"
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """One compared field: what, how it agreed, and its contribution to the log-odds."""
-
-    field: str
-    how: str
-    weight: float
-    kind: str = ""  # a key of LLR for the non-name facts, "" for name agreements
-
-    def __str__(self) -> str:
-        return f"{self.field} {self.how} ({self.weight:+.1f})"
-
-
-AS_SECOND = ", member's second given name"  # the traveler's first given name is the member's second
+AS_SECOND = ", member's second given name"  # text only: the kind is `Kind.GIVEN_AS_SECOND`
+_FIRST_GIVEN = (Field.GIVEN_NAME, Field.GIVEN_NAMES)  # the first given name's evidence
+_SLIPS = (HowAgreed.TYPO, HowAgreed.SOUND)  # a word agreeing by a slip
 
 
 def _surname_agrees(evidence: Iterable[Evidence]) -> bool:
     """Some surname agrees."""
-    return any(not e.kind and e.weight > 0 and e.field.startswith("surname") for e in evidence)
+    return any(e.field is Field.SURNAME and e.name_agrees for e in evidence)
 
 
 def _not_first_given(e: Evidence) -> bool:
     """The first given name does not agree as the member's first: another name, two slips, the
     member's second given name. What a brother or sister shows too."""
-    return e.kind in UNCONFIRMED_GIVEN or e.how.endswith(AS_SECOND)
+    return e.kind in UNCONFIRMED_GIVEN or e.kind is Kind.GIVEN_AS_SECOND
 
 
-_NO_AGREEMENT = WordAgreement("none", 0.0)
+_NO_AGREEMENT = WordAgreement(HowAgreed.NONE, 0.0)
 
 
 def name_weight(agreement: WordAgreement, share: float) -> float:
@@ -216,9 +141,9 @@ def slip_share(m: float, theirs: float, shown: float) -> float:
 
 def _surname_share(agreement: WordAgreement, word: str, shown: str, freq: NameFrequencies) -> float:
     """The share of the surname as agreed: a cut word says only what its first letters say."""
-    if agreement.how == "cut":
+    if agreement.how is HowAgreed.CUT:
         return freq.prefix_share(shown, given=False)
-    if agreement.how in ("typo", "sound"):
+    if agreement.how in _SLIPS:
         return slip_share(agreement.m, freq.surname_share(word), freq.surname_share(shown))
     return freq.surname_share(word)
 
@@ -228,7 +153,7 @@ def surname_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> lis
     a married woman's `DE <husband>` on either side; one surname written in two words
     (`SATTE RLEY`)."""
     out = _surnames(t, c, freq)
-    if len(t.surnames) >= 2 and any(e.kind == "surname_absent" for e in out[:2]):
+    if len(t.surnames) >= 2 and any(e.kind is Kind.SURNAME_ABSENT for e in out[:2]):
         first, second = t.surnames[0], t.surnames[1]
         joined = Surname(first.core + second.core, first.particle)
         if not any(
@@ -240,12 +165,14 @@ def surname_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> lis
             return out
         one = PersonName(t.given, (joined, *t.surnames[2:]), t.married, t.mrz, t.cut)
         other = _surnames(one, c, freq)
-        if other[0].kind != "surname_absent" and sum(e.weight for e in other) > sum(
+        if other[0].kind is not Kind.SURNAME_ABSENT and sum(e.weight for e in other) > sum(
             e.weight for e in out
         ):
             head = other[0]
             label = f"surname {(first.particle + ' ' + first.core).strip()} {second.core}"
-            other[0] = Evidence(label, head.how + ", written in two words", head.weight)
+            other[0] = Evidence(
+                Field.SURNAME, label, head.how + ", written in two words", head.weight
+            )
             return other
     return out
 
@@ -269,17 +196,20 @@ def _surnames(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evide
         j, agreement, note = _best_surname(s, theirs, used, last)
         label = f"surname {(s.particle + ' ' + s.core).strip()}"
         if not agreement.agrees:
-            out.append(
-                Evidence(label, "not on the member", LLR["surname_absent"], "surname_absent")
-            )
+            weight, absent = LLR["surname_absent"], Kind.SURNAME_ABSENT
+            out.append(Evidence(Field.SURNAME, label, "not on the member", weight, absent))
             continue
         used.add(j)
         if j in joined_at:
             used.update({0, 1})
             share = freq.surname_share(c.surnames[0].core) * freq.surname_share(c.surnames[1].core)
-            out.append(Evidence(label, "both surnames joined", name_weight(agreement, share)))
+            out.append(
+                Evidence(
+                    Field.SURNAME, label, "both surnames joined", name_weight(agreement, share)
+                )
+            )
             continue
-        how = agreement.how
+        how = agreement.how.value
         if note:
             how += ", particle differs"
         if j < 2 and j != position:
@@ -287,10 +217,10 @@ def _surnames(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[Evide
         if j == married_at:
             how += ", as married name"
         share = _surname_share(agreement, theirs[j].core, s.core, freq)
-        out.append(Evidence(label, how, name_weight(agreement, share)))
+        out.append(Evidence(Field.SURNAME, label, how, name_weight(agreement, share)))
     if len(shown) == 1 and len(c.surnames) >= 2 and not used & joined_at:
         missing = "first" if 1 in used else "second"
-        out.append(Evidence(f"{missing} surname", "not shown", 0.0))
+        out.append(Evidence(Field.SURNAME, f"{missing} surname", "not shown", 0.0))
     married = _married_evidence(t, c, freq, married_at in used)
     if married is not None:
         out.append(married)
@@ -304,14 +234,17 @@ def _married_evidence(
     if t.married is not None:
         label = f"married name DE {t.married.core}"
         if c.married is None:
-            return Evidence(label, "not on the roll, ignored", 0.0)
+            return Evidence(Field.MARRIED_NAME, label, "not on the roll, ignored", 0.0)
         agreement = compare_words(t.married.core, c.married.core)
         if not agreement.agrees:
-            return Evidence(label, f"differs from DE {c.married.core}, ignored", 0.0)
+            how = f"differs from DE {c.married.core}, ignored"
+            return Evidence(Field.MARRIED_NAME, label, how, 0.0)
         share = freq.surname_share(c.married.core)
-        return Evidence(label, agreement.how, name_weight(agreement, share))
+        return Evidence(
+            Field.MARRIED_NAME, label, agreement.how.value, name_weight(agreement, share)
+        )
     if c.married is not None and not used:
-        return Evidence(f"married name DE {c.married.core}", "not shown", 0.0)
+        return Evidence(Field.MARRIED_NAME, f"married name DE {c.married.core}", "not shown", 0.0)
     return None
 
 
@@ -328,11 +261,11 @@ def _unclear_slips(shown: str, theirs: str, freq: NameFrequencies) -> bool:
 def _given_share(freq: NameFrequencies, agreement: WordAgreement, shown: str, theirs: str) -> float:
     """How common what agreed is: the initial shown, the prefix a cut name shows, a slip
     (`slip_share`), or the member's given name."""
-    if agreement.how == "initial":
+    if agreement.how is HowAgreed.INITIAL:
         return freq.initial_share(shown)
-    if agreement.how == "cut":
+    if agreement.how is HowAgreed.CUT:
         return freq.prefix_share(shown, given=True)
-    if agreement.how in ("typo", "sound"):
+    if agreement.how in _SLIPS:
         return slip_share(agreement.m, freq.given_share(theirs), freq.given_share(shown))
     return freq.given_share(theirs)
 
@@ -341,13 +274,13 @@ def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[
     """The first given name should agree; a second may be dropped, cut or shown as an initial; a
     name written in two words (`ISABE LLA`) is read as one."""
     if not t.given or not c.given:
-        return [Evidence("given names", "not shown", 0.0)] if not t.given else []
+        return [Evidence(Field.GIVEN_NAMES, "given names", "not shown", 0.0)] if not t.given else []
     shown, split = t.given, ""
     cut_first = t.cut and len(shown) == 1
     first = compare_words(shown[0], c.given[0], cut_first)
     if not first.agrees and len(shown) > 1:
         joined = compare_words(shown[0] + shown[1], c.given[0], t.cut and len(shown) == 2)
-        if joined.agrees and joined.how != "initial":
+        if joined.agrees and joined.how is not HowAgreed.INITIAL:
             split = f"{shown[0]} {shown[1]}"
             shown, first = (shown[0] + shown[1], *shown[2:]), joined
             cut_first = t.cut and len(shown) == 1
@@ -358,57 +291,41 @@ def given_evidence(t: PersonName, c: PersonName, freq: NameFrequencies) -> list[
         if second.agrees:
             share = freq.given_share(c.given[1])
             how = second.how + AS_SECOND
-            return [Evidence(label, how, math.log(0.05 / share))]
+            weight = math.log(0.05 / share)
+            return [Evidence(Field.GIVEN_NAME, label, how, weight, Kind.GIVEN_AS_SECOND)]
     if not first.agrees:
         if _unclear_slips(shown[0], c.given[0], freq):
             how = f"two slips from {c.given[0]}? neither agrees nor differs"
-            return [Evidence(label, how, LLR["given_unclear"], "given_unclear")]
-        return [
-            Evidence(label, f"differs from {c.given[0]}", LLR["given_differs"], "given_differs")
-        ]
-    if first.how == "typo" and freq.given[spelling_key(shown[0])] > 0:
+            return [
+                Evidence(Field.GIVEN_NAME, label, how, LLR["given_unclear"], Kind.GIVEN_UNCLEAR)
+            ]
+        how = f"differs from {c.given[0]}"
+        return [Evidence(Field.GIVEN_NAME, label, how, LLR["given_differs"], Kind.GIVEN_DIFFERS)]
+    if first.how is HowAgreed.TYPO and freq.given[spelling_key(shown[0])] > 0:
         # YORDAN for YORMAN: a brother's name as likely as a slip
         how = f"typo of {c.given[0]}, but itself a given name on the roll"
-        return [Evidence(label, how, LLR["given_unclear"], "given_unclear")]
+        return [Evidence(Field.GIVEN_NAME, label, how, LLR["given_unclear"], Kind.GIVEN_UNCLEAR)]
     out: list[Evidence] = []
     share = _given_share(freq, first, shown[0], c.given[0])
-    out.append(Evidence(label, first.how + written, name_weight(first, share)))
+    out.append(Evidence(Field.GIVEN_NAME, label, first.how + written, name_weight(first, share)))
     if len(shown) > 1:
         label = f"given name {shown[1]}"
         if len(c.given) < 2:
-            out.append(Evidence(label, "not on the member", LLR["second_given_absent"]))
+            weight = LLR["second_given_absent"]
+            out.append(Evidence(Field.SECOND_GIVEN_NAME, label, "not on the member", weight))
         else:
             second = compare_words(shown[1], c.given[1], t.cut)
             if second.agrees:
                 share = _given_share(freq, second, shown[1], c.given[1])
-                out.append(Evidence(label, second.how, min(name_weight(second, share), 6.0)))
+                weight = min(name_weight(second, share), 6.0)
+                out.append(Evidence(Field.SECOND_GIVEN_NAME, label, second.how.value, weight))
             else:
                 weight = LLR["second_given_differs"]
-                out.append(Evidence(label, f"differs from {c.given[1]}", weight))
+                how = f"differs from {c.given[1]}"
+                out.append(Evidence(Field.SECOND_GIVEN_NAME, label, how, weight))
     elif len(c.given) > 1:
-        out.append(Evidence(f"given name {c.given[1]}", "not shown", 0.0))
+        out.append(Evidence(Field.SECOND_GIVEN_NAME, f"given name {c.given[1]}", "not shown", 0.0))
     return out
-
-
-def _adjacent_swap(a: str, b: str) -> bool:
-    """`b` is `a` (of the same length) with two adjacent characters swapped (3559682 / 3559862)."""
-    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    if len(diff) != 2 or diff[1] != diff[0] + 1:
-        return False
-    i, k = diff
-    return a[i] == b[k] and a[k] == b[i]
-
-
-def _near(a: str, b: str) -> str:
-    """How two digit strings of one length nearly agree: one digit, two swapped, or not."""
-    if len(a) != len(b):
-        return ""
-    differing = sum(x != y for x, y in zip(a, b, strict=True))
-    if differing == 1:
-        return "one digit differs"
-    if differing == 2 and _adjacent_swap(a, b):
-        return "two adjacent digits swapped"
-    return ""
 
 
 def birth_evidence(a: date | None, b: date | None) -> Evidence | None:
@@ -418,19 +335,22 @@ def birth_evidence(a: date | None, b: date | None) -> Evidence | None:
         return None
     if a == b:
         if isinstance(a, MonthFirstDate):
-            how = "day and month swapped (written month first)"
-            return Evidence("birth date", how, LLR["birth_swapped"], "birth_swapped")
-        return Evidence("birth date", "exact", LLR["birth_exact"], "birth_exact")
+            return _birth("day and month swapped (written month first)", Kind.BIRTH_SWAPPED)
+        return _birth("exact", Kind.BIRTH_EXACT)
     if a.year == b.year and a.day == b.month and a.month == b.day:
-        return Evidence(
-            "birth date", "day and month swapped", LLR["birth_swapped"], "birth_swapped"
-        )
-    near = _near(a.strftime("%Y%m%d"), b.strftime("%Y%m%d"))
-    if near:
-        return Evidence("birth date", near, LLR["birth_near"], "birth_near")
-    return Evidence(
-        "birth date", f"differs ({b.isoformat()})", LLR["birth_differs"], "birth_differs"
-    )
+        return _birth("day and month swapped", Kind.BIRTH_SWAPPED)
+    found = near(date_digits(a), date_digits(b))
+    if found is not None:
+        return _birth(found.value, Kind.BIRTH_NEAR)
+    return _birth(f"differs ({b.isoformat()})", Kind.BIRTH_DIFFERS)
+
+
+def _birth(how: str, kind: Kind) -> Evidence:
+    return Evidence(Field.BIRTH_DATE, "birth date", how, LLR[kind], kind)
+
+
+def _cedula(how: str, kind: Kind) -> Evidence:
+    return Evidence(Field.CEDULA, "cédula", how, LLR[kind], kind)
 
 
 def cedula_evidence(
@@ -444,13 +364,13 @@ def cedula_evidence(
     lb, _, db = b.partition("-")
     if da == db and (la == lb or {"?", "#"} & {la, lb}):
         how = f"exact, as the {read_from}" if "#" in (la, lb) else "exact"
-        return Evidence("cédula", how, LLR["cedula_exact"], "cedula_exact")
+        return _cedula(how, Kind.CEDULA_EXACT)
     if "#" in (la, lb):
         return None  # a document number that is not the cédula may be a passport number
-    near = _near(da, db)
-    if near:
-        return Evidence("cédula", near, LLR["cedula_near"], "cedula_near")
-    return Evidence("cédula", f"differs ({b})", LLR["cedula_differs"], "cedula_differs")
+    found = near(da, db)
+    if found is not None:
+        return _cedula(found.value, Kind.CEDULA_NEAR)
+    return _cedula(f"differs ({b})", Kind.CEDULA_DIFFERS)
 
 
 def attribute_evidence(
@@ -477,10 +397,11 @@ def attribute_evidence(
         label = f"attribute {name}"
         if shown == value:
             weight = max(0.0, math.log(rate / u))
-            out.append(Evidence(label, "agrees", weight, "attribute_agrees"))
+            out.append(Evidence(Field.ATTRIBUTE, label, "agrees", weight, Kind.ATTRIBUTE_AGREES))
         else:
             weight = min(0.0, math.log((1 - rate) / (1 - min(u, 0.999))))
-            out.append(Evidence(label, f"differs ({value})", weight, "attribute_differs"))
+            how = f"differs ({value})"
+            out.append(Evidence(Field.ATTRIBUTE, label, how, weight, Kind.ATTRIBUTE_DIFFERS))
     return out
 
 
@@ -494,13 +415,13 @@ class Comparison:
     @property
     def named(self) -> bool:
         """Some name word agrees."""
-        return any(not e.kind and e.weight > 0 for e in self.evidence)
+        return any(e.name_agrees for e in self.evidence)
 
     @property
     def full_name(self) -> bool:
         """The first given name agrees (as the member's first) and so does a surname."""
-        given = next((e for e in self.evidence if e.field.startswith("given name")), None)
-        if given is None or given.kind or given.weight <= 0 or _not_first_given(given):
+        given = next((e for e in self.evidence if e.field in _FIRST_GIVEN), None)
+        if given is None or given.kind is not Kind.NAME or given.weight <= 0:
             return False
         return _surname_agrees(self.evidence)
 
@@ -525,10 +446,10 @@ class Comparison:
         if self.named:
             return (
                 bool(kinds & IDENTIFIERS)
-                or ("cedula_near" in kinds and self.full_name)
+                or (Kind.CEDULA_NEAR in kinds and self.full_name)
                 or (bool(kinds & ATTRIBUTE_KINDS) and self.attributes_identify)
             )
-        return "cedula_exact" in kinds and bool(kinds & {"birth_exact", "birth_swapped"})
+        return Kind.CEDULA_EXACT in kinds and bool(kinds & {Kind.BIRTH_EXACT, Kind.BIRTH_SWAPPED})
 
     @property
     def contradicted(self) -> bool:
@@ -553,13 +474,13 @@ class Comparison:
                     return "name only: neither cédula, birth date nor other attributes confirm it"
                 return "name only: neither cédula nor birth date confirms it"
             return "no name agrees, and the cédula and birth date do not both agree"
-        if "cedula_exact" in kinds:
+        if Kind.CEDULA_EXACT in kinds:
             return ""
         if kinds & UNCONFIRMED_GIVEN:
             return "the first given name does not agree and no exact cédula confirms it"
-        if "birth_differs" in kinds:
+        if Kind.BIRTH_DIFFERS in kinds:
             return "the birth date differs and no exact cédula confirms it"
-        if "cedula_differs" in kinds and "birth_exact" not in kinds:
+        if Kind.CEDULA_DIFFERS in kinds and Kind.BIRTH_EXACT not in kinds:
             if attributes and self.attributes_identify:
                 return ""
             if attributes:
@@ -614,7 +535,7 @@ def _names(
     (unless `family` is False: the exact cédula rules a relative out)."""
     given = given_evidence(traveler, member, freq)
     surnames = surname_evidence(traveler, member, freq)
-    if given and given[0].kind == "given_differs" and _exchanged(traveler, member):
+    if given and given[0].kind is Kind.GIVEN_DIFFERS and _exchanged(traveler, member):
         swapped = _swapped(traveler)
         other = given_evidence(swapped, member, freq)
         other_surnames = surname_evidence(swapped, member, freq)
@@ -623,22 +544,25 @@ def _names(
         after = sum(e.weight for e in (*other, *other_surnames)) + cost
         if after > before:
             how = "written in each other's fields"
-            other.append(Evidence("given names and surnames", how, cost, "swap"))
+            other.append(
+                Evidence(Field.NAME_FIELDS, "given names and surnames", how, cost, Kind.SWAP)
+            )
             given, surnames = other, other_surnames
     people = max(freq.people, 1)
     evidence = [*given, *surnames]
     if family and given and _not_first_given(given[0]):
-        agreeing = sum(e.weight for e in surnames if not e.kind and e.weight > 0)
+        agreeing = sum(e.weight for e in surnames if e.name_agrees)
         cap = max(math.log(people) - FAMILY, 0.0)
         if agreeing > cap:
             how = f"capped at {cap:+.1f} without the member's first given name: a family bears them"
-            evidence.append(Evidence("surnames", how, cap - agreeing, "family_cap"))
+            capped = Evidence(Field.SURNAMES, "surnames", how, cap - agreeing, Kind.FAMILY_CAP)
+            evidence.append(capped)
         return evidence
-    named = sum(e.weight for e in evidence if not e.kind and e.weight > 0)
+    named = sum(e.weight for e in evidence if e.name_agrees)
     cap = math.log(M_EXACT * NAMESAKE_POPULATION * people)
     if named > cap:
         how = f"capped at {cap:+.1f}: namesakes share full names more than their words say"
-        evidence.append(Evidence("full name", how, cap - named, "name_cap"))
+        evidence.append(Evidence(Field.FULL_NAME, "full name", how, cap - named, Kind.NAME_CAP))
     return evidence
 
 
@@ -655,7 +579,7 @@ def compare(
     # Another first given name with the member's surnames (and birth date) is what a relative
     # shows; a relative carries their own cédula, so with the member's exact cédula the other
     # person would be a stranger holding that number by a slip: no family cap, no twin.
-    family = cedula is None or cedula.kind != "cedula_exact"
+    family = cedula is None or cedula.kind is not Kind.CEDULA_EXACT
     evidence = _names(traveler.name, member.name, freq, family)
     if cedula is not None:
         evidence.append(cedula)
@@ -663,17 +587,20 @@ def compare(
     if birth is not None:
         if (
             family
-            and birth.kind == "birth_exact"
+            and birth.kind is Kind.BIRTH_EXACT
             and evidence
             and _not_first_given(evidence[0])
             and _surname_agrees(evidence)
         ):
             # Another first given name, the same surnames and birth date: what a twin shows.
             how = "exact, as a twin's would be (not the member's first given name)"
-            birth = Evidence("birth date", how, LLR["birth_sibling"], "birth_exact")
+            birth = Evidence(
+                Field.BIRTH_DATE, "birth date", how, LLR["birth_sibling"], Kind.BIRTH_EXACT
+            )
         evidence.append(birth)
     if traveler.sex and member.sex and traveler.sex != member.sex:
-        evidence.append(Evidence("sex", "differs", LLR["sex_differs"], "sex_differs"))
+        sex = Evidence(Field.SEX, "sex", "differs", LLR["sex_differs"], Kind.SEX_DIFFERS)
+        evidence.append(sex)
     if traveler.attributes and member.attributes:
         found = values if values is not None else AttributeFrequencies()
         evidence.extend(attribute_evidence(traveler.attributes, member.attributes, found, m))
@@ -687,11 +614,8 @@ __all__ = [
     "M_ATTRIBUTE",
     "M_EXACT",
     "NAMESAKE_POPULATION",
-    "AttributeFrequencies",
     "Comparison",
-    "Evidence",
     "Identity",
-    "NameFrequencies",
     "attribute_evidence",
     "compare",
 ]

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from muster.matching.scoring import Comparison, Evidence
+from muster.matching.evidence import Evidence
+from muster.matching.scoring import Comparison
 
 
 class Verdict(StrEnum):

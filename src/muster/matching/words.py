@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from muster.matching.normalize import spelling_key
@@ -78,19 +79,31 @@ def edit_distance(a: str, b: str, limit: int = 3) -> int:
     return min(previous[-1], limit)
 
 
+class HowAgreed(StrEnum):
+    """How a traveler's word agrees with the roll's (the value is the text of the reason)."""
+
+    EXACT = "exact"
+    SPELLING = "spelling"
+    SOUND = "sound"
+    TYPO = "typo"
+    INITIAL = "initial"
+    CUT = "cut"
+    NONE = "none"
+
+
 @dataclass(frozen=True, slots=True)
 class WordAgreement:
     """How two name words agree and how likely that rendering is for the same person."""
 
-    how: str  # exact | spelling | sound | typo | initial | cut | none
+    how: HowAgreed
     m: float  # P(this agreement | same person), used by the score
 
     @property
     def agrees(self) -> bool:
-        return self.how != "none"
+        return self.how is not HowAgreed.NONE
 
 
-NONE = WordAgreement("none", 0.0)
+NONE = WordAgreement(HowAgreed.NONE, 0.0)
 # Share of one person's renderings that agree this way (assumption, see docs/matching.md).
 M_EXACT, M_SPELLING, M_SOUND, M_TYPO1, M_TYPO2, M_INITIAL, M_CUT = (
     0.9, 0.9, 0.05, 0.04, 0.01, 0.03, 0.02,
@@ -109,20 +122,20 @@ def _cut_spelling(a: str, b: str) -> bool:
 def compare_words(a: str, b: str, cut_allowed: bool = False) -> WordAgreement:
     """The strongest way traveler word `a` agrees with roll word `b`."""
     if a == b:
-        return WordAgreement("exact", M_EXACT)
+        return WordAgreement(HowAgreed.EXACT, M_EXACT)
     if not a or not b:
         return NONE
     if spelling_key(a) == spelling_key(b):
-        return WordAgreement("spelling", M_SPELLING)
+        return WordAgreement(HowAgreed.SPELLING, M_SPELLING)
     if len(a) == 1 or len(b) == 1:
-        return WordAgreement("initial", M_INITIAL) if a[0] == b[0] else NONE
+        return WordAgreement(HowAgreed.INITIAL, M_INITIAL) if a[0] == b[0] else NONE
     if cut_allowed and len(a) >= 2 and (b.startswith(a) or _cut_spelling(a, b)):
-        return WordAgreement("cut", M_CUT)
+        return WordAgreement(HowAgreed.CUT, M_CUT)
     if sound_key(a) == sound_key(b) or spoken_key(a) == spoken_key(b):
-        return WordAgreement("sound", M_SOUND)
+        return WordAgreement(HowAgreed.SOUND, M_SOUND)
     shortest = min(len(a), len(b))
     allowed = 1 if shortest <= 5 else 2
     distance = edit_distance(a, b, allowed + 1)
     if distance <= allowed:
-        return WordAgreement("typo", M_TYPO1 if distance == 1 else M_TYPO2)
+        return WordAgreement(HowAgreed.TYPO, M_TYPO1 if distance == 1 else M_TYPO2)
     return NONE

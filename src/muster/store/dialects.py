@@ -112,7 +112,7 @@ def _insert_batches(
     """SQLite: the rows as many to a statement as it takes values, each statement run once.
 
     One row a statement (executemany) hands the GIL back and forth for every row, so a
-    thread preparing the next rows (`services.roll_import`) would make the insert wait for
+    thread preparing the next rows (`registry.roll_import`) would make the insert wait for
     it each time; a statement of many rows runs them all without the GIL. `OR FAIL` keeps
     executemany's outcome (a bad row stops the insert there, the rows before it stay in the
     transaction, which the caller rolls back) and spares SQLite a statement journal of

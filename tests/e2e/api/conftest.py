@@ -10,11 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from muster.accounts import accounts
+from muster.accounts.accounts import Role
 from muster.api.app import create_app
 from muster.config import Settings
 from muster.domain.kinds import OrderKind as K
-from muster.services import accounts
-from muster.services.accounts import Role
 from muster.store.dialects import make_engine
 from tests.factories import (
     PASSPHRASE,
@@ -23,6 +23,7 @@ from tests.factories import (
     issue,
     new_authority,
     new_registry,
+    record_crossing,
     roll_rows,
 )
 
@@ -108,11 +109,10 @@ def signed_draft(api: Api, n: int) -> dict[str, str]:
 
 def add_crossing(api: Api, decision: str, post: str = "SBOL") -> str:
     """A crossing recorded at a post, as a screening would record it."""
-    from muster.services import crossings as cx
     from tests.factories import crossing_record
 
     with api.engine.begin() as conn:
-        return cx.record_crossing(conn, crossing_record(decision, post, "officer-user"))
+        return record_crossing(conn, crossing_record(decision, post, "officer-user"))
 
 
 def wait_ready(client: TestClient, timeout_s: float = 60.0) -> TestClient:

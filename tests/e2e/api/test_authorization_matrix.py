@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from muster.services.accounts import Role
+from muster.accounts.accounts import Role
 from tests.e2e.api.conftest import PASSWORD, Api, add_crossing, signed_draft, travel_draft
 
 R = Role

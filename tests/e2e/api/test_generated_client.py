@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from muster.accounts.accounts import Role
 from muster.ledger import signing
-from muster.services.accounts import Role
 from tests.e2e.api.conftest import Api
 
 PACKAGE = "muster_client"

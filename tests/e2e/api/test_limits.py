@@ -13,10 +13,10 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from starlette.types import Message
 
+from muster.accounts.accounts import Role
 from muster.api.app import PREFIX, ROUTERS, create_app
 from muster.api.limits import RouteTable, body_limit
 from muster.config import Settings
-from muster.services.accounts import Role
 from tests.e2e.api.conftest import PASSWORD, Api, travel_draft, wait_ready
 from tests.e2e.api.test_authorization_matrix import MATRIX
 

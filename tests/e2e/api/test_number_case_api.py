@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 
+from muster.accounts.accounts import Role
 from muster.ledger import signing
-from muster.services.accounts import Role
 from tests.e2e.api.conftest import Api, signed_draft, travel_draft
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from muster.accounts.accounts import Role
 from muster.api import errors
 from muster.domain import errors as d
-from muster.services.accounts import Role
 from tests.e2e.api.conftest import Api
 
 PROTECTED_BUT_OPEN = {("get", "/api/v1/health"), ("post", "/api/v1/auth/login")}

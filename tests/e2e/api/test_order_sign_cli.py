@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from muster.accounts.accounts import Role
 from muster.ledger import signing
-from muster.services.accounts import Role
 from tests.e2e.api.conftest import Api, travel_draft
 from tests.e2e.cli_helpers import PASS, Cli
 

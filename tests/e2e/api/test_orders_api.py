@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import base64
 
+from muster.accounts.accounts import Role
 from muster.ledger import signing
-from muster.services.accounts import Role
 from tests.e2e.api.conftest import Api, signed_draft, travel_draft
 
 
@@ -70,3 +70,17 @@ def test_a_refused_transition_is_a_conflict(api: Api) -> None:
     )
     assert response.status_code == 409
     assert "strike-off refused" in response.json()["detail"]
+
+
+def test_a_refused_field_is_named_as_the_json_names_it(api: Api) -> None:
+    body = {
+        "kind": "strike-off",
+        "number": "SO-Y",
+        "authority": "CG-GNB",
+        "signed_on": "2018-12-21",
+    }
+    response = api.client.post("/api/v1/orders/drafts", json=body, headers=api.headers(Role.CLERK))
+    assert response.status_code == 400
+    problem = response.json()
+    assert problem["code"] == "InvalidInputError" and problem["fields"] == ["subjects"]
+    assert problem["detail"] == "a strike-off order needs subjects"

@@ -11,16 +11,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from muster.actor import Actor
 from muster.api.app import create_app
 from muster.config import Settings
+from muster.demo.scenario import DEMO_PASSPHRASE, build_demo, demo_password
 from muster.documents.mrz_build import make_td3
 from muster.domain.kinds import OrderKind
 from muster.ledger import signing
-from muster.services import drafts
-from muster.services.context import Actor
-from muster.services.demo import DEMO_PASSPHRASE, build_demo, demo_password
-from muster.services.recording import record_order
-from muster.services.registry import writing
+from muster.registry import drafts
+from muster.registry.opening import writing
+from muster.registry.recording import record_order
 from muster.store.dialects import make_engine
 from muster.store.tables import order_subjects, orders, roll
 from tests.e2e.api.conftest import wait_ready

@@ -17,13 +17,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, delete
 
+from muster.accounts import accounts
+from muster.accounts.accounts import Account, Holder, Role
+from muster.accounts.login_limits import LoginPolicy
 from muster.api.app import create_app
 from muster.api.deps import AccountCache
 from muster.api.routers.system import LoginLimiter
 from muster.config import Settings
-from muster.services import accounts
-from muster.services.accounts import Account, Holder, Role
-from muster.services.login_limits import LoginPolicy
 from muster.store.dialects import make_engine
 from muster.store.tables import login_attempts
 from tests.factories import PASSPHRASE, new_registry

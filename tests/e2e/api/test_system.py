@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from muster.services.accounts import Role
+from muster.accounts.accounts import Role
 from tests.e2e.api.conftest import PASSWORD, Api, wait_ready
 
 
@@ -88,8 +88,8 @@ def test_503_until_the_roll_is_indexed(api: Api, monkeypatch: pytest.MonkeyPatch
 
 
 def test_the_server_seals_crossings_into_the_ledger(api: Api) -> None:
-    from muster.services.crossing_process import seal_pending
-    from muster.services.verify import verify_registry
+    from muster.registry.verify import verify_registry
+    from muster.screening.crossing_process import seal_pending
     from tests.e2e.api.conftest import add_crossing
 
     add_crossing(api, "clear")

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from muster.demo.scenario import DIRECTIVE_2018
 from muster.domain.exit_policy import Authorization, Directive, Subject, decide, finding
-from muster.services.demo import DIRECTIVE_2018
 
 ON = date(2019, 2, 20)
 SAIME = Directive("SAIME-DG-2018-0113", date(2018, 11, 13), DIRECTIVE_2018)

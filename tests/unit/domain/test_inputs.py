@@ -157,11 +157,13 @@ def content(kind: OrderKind, **kw: object) -> OrderContent:
 
 
 def test_order_fields_fit_the_kind() -> None:
-    with pytest.raises(InvalidInputError, match="needs --category"):
+    with pytest.raises(InvalidInputError, match="needs category") as needs:
         check_order_fields(content(OrderKind.CATEGORY_CHANGE))
-    with pytest.raises(InvalidInputError, match="takes no --category"):
+    assert needs.value.fields == ["subjects", "category"]
+    with pytest.raises(InvalidInputError, match="takes no category") as takes:
         check_order_fields(content(OrderKind.EXIT_CONTROL, rules={}, category=Category.RESERVE))
-    with pytest.raises(InvalidInputError, match="--valid-until is before --valid-from"):
+    assert takes.value.fields == ["category"]
+    with pytest.raises(InvalidInputError, match="valid_until is before valid_from") as dates:
         check_order_fields(
             content(
                 OrderKind.TRAVEL_AUTHORIZATION,
@@ -169,6 +171,7 @@ def test_order_fields_fit_the_kind() -> None:
                 valid_until=date(2019, 1, 1),
             )
         )
+    assert dates.value.fields == ["subjects", "valid_until", "valid_from"]
 
 
 def test_order_content_round_trips_through_json() -> None:

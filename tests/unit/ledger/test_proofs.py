@@ -1,5 +1,6 @@
-"""One proof checked alone: the four shapes the CLI and the API give, against checkpoints
-signed by the registry key, and every other shape refused."""
+"""One proof checked alone: the one shape of each kind that the CLI and the API give, the
+shapes earlier releases gave, against checkpoints signed by the registry key, and every
+other shape refused."""
 
 from __future__ import annotations
 
@@ -20,29 +21,31 @@ def checkpoint(size: int, key: Any = KEY) -> str:
     return note.sign_note(body, ORIGIN, key)
 
 
-def inclusion(entry: int = 5, size: int = 9, api: bool = False) -> dict[str, Any]:
-    """An inclusion proof as `muster ledger proof --entry` (or the API, without checkpoint)."""
+def inclusion(entry: int = 5, size: int = 9, earlier: bool = False) -> dict[str, Any]:
+    """An inclusion proof as `muster ledger proof --entry` and the API give it (or as the
+    API gave it earlier, without its checkpoint)."""
     obj = {
         "entry": entry,
-        "tree_size": size,
         "leaf_hash": TREE.node(0, entry).hex(),
+        "tree_size": size,
         "root": merkle.root(size, TREE).hex(),
         "proof": [h.hex() for h in merkle.inclusion_proof(entry, size, TREE)],
     }
-    return obj if api else {**obj, "checkpoint": checkpoint(size)}
+    return obj if earlier else {**obj, "checkpoint": checkpoint(size)}
 
 
-def consistency(old: int = 3, new: int = 9, api: bool = False) -> dict[str, Any]:
-    """A consistency proof as `muster ledger proof --consistency-from` or the API gives it."""
+def consistency(old: int = 3, new: int = 9, earlier: str = "") -> dict[str, Any]:
+    """A consistency proof as `muster ledger proof --consistency-from` and the API give it,
+    or as an earlier release gave it (`earlier`: "api" without the checkpoint, "cli" naming
+    the newer tree `tree_size` and `root`)."""
     path = [h.hex() for h in merkle.consistency_proof(old, new, TREE)]
     roots = merkle.root(old, TREE).hex(), merkle.root(new, TREE).hex()
-    if api:
-        return {"old_size": old, "new_size": new, "old_root": roots[0], "new_root": roots[1]} | {
-            "proof": path
-        }
-    return {"old_size": old, "old_root": roots[0], "tree_size": new, "root": roots[1]} | {
-        "proof": path
-    }
+    obj = {"old_size": old, "old_root": roots[0], "new_size": new, "new_root": roots[1]}
+    if earlier == "cli":
+        obj = {"old_size": old, "old_root": roots[0], "tree_size": new, "root": roots[1]}
+    if earlier:
+        return obj | {"proof": path}
+    return obj | {"proof": path, "checkpoint": checkpoint(new)}
 
 
 def check(obj: dict[str, Any], *given: str) -> proofs.ProofReport:
@@ -50,7 +53,7 @@ def check(obj: dict[str, Any], *given: str) -> proofs.ProofReport:
     return proofs.check_proof(proofs.parse_proof(obj, "p.json"), cps, VERIFIER)
 
 
-def test_the_four_shapes_hold() -> None:
+def test_the_shapes_given_hold() -> None:
     report = check(inclusion())
     assert report.ok, report.problems
     assert report.checkpoints == ["the checkpoint in the proof"]
@@ -58,13 +61,28 @@ def test_the_four_shapes_hold() -> None:
         VERIFIER.public_key
     )
     assert report.to_json()["entry"] == 5 and report.to_json()["kind"] == "inclusion"
-    assert check(inclusion(api=True), checkpoint(9)).ok
-    assert check(consistency(), checkpoint(9)).ok
-    assert check(consistency(api=True), checkpoint(9)).ok
+    carried = check(consistency())
+    assert carried.ok and carried.checkpoints == ["the checkpoint in the proof"]
+    assert carried.to_json()["tree_size"] == 9 and carried.to_json()["old_size"] == 3
     # the old checkpoint too, when the auditor kept it
-    both = check(consistency(), checkpoint(3), checkpoint(9))
+    both = check(consistency(), checkpoint(3))
+    assert both.ok and both.checkpoints == ["the checkpoint in the proof", "cp0"]
+
+
+def test_the_shapes_of_earlier_releases_hold() -> None:
+    assert check(inclusion(earlier=True), checkpoint(9)).ok
+    assert check(consistency(earlier="api"), checkpoint(9)).ok
+    assert check(consistency(earlier="cli"), checkpoint(9)).ok
+    both = check(consistency(earlier="cli"), checkpoint(3), checkpoint(9))
     assert both.ok and both.checkpoints == ["cp0", "cp1"]
-    assert both.to_json()["old_size"] == 3
+
+
+def test_a_consistency_proof_is_checked_against_its_own_checkpoint() -> None:
+    moved = {**consistency(), "checkpoint": checkpoint(8)}
+    report = check(moved)
+    assert report.problems[0] == (
+        "the checkpoint in the proof: signed at size 8, but the proof is of size 3 or 9"
+    )
 
 
 @pytest.mark.parametrize(
@@ -80,7 +98,9 @@ def test_the_four_shapes_hold() -> None:
         ({**inclusion(), "proof": "ab"}, r"proof: expected a list"),
         ({**inclusion(), "proof": [1]}, r"proof\[0\]: expected a hash in hexadecimal"),
         ({**inclusion(), "checkpoint": 3}, r"checkpoint: expected the signed note"),
-        ({**consistency(api=True), "new_root": None}, r"new_root: expected a hash"),
+        ({**consistency(), "new_root": None}, r"new_root: expected a hash"),
+        ({**consistency(earlier="api"), "new_root": None}, r"new_root: expected a hash"),
+        ({**consistency(earlier="cli"), "root": None}, r"root: expected a hash"),
     ],
 )
 def test_other_shapes_are_refused(obj: Any, message: str) -> None:
@@ -90,34 +110,36 @@ def test_other_shapes_are_refused(obj: Any, message: str) -> None:
 
 def test_a_proof_without_a_checkpoint_needs_one() -> None:
     with pytest.raises(proofs.NoCheckpointError, match="give the one it was made against"):
-        check(inclusion(api=True))
+        check(inclusion(earlier=True))
 
 
 def test_the_first_thing_that_does_not_verify_is_named() -> None:
     other = signing.generate_private_key()
-    theirs = check(inclusion(api=True), checkpoint(9, other))
+    theirs = check(inclusion(earlier=True), checkpoint(9, other))
     assert theirs.problems[0].startswith("cp0: not signed by the registry key")
     assert theirs.problems[1:] == []  # the proof itself holds, for what it is worth
-    altered = check(inclusion(api=True), checkpoint(9).replace("\n9\n", "\n8\n"))
+    altered = check(inclusion(earlier=True), checkpoint(9).replace("\n9\n", "\n8\n"))
     assert len(altered.problems) == 1
     assert altered.problems[0].startswith("cp0: the signature by the registry key")
-    moved = check({**inclusion(api=True), "entry": 4}, checkpoint(9))
+    moved = check({**inclusion(earlier=True), "entry": 4}, checkpoint(9))
     assert moved.problems == [
         "the inclusion proof: the proof does not lead from the leaf hash at 4 to the root hash"
     ]
-    other_root = check({**inclusion(api=True), "root": TREE.node(0, 0).hex()}, checkpoint(9))
+    other_root = check({**inclusion(earlier=True), "root": TREE.node(0, 0).hex()}, checkpoint(9))
     assert other_root.problems[0].startswith(
         "cp0: the registry signed the root " + merkle.root(9, TREE).hex() + " at size 9; "
     )
-    short_root = check({**consistency(), "old_root": "00" * 12}, checkpoint(9))
+    short_root = check({**consistency(earlier="api"), "old_root": "00" * 12}, checkpoint(9))
     assert short_root.problems == [
         "the consistency proof: the old root hash is 12 bytes; an RFC 9162 SHA-256 hash is 32"
     ]
-    wrong_old = check(consistency(), checkpoint(4), checkpoint(9))
+    wrong_old = check(consistency(earlier="api"), checkpoint(4), checkpoint(9))
     assert wrong_old.problems == ["cp0: signed at size 4, but the proof is of size 3 or 9"]
-    stale = check(consistency(), checkpoint(8))
+    stale = check(consistency(earlier="api"), checkpoint(8))
     assert stale.problems == ["cp0: signed at size 8, but the proof is of size 3 or 9"]
-    old_only = check(consistency(), checkpoint(3))
+    old_only = check(consistency(earlier="api"), checkpoint(3))
     assert old_only.problems == ["no checkpoint signed by the registry at size 9"]
-    forged_old = check({**consistency(), "old_root": TREE.node(0, 0).hex()}, checkpoint(3))
+    forged_old = check(
+        {**consistency(earlier="api"), "old_root": TREE.node(0, 0).hex()}, checkpoint(3)
+    )
     assert forged_old.problems[0].startswith("cp0: the registry signed the root ")

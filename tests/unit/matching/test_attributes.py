@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from muster.matching import Matcher, Member, Traveler, Verdict
+from muster.matching.frequencies import AttributeFrequencies
 from muster.matching.index import CandidateIndex
-from muster.matching.scoring import LLR, M_ATTRIBUTE, AttributeFrequencies, Identity, compare
+from muster.matching.scoring import LLR, M_ATTRIBUTE, Identity, compare
 
 GIVEN = ("JOSÉ", "LUIS", "CARLOS", "JUAN", "MARÍA", "ANA", "PEDRO", "JESÚS", "ROSA", "ELENA")
 SURNAMES = ("GONZÁLEZ RODRÍGUEZ", "PÉREZ GONZÁLEZ", "RODRÍGUEZ PÉREZ", "HERNÁNDEZ GARCÍA",
@@ -55,7 +56,7 @@ def candidate(result: object, serial: str) -> object:
 
 def attribute_weights(result: object, serial: str) -> dict[str, float]:
     found = candidate(result, serial)
-    return {e.field: e.weight for e in found.evidence if e.kind.startswith("attribute")}  # type: ignore[attr-defined]
+    return {e.label: e.weight for e in found.evidence if e.kind.startswith("attribute")}  # type: ignore[attr-defined]
 
 
 def test_agreement_on_a_rare_value_outweighs_a_namesake() -> None:
@@ -213,7 +214,7 @@ def test_frequencies_follow_enlistments_and_amendments(tmp_path: Path) -> None:
     values = matcher.index.values
     assert values.values["place_of_birth"]["EL CALLAO"] == 2
     assert values.carrying["postcode"] == 1 and values.carrying["place_of_birth"] == len(ROLL) + 1
-    matcher.update(Member("NS-3", "NS-3", "ANA", "CHACÓN", "1995-05-05", "V-25000003", "F",
+    matcher.add(Member("NS-3", "NS-3", "ANA", "CHACÓN", "1995-05-05", "V-25000003", "F",
                           {"place_of_birth": "MATURÍN"}))  # fmt: skip
     values = matcher.index.values
     assert values.values["place_of_birth"]["EL CALLAO"] == 1

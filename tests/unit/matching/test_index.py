@@ -5,20 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from muster.errors import MusterError
 from muster.matching import Matcher, Member, NameFrequencies, Traveler, Verdict
-from muster.matching.index import (
-    ROW_BITS,
-    VERSION,
-    CandidateIndex,
-    IndexFileError,
-    RollColumns,
-    key_hash,
-)
+from muster.matching.columns import RollColumns
+from muster.matching.hashes import ROW_BITS, key_hash
+from muster.matching.index import CandidateIndex
+from muster.matching.index_file import VERSION, IndexFileError
 from muster.matching.keys import member_keys
 from muster.matching.records import Member as M
 from muster.matching.words import edit_distance
@@ -30,7 +27,9 @@ ROLL = [
 
 
 def test_enlistment_amendment_and_strike_off_without_rebuild() -> None:
+    """One method, `add`, files an enlistment and an amendment alike (the same key replaces)."""
     matcher = Matcher.from_members(ROLL)
+    assert not hasattr(matcher, "update") and not hasattr(matcher.index, "update")
     newcomer = M("3", "AB-0000003", "WILMER", "GONZÁLEZ PÉREZ", "1992-08-30", "V-20000111", "M")
     assert (
         matcher.match(Traveler("WILMER", "GONZALEZ PEREZ", "1992-08-30")).verdict
@@ -42,7 +41,7 @@ def test_enlistment_amendment_and_strike_off_without_rebuild() -> None:
         == "AB-0000003"
     )
     married = M("2", "GNB-0000002", "YUSMARY", "ARGÜELLO DE ROJAS", "1990-11-07", "V-18000111", "F")
-    matcher.update(married)
+    matcher.add(married)
     assert (
         matcher.match(Traveler("YUSMARY", "ARGUELLO DE ROJAS", "1990-11-07")).verdict
         is Verdict.MATCH
@@ -52,7 +51,7 @@ def test_enlistment_amendment_and_strike_off_without_rebuild() -> None:
          "birth_date": "1980-01-02", "national_id": "V-9000001", "sex": "M"},
         key="1", former_serials="EB-0000000;EB-0000001",
     )  # fmt: skip
-    matcher.update(struck)
+    matcher.add(struck)
     result = matcher.match(Traveler("PEDRO", "MARCANO", "02/01/1980"))
     assert (result.verdict, result.serial_number) == (Verdict.MATCH, "EB-0000001")
     assert len(matcher.index) == 3
@@ -78,7 +77,8 @@ def test_pure_modules_import_only_stdlib_and_domain() -> None:
     import sys
 
     src = Path(__file__).resolve().parents[3] / "src" / "muster" / "matching"
-    for module in ("normalize", "words", "scoring", "verdict", "keys", "records"):
+    for module in ("normalize", "words", "near", "evidence", "frequencies", "scoring", "verdict",
+                   "keys", "records"):  # fmt: skip
         tree = ast.parse((src / f"{module}.py").read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module:
@@ -104,9 +104,9 @@ ODD_ROLL = [
 
 
 def _filed_under(index: CandidateIndex, row: int) -> set[int]:
-    sizes = np.diff(index._starts)
-    keys = np.repeat(index._bucket_keys, sizes)
-    return {int(k) for k in keys[index._ids == row]}
+    sizes = np.diff(index.table.starts)
+    keys = np.repeat(index.table.bucket_keys, sizes)
+    return {int(k) for k in keys[index.table.ids == row]}
 
 
 def test_members_are_filed_under_exactly_their_keys() -> None:
@@ -151,7 +151,7 @@ def test_frequencies_learnt_from_columns_equal_those_counted_member_by_member() 
 def test_saved_index_round_trip_with_overlay_and_later_additions(tmp_path: Path) -> None:
     matcher = Matcher.from_members(ODD_ROLL)
     matcher.add(M("9", "MB-0000009", "YORMAN", "RIVAS TOVAR", "2000-02-02", "V-30000009", "M"))
-    matcher.update(M("6", "AB-0000066", "ANA MARÍA", "PÉREZ GÓMEZ", "1985-03-04", "E-8000006", "F"))
+    matcher.add(M("6", "AB-0000066", "ANA MARÍA", "PÉREZ GÓMEZ", "1985-03-04", "E-8000006", "F"))
     path = tmp_path / "roll.npz"
     matcher.save(path)
     loaded = Matcher.load(path)
@@ -238,9 +238,9 @@ def test_edit_distance_shortcuts_give_the_capped_distance(a: str, b: str, limit:
 def test_index_built_in_two_processes_is_the_one_built_in_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import muster.matching.index as index_module
+    import muster.matching.filing as filing
 
-    monkeypatch.setattr(index_module, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(filing, "PARALLEL_FROM", 0)
     members = [*ODD_ROLL, *_synthetic_members(300)]
     columns = [RollColumns(), RollColumns()]
     for c in columns:
@@ -248,10 +248,12 @@ def test_index_built_in_two_processes_is_the_one_built_in_one(
             c.add_member(m)
     one = CandidateIndex.from_columns(columns[0], workers=1)
     two = CandidateIndex.from_columns(columns[1], workers=3)
-    for name in ("_bucket_keys", "_starts", "_ids", "_given_bloom", "_surname_bloom"):
-        assert np.array_equal(getattr(one, name), getattr(two, name)), name
+    for name in ("bucket_keys", "starts", "ids"):
+        assert np.array_equal(getattr(one.table, name), getattr(two.table, name)), name
+    for name in ("given_bloom", "surname_bloom"):
+        assert np.array_equal(getattr(one.columns, name), getattr(two.columns, name)), name
     assert one.freq == two.freq
-    assert one._surnames_parsed == two._surnames_parsed
+    assert one.columns.surnames_parsed == two.columns.surnames_parsed
     assert [two.identity(r) for r in range(len(two))] == [m.identity() for m in members]
 
 
@@ -270,3 +272,65 @@ def test_strangers_far_below_the_best_are_not_compared_but_a_sibling_is() -> Non
     assert found == ["EB-0000100", "EB-0000101"]
     alone, _ = Traveler("YOSMAR", "QUINTERO", born).identity()  # no cédula: strangers stay
     assert len(index.candidates(alone, 10)) == 10
+
+
+_SAVE_A_ROLL = """
+import hashlib, sys
+from pathlib import Path
+from muster.demo.population import generate_roll
+from muster.matching import Matcher, Member
+members = [Member(p.serial_number, p.serial_number, p.given_names, p.surnames,
+                  p.birth_date.isoformat(), p.national_id, p.sex) for p in generate_roll(300, 11)]
+members.append(Member("A", "AB-1", "ANA MARÍA JOSÉ", "PÉREZ GÓMEZ", "1985-03-04", "E-8000006",
+               "F", {"postcode": "1010", "place_of_birth": "El Callao", "street": "7"}))
+matcher = Matcher.from_members(members)
+matcher.add(Member("B", "AB-2", "LUIS ÁNGEL", "RIVAS", "2000-02-02", "V-30000009", "M",
+                   {"height": "170", "eyes": "brown", "postcode": "2020"}))
+path = Path(sys.argv[1])
+matcher.save(path)
+print(hashlib.sha256(path.read_bytes()).hexdigest())
+"""
+
+
+def test_the_same_roll_saves_the_same_bytes_in_processes_of_any_hash_seed(
+    tmp_path: Path,
+) -> None:
+    """Sets of words and of attribute names iterate in another order under another
+    PYTHONHASHSEED: the file must not show it (its frequency tables are written sorted)."""
+    import os
+    import subprocess
+    import sys
+
+    digests = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        path = tmp_path / f"roll-{seed}.npz"
+        done = subprocess.run(
+            [sys.executable, "-c", _SAVE_A_ROLL, str(path)],
+            env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1, digests
+
+
+def test_the_same_roll_saves_the_same_bytes_at_any_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+    import time
+
+    matcher = Matcher.from_members(ODD_ROLL)
+    digests = []
+    for when in (0.0, 86_400.0 * 365):
+        real = time.time
+        monkeypatch.setattr(time, "time", lambda when=when, real=real: real() + when)
+        path = tmp_path / f"roll-{len(digests)}.npz"
+        matcher.save(path)
+        digests.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        monkeypatch.undo()
+    loaded = Matcher.load(tmp_path / "roll-0.npz")
+    loaded.save(tmp_path / "again.npz")  # loaded and saved again: the same bytes
+    digests.append(hashlib.sha256((tmp_path / "again.npz").read_bytes()).hexdigest())
+    assert len(set(digests)) == 1, digests
+    manifest = orjson.loads((tmp_path / "roll-1.json").read_bytes())
+    assert manifest["sha256"] == digests[0]

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from muster.demo import names_data as nd
+from muster.demo.travelers import one_digit_wrong
 from muster.matching import Matcher, Member, Traveler, Verdict
 from muster.matching.normalize import fold
 from muster.matching.scoring import IDENTIFIERS
-from muster.matching.synthetic import one_digit_wrong
 
 # Fixed and derandomised: the same examples on every run, quick enough for the unit suite.
 PROPERTY = settings(
@@ -222,7 +222,7 @@ def roll(name: Name) -> list[Member]:
 def name_agrees(evidence: tuple[object, ...]) -> bool:
     """Some name word agrees (positive weight) and no name word contradicts the member."""
     kinds = {getattr(e, "kind", "") for e in evidence}
-    named = any(not getattr(e, "kind", "") and getattr(e, "weight", 0) > 0 for e in evidence)
+    named = any(getattr(e, "name_agrees", False) for e in evidence)
     return named and not kinds & {"given_differs", "surname_absent"}
 
 

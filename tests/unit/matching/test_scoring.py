@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from muster.matching import Matcher, Member, Traveler, Verdict
+from muster.matching.frequencies import NameFrequencies
 from muster.matching.normalize import fold, parse_name
-from muster.matching.scoring import Identity, NameFrequencies, compare
+from muster.matching.scoring import Identity, compare
 from muster.matching.words import compare_words
 
 
@@ -247,7 +248,7 @@ def test_a_slip_weighs_by_who_else_would_show_it() -> None:
 
     def surname_weight(shown: str) -> tuple[str, float]:
         evidence = compare(Identity(parse_name("JOSE", f"{shown} GIL")), roll, freq).evidence
-        found = {e.field: e for e in evidence}[f"surname {shown}"]
+        found = {e.label: e for e in evidence}[f"surname {shown}"]
         return found.how, found.weight
 
     exact, slip, other = (surname_weight(w) for w in ("PERALTA", "PERLATA", "PERALES"))

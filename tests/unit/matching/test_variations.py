@@ -16,6 +16,7 @@ import pytest
 
 from muster.demo.population import generate_roll
 from muster.matching import Candidate, Matcher, Member, Traveler, Verdict
+from muster.matching.evidence import NAME_KINDS
 from muster.matching.normalize import fold, parse_birth_date, parse_mrz_name, parse_name
 from muster.matching.words import M_CUT
 
@@ -463,8 +464,8 @@ def test_the_same_variation_weighs_less_than_the_exact_word() -> None:
     sound = MATCHER.match(Traveler("JORMAN ALEXIS", "RIVAS MONTILLA")).best
     assert exact is not None and sound is not None
     assert exact.serial_number == sound.serial_number == "YO"
-    as_written = {e.field: e for e in exact.evidence}["given name YORMAN"]
-    rendered = {e.field: e for e in sound.evidence}["given name JORMAN"]
+    as_written = {e.label: e for e in exact.evidence}["given name YORMAN"]
+    rendered = {e.label: e for e in sound.evidence}["given name JORMAN"]
     assert (as_written.how, rendered.how) == ("exact", "sound")
     assert 0 < rendered.weight < as_written.weight
 
@@ -505,7 +506,7 @@ def test_birth_date_written_month_first(text: str, value: str | None, noted: boo
 def _name_weights(best: Candidate | None) -> dict[str, float]:
     """What each name word of the best candidate added to the log-odds."""
     assert best is not None
-    return {e.field: e.weight for e in best.evidence if not e.kind}
+    return {e.label: e.weight for e in best.evidence if e.kind in NAME_KINDS}
 
 
 def test_rare_full_name_alone_is_stronger_than_jose_gonzalez_alone() -> None:

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from sqlalchemy import Engine
 
+from muster.accounts import accounts
+from muster.accounts.accounts import Role
 from muster.api.deps import AdminUser, ReadConn, engine_of
 from muster.api.errors import refusals
 from muster.api.schemas import AccountView, Disabled, NewTokenMade, Revoked, Users
 from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
-from muster.services import accounts
-from muster.services.accounts import Role
 
 router = APIRouter(tags=["accounts"])
 

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
+from muster.accounts.accounts import Account, Role
 from muster.api.deps import CrossingReader, ReadConn, SupervisorUser, engine_of, require
 from muster.api.errors import refusals
 from muster.api.schemas import Crossing, Crossings, Referrals, Resolved
 from muster.domain.errors import NotFoundError, RefusedError
-from muster.services import crossings as cx
-from muster.services.accounts import Account, Role
+from muster.screening import crossings as cx
 
 router = APIRouter(tags=["border"])
 CrossingViewer = Annotated[

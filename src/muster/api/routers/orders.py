@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
+from muster.accounts.accounts import Role
+from muster.actor import Actor
 from muster.api.deps import AuthorityUser, OrderDrafter, engine_of, settings_of
 from muster.api.errors import AuthError, refusals
 from muster.api.limits import body_limit
@@ -20,11 +22,9 @@ from muster.domain.kinds import Category, OrderKind
 from muster.errors import MusterError
 from muster.ledger.canonical import sha256_hex
 from muster.ledger.signing import SigningKeyError
-from muster.services import drafts
-from muster.services.accounts import Role
-from muster.services.context import Actor
-from muster.services.registry import registry_row, writing
-from muster.services.signing_flow import load_draft, save_draft, submit_signature
+from muster.registry import drafts
+from muster.registry.opening import registry_row, writing
+from muster.registry.signing_flow import load_draft, save_draft, submit_signature
 
 router = APIRouter(tags=["orders"])
 

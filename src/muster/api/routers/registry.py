@@ -6,7 +6,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import select
 
 from muster.api.deps import AnyAccount, AppSettings, ReadConn, RecordsReader
 from muster.api.errors import refusals
@@ -26,11 +25,7 @@ from muster.domain.errors import (
     AmbiguousSubjectError,
     NotFoundError,
 )
-from muster.ledger import merkle
-from muster.services import queries
-from muster.services.drafts import find_order
-from muster.store import ledger_store
-from muster.store.tables import ledger_entries
+from muster.registry import proofs, reading
 
 router = APIRouter()
 
@@ -72,7 +67,7 @@ def search_persons(
 ) -> dict[str, Any]:
     """People whose name holds every word of `q` (any case or accents), with their status
     today."""
-    return {"query": q, "people": queries.search_people(conn, q, today(settings), limit)}
+    return {"query": q, "people": reading.search_people(conn, q, today(settings), limit)}
 
 
 @router.get(
@@ -90,7 +85,7 @@ def show_person(
 ) -> dict[str, Any]:
     """A person by serial number (current or former) or cédula: their state on `as_of`
     (default today), the periods of their state (those after that day scheduled), history."""
-    return queries.person_view(conn, ref, as_of or today(settings))
+    return reading.person_view(conn, ref, as_of or today(settings))
 
 
 @router.get("/stats", tags=["registry"], response_model=Stats)
@@ -101,7 +96,7 @@ def stats(
     as_of: Annotated[IsoDate, Query(description="The day (default today).")] = None,  # type: ignore[assignment]
 ) -> dict[str, Any]:
     """Counts by status, component and category on `as_of` (default today)."""
-    return queries.stats(conn, as_of or today(settings))
+    return reading.stats(conn, as_of or today(settings))
 
 
 @router.get(
@@ -113,14 +108,13 @@ def stats(
 )
 def show_order(number: str, _who: RecordsReader, conn: ReadConn) -> dict[str, Any]:
     """An order as recorded: signed content, signature, key, ledger entry, revocation."""
-    return queries.order_view(conn, number)
+    return reading.order_view(conn, number)
 
 
 @router.get("/ledger/checkpoint", tags=["ledger"], response_model=Checkpoint)
 def checkpoint(_who: AnyAccount, conn: ReadConn) -> dict[str, Any]:
     """The newest signed checkpoint (a C2SP tlog-checkpoint note) and its tree size."""
-    note = ledger_store.latest_checkpoint(conn)
-    return {"tree_size": ledger_store.tree_size(conn), "checkpoint": note}
+    return proofs.latest_checkpoint(conn)
 
 
 @router.get(
@@ -140,23 +134,7 @@ def inclusion(
     tree."""
     if (entry is None) == (order is None):
         raise malformed("entry", "give entry or order, exactly one of them")
-    size = ledger_store.tree_size(conn)
-    if order is not None:
-        entry = int(find_order(conn, order).seq)
-    assert entry is not None
-    if entry >= size:
-        raise NotFoundError(f"no ledger entry {entry}: the ledger holds entries 0 to {size - 1}")
-    reader = ledger_store.SqlNodeReader(conn)
-    leaf = conn.execute(
-        select(ledger_entries.c.leaf_hash).where(ledger_entries.c.seq == entry)
-    ).scalar_one()
-    return {
-        "entry": entry,
-        "tree_size": size,
-        "leaf_hash": bytes(leaf).hex(),
-        "root": merkle.root(size, reader).hex(),
-        "proof": [h.hex() for h in merkle.inclusion_proof(entry, size, reader)],
-    }
+    return proofs.inclusion_proof(conn, entry, order)
 
 
 @router.get(
@@ -176,17 +154,6 @@ def consistency(
     """An RFC 9162 consistency proof between two tree sizes (default: the current size): a
     size beyond the current tree is not found (404), an old size over the new one is
     malformed (422)."""
-    size = ledger_store.tree_size(conn)
-    new = new_size or size
-    if max(old_size, new) > size:
-        raise NotFoundError(f"no tree of size {max(old_size, new)}: the ledger holds {size}")
-    if old_size > new:
-        raise malformed("old_size", f"must not exceed new_size ({new})")
-    reader = ledger_store.SqlNodeReader(conn)
-    return {
-        "old_size": old_size,
-        "new_size": new,
-        "old_root": merkle.root(old_size, reader).hex(),
-        "new_root": merkle.root(new, reader).hex(),
-        "proof": [h.hex() for h in merkle.consistency_proof(old_size, new, reader)],
-    }
+    if new_size is not None and old_size > new_size:
+        raise malformed("old_size", f"must not exceed new_size ({new_size})")
+    return proofs.consistency_proof(conn, old_size, new_size)

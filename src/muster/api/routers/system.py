@@ -11,6 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
+from muster.accounts import accounts, login_limits
+from muster.accounts.accounts import SESSION_HOURS, Account
+from muster.accounts.login_limits import Attempt, LoginPolicy, Refusal
 from muster.api.clients import Client, client_of
 from muster.api.deps import (
     SESSION_COOKIE,
@@ -21,15 +24,12 @@ from muster.api.deps import (
 )
 from muster.api.errors import AuthError, TooManyAttemptsError, refusals
 from muster.api.schemas import AccountView, Health, LoggedOut, Session
-from muster.services import accounts, login_limits
-from muster.services.accounts import SESSION_HOURS, Account
-from muster.services.login_limits import Attempt, LoginPolicy, Refusal
 
 router = APIRouter()
 
 
 class LoginLimiter:
-    """The limits on failed logins (`services.login_limits`), counted in the database that
+    """The limits on failed logins (`accounts.login_limits`), counted in the database that
     every server process shares: per client address, and per address and account name,
     refused with 429; per account name alone, answered more slowly."""
 

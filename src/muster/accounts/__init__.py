@@ -1,0 +1,1 @@
+"""Accounts, their roles, tokens and sessions, and the limits on logging in."""

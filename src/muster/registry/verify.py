@@ -1,0 +1,368 @@
+"""`muster verify`: recompute the ledger, check every signature, rebuild every projection."""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from muster.ledger import merkle, note
+from muster.registry.opening import registry_row
+from muster.registry.projection import FROM_AT, PERIOD_COLUMNS, PERSON_AT, REINSTATED_AT
+from muster.registry.replay import (
+    ROLL_TUPLE_COLUMNS,
+    RebuiltRoll,
+    Replay,
+    check_scopes,
+    db_subject_loader,
+    rebuild_roll,
+    replay_entry,
+)
+from muster.registry.trust import NO_KEY, TrustedKey, key_fingerprint, key_problem
+from muster.store import ledger_store
+from muster.store.tables import (
+    authorities,
+    authority_keys,
+    checkpoints,
+    former_serials,
+    merkle_nodes,
+    order_subjects,
+    orders,
+)
+
+MAX_PROBLEMS = 200
+
+
+@dataclass
+class VerifyReport:
+    """What verification found: sizes, the last order applied, and every problem."""
+
+    tree_size: int = 0
+    root: str = ""
+    checkpoints: int = 0
+    orders: int = 0
+    people: int = 0
+    last_order: str | None = None
+    pending_crossings: int = 0
+    origin: str = ""  # the registry's, as the key checked against names it
+    key_fingerprint: str = ""  # that key's: hex SHA-256 of its raw public key
+    key_source: str = "own"  # "key" given, "fingerprint" pinned, or the thing's "own" key
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, problem: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+        elif len(self.problems) == MAX_PROBLEMS:
+            self.problems.append("… more problems not listed")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "tree_size": self.tree_size,
+            "root": self.root,
+            "checkpoints": self.checkpoints,
+            "orders": self.orders,
+            "people": self.people,
+            "last_order": self.last_order,
+            "pending_crossings": self.pending_crossings,
+            "origin": self.origin,
+            "key_fingerprint": self.key_fingerprint,
+            "key_source": self.key_source,
+            "problems": self.problems,
+        }
+
+
+def verify_registry(
+    conn: Connection,
+    progress: Callable[[str], None] = lambda _: None,
+    trust: TrustedKey = NO_KEY,
+) -> VerifyReport:
+    """Check everything the registry stores against its ledger, and its key against the one
+    trusted when one was given; never raises on a problem."""
+    report = VerifyReport(key_source=trust.source)
+    origin, public = registry_row(conn)
+    own = note.Verifier(origin, note.key_id(origin, public), public)
+    report.origin, report.key_fingerprint = origin, key_fingerprint(own)
+    problem = key_problem(trust, own, "table registry")
+    if problem:
+        report.add(problem)
+    progress("ledger entries")
+    leaves: list[bytes] = []
+    replay = Replay()
+    load = db_subject_loader(conn)
+    for seq, kind, data, stored_leaf in ledger_store.iter_entries(conn):
+        leaf = merkle.leaf_hash(data)
+        if leaf != stored_leaf:
+            report.add(
+                f"ledger entry {seq}: its data does not match its stored leaf hash "
+                "(the entry was altered)"
+            )
+        leaves.append(leaf)
+        replay_entry(load, replay, report, seq, kind, data)
+    report.tree_size = len(leaves)
+    if replay.origin != origin or replay.public_key != public:
+        report.add("table registry: origin or public key differs from ledger entry 0")
+    progress("Merkle tree and checkpoints")
+    tree = merkle.MemoryNodes(leaves)
+    check_tree(conn, report, tree, len(leaves))
+    check_checkpoints(conn, report, tree, origin, replay.public_key or public)
+    progress("projections")
+    check_authorities(conn, report, replay)
+    check_orders(conn, report, replay)
+    with collector_paused():
+        rebuilt = rebuild_roll(replay, report, progress)
+        report.people = len(rebuilt.people)
+        check_scopes(report, replay, rebuilt)
+        check_roll(conn, report, rebuilt)
+    check_crossings(conn, report, replay)
+    if replay.contents:
+        _seq, last = replay.contents[-1]
+        report.last_order = last.number
+    report.orders = len(replay.contents)
+    return report
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for a while: the roll's millions of rows hold no cycles,
+    and the collector would walk them all again each time it runs."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def check_tree(conn: Connection, report: VerifyReport, tree: merkle.MemoryNodes, size: int) -> None:
+    expected = sum(size >> level for level in range(size.bit_length() + 1) if size >> level)
+    stored = 0
+    for level, idx, h in conn.execute(
+        select(merkle_nodes.c.level, merkle_nodes.c.idx, merkle_nodes.c.hash)
+    ):
+        stored += 1
+        level, idx = int(level), int(idx)
+        if (idx + 1) << level > size or tree.node(level, idx) != bytes(h):
+            report.add(f"Merkle node level {level} index {idx}: does not match the entries")
+    if stored != expected:
+        report.add(f"Merkle nodes: {stored} stored, {expected} expected for {size} entries")
+    report.root = merkle.root(size, tree).hex() if size else ""
+
+
+def check_checkpoints(
+    conn: Connection, report: VerifyReport, tree: merkle.MemoryNodes, origin: str, public: bytes
+) -> None:
+    verifier = note.verifier_key(origin, public)
+    latest = -1
+    for size, root, text in conn.execute(
+        select(checkpoints.c.size, checkpoints.c.root, checkpoints.c.note)
+    ):
+        report.checkpoints += 1
+        size = int(size)
+        latest = max(latest, size)
+        try:
+            body, _names = note.open_note(text, [verifier])
+            cp = note.parse_checkpoint(body)
+        except Exception as err:
+            report.add(f"checkpoint at size {size}: signature or format does not verify ({err})")
+            continue
+        if cp.size != size or cp.origin != origin or cp.root_hash != bytes(root):
+            report.add(f"checkpoint at size {size}: its note disagrees with its stored row")
+        if size > report.tree_size or merkle.root(size, tree) != cp.root_hash:
+            report.add(f"checkpoint at size {size}: root does not match the ledger's entries")
+    if latest != report.tree_size:
+        report.add(
+            f"latest checkpoint covers {latest} entries, the ledger holds {report.tree_size}"
+        )
+
+
+def compare_rows(
+    report: VerifyReport,
+    what: str,
+    expected: dict[Any, dict[str, Any]],
+    stored: Iterable[Any],
+    key: str,
+) -> None:
+    seen = set()
+    for row in stored:
+        k = getattr(row, key)
+        seen.add(k)
+        want = expected.get(k)
+        if want is None:
+            report.add(f"{what} {k}: stored, but no ledger entry accounts for it")
+            continue
+        for name, value in want.items():
+            have = norm(getattr(row, name))
+            if have != norm(value):
+                report.add(f"{what} {k}: {name} stored {have!r}, ledger says {norm(value)!r}")
+    for k in expected.keys() - seen:
+        report.add(f"{what} {k}: missing from its table")
+
+
+def norm(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, memoryview):
+        return bytes(value)
+    return value
+
+
+def check_authorities(conn: Connection, report: VerifyReport, replay: Replay) -> None:
+    want = {
+        code: {
+            "name": a["name"],
+            "kinds": ",".join(a["kinds"]),
+            "components": ",".join(a["components"]),
+            "holders": json.dumps(a["holders"], ensure_ascii=False),
+            "entry_seq": a["entry_seq"],
+        }
+        for code, a in replay.authorities.items()
+    }
+    compare_rows(report, "authority", want, conn.execute(select(authorities)), "code")
+    compare_rows(
+        report, "authority key", replay.keys, conn.execute(select(authority_keys)), "fingerprint"
+    )
+
+
+def check_orders(conn: Connection, report: VerifyReport, replay: Replay) -> None:
+    want = {
+        o["number"]: {k: v for k, v in o.items() if k != "details"} for o in replay.orders.values()
+    }
+    rows = conn.execute(select(orders)).all()
+    compare_rows(report, "order", want, rows, "number")
+    for row in rows:
+        o = replay.orders.get(row.number)
+        if o is not None and parsed(row.details) != parsed(o["details"]):
+            report.add(f"order {row.number}: details stored differ from the signed order")
+
+
+def parsed(details: str | None) -> Any:
+    """An order's details as their JSON says (however it is spaced)."""
+    return json.loads(details) if details else None
+
+
+# Positions in ROLL_TUPLE_COLUMNS: the stored roll is read as the driver's tuples, the
+# 2,000,000 of them compared whole with the rebuilt ones.
+ROLL_PERSON_AT = ROLL_TUPLE_COLUMNS.index("person_id")
+BIRTH_AT = ROLL_TUPLE_COLUMNS.index("birth_date")
+ROLL_REINSTATED_AT = ROLL_TUPLE_COLUMNS.index("reinstated")
+SERIAL_AT, NATIONAL_ID_AT = (ROLL_TUPLE_COLUMNS.index(c) for c in ("serial_number", "national_id"))
+
+
+def check_roll(conn: Connection, report: VerifyReport, rebuilt: RebuiltRoll) -> None:
+    """Compare the stored roll with the roll rebuilt from the ledger."""
+    expected, subjects_want, formers_want = rebuilt.people, rebuilt.subjects, rebuilt.formers
+    stored_count = 0
+    cols = ", ".join(ROLL_TUPLE_COLUMNS)
+    person_at, birth_at, reinstated_at = ROLL_PERSON_AT, BIRTH_AT, ROLL_REINSTATED_AT
+    for row in conn.exec_driver_sql(f"SELECT {cols} FROM roll ORDER BY person_id"):
+        stored_count += 1
+        pid = int(row[person_at])
+        want = expected.get(pid)
+        if want is None:
+            report.add(f"roll person {pid}: stored, but no enlistment accounts for it")
+            continue
+        # Only the birth date can come back from the driver unlike the ledger's value (a
+        # date, not its ISO text); equal here is equal after `norm`, so only a row that
+        # differs pays for normalising every value.
+        birth = row[birth_at]
+        if type(birth) is str:
+            have = tuple(row)
+        else:
+            have = (*row[:birth_at], norm(birth), *row[birth_at + 1 :])
+        if have == want:
+            continue
+        values = [norm(v) for v in row]
+        values[reinstated_at] = bool(values[reinstated_at])
+        if tuple(values) != want:
+            diffs = column_diffs(ROLL_TUPLE_COLUMNS, tuple(values), want)
+            shown = want[SERIAL_AT] or want[NATIONAL_ID_AT]
+            report.add(f"roll person {pid} ({shown}): {diffs}")
+    if stored_count != len(expected):
+        report.add(f"roll: {stored_count} rows stored, the ledger accounts for {len(expected)}")
+    stored_subjects = {
+        (int(r.order_seq), int(r.person_id)): r.ref for r in conn.execute(select(order_subjects))
+    }
+    if stored_subjects != subjects_want:
+        bad = set(stored_subjects.items()) ^ set(subjects_want.items())
+        report.add(f"order_subjects: {len(bad)} row(s) differ from the signed subject lists")
+    stored_formers = {
+        r.serial_number: (int(r.person_id), r.serial_key)
+        for r in conn.execute(select(former_serials))
+    }
+    if stored_formers != formers_want:
+        report.add("former_serials: differs from the serial numbers struck off in the ledger")
+    check_periods(conn, report, rebuilt.periods)
+
+
+def column_diffs(names: Iterable[str], have: tuple[Any, ...], want: tuple[Any, ...]) -> str:
+    """The columns whose stored value differs from the ledger's, in words."""
+    return "; ".join(
+        f"{n} stored {a!r}, ledger says {b!r}"
+        for n, a, b in zip(names, have, want, strict=True)
+        if a != b
+    )
+
+
+def check_periods(
+    conn: Connection, report: VerifyReport, want: dict[tuple[int, str], tuple[Any, ...]]
+) -> None:
+    """The stored periods must be exactly those the ledger's orders give, person by person
+    (rows of PERIOD_COLUMNS, as recording writes them: `projection.period_values`)."""
+    seen = set()
+    query = f"SELECT {', '.join(PERIOD_COLUMNS)} FROM person_periods ORDER BY person_id, valid_from"
+    for row in conn.exec_driver_sql(query):
+        values = [norm(v) for v in row]
+        values[REINSTATED_AT] = bool(values[REINSTATED_AT])
+        have = tuple(values)
+        pid, start = int(have[PERSON_AT]), str(have[FROM_AT])
+        seen.add((pid, start))
+        expected = want.get((pid, start))
+        if expected is None:
+            report.add(f"period of person {pid} from {start}: stored, but no order opens it")
+        elif have != expected:
+            diffs = column_diffs(PERIOD_COLUMNS, have, expected)
+            report.add(f"period of person {pid} from {start}: {diffs}")
+    for pid, start in sorted(want.keys() - seen):
+        report.add(f"period of person {pid} from {start}: missing from its table")
+
+
+def check_crossings(conn: Connection, report: VerifyReport, replay: Replay) -> None:
+    """Sealed crossings must be exactly what their batch entries hold."""
+    from muster.registry.sealing import crossing_rows
+    from muster.store.tables import crossings
+
+    seen: set[str] = set()
+    pending = 0
+    for row in conn.execute(select(crossings)):
+        if row.batch_seq is None:
+            pending += 1
+            continue
+        seen.add(row.id)
+        sealed = replay.crossings.get(row.id)
+        if sealed is None or sealed.batch_seq != int(row.batch_seq):
+            report.add(
+                f"crossing {row.id}: marked sealed in entry {row.batch_seq}, "
+                "but no batch entry holds it"
+            )
+        elif crossing_rows([row]) != [sealed.row]:
+            report.add(
+                f"crossing {row.id}: stored record differs from ledger entry {sealed.batch_seq}"
+            )
+    for crossing_id in replay.crossings.keys() - seen:
+        report.add(f"crossing {crossing_id}: in the ledger but missing from its table")
+    report.pending_crossings = pending

@@ -1,0 +1,84 @@
+"""Listing crossings and referrals at every post, with filters and a limit, newest first."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from muster.registry.listings import Listing, one_of, page
+from muster.screening.crossings import RESOLUTIONS, crossing_view
+from muster.store.tables import crossings, referrals
+from muster.timestamps import lowest_of_second
+
+DECISIONS = ("clear", "authorized", "refer", "deny")
+REFERRAL_STATUSES = ("open", *RESOLUTIONS)
+
+
+def _day_bounds(day: date) -> tuple[str, str]:
+    """The first moment of a day and of the next, as bounds that find crossing times stored
+    in either form (`Z`, or `+00:00` before migration 0007)."""
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return lowest_of_second(start), lowest_of_second(start + timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class CrossingFilter:
+    """Which crossings (or referrals) to list: by post, day (UTC), decision or status."""
+
+    post: str | None = None
+    day: date | None = None
+    decision: str | None = None
+
+
+def list_crossings(conn: Connection, f: CrossingFilter, limit: int = 100) -> Listing:
+    """Crossings at every post, newest first, that pass the filter."""
+    query = select(crossings).order_by(crossings.c.at.desc(), crossings.c.id)
+    if f.post is not None:
+        query = query.where(crossings.c.post_code == f.post.strip().upper())
+    if f.day is not None:
+        start, end = _day_bounds(f.day)
+        query = query.where(crossings.c.at >= start, crossings.c.at < end)
+    if one_of(f.decision, DECISIONS, "decision") is not None:
+        query = query.where(crossings.c.decision == f.decision)
+    rows, total = page(conn, query, limit)
+    return Listing([crossing_view(r) for r in rows], total)
+
+
+def list_referrals(
+    conn: Connection, f: CrossingFilter, status: str | None = None, limit: int = 100
+) -> Listing:
+    """Referrals to secondary inspection at every post, newest first."""
+    query = (
+        select(referrals, crossings.c.at, crossings.c.reasons, crossings.c.person_id)
+        .join(crossings, crossings.c.id == referrals.c.crossing_id)
+        .order_by(crossings.c.at.desc(), crossings.c.id)
+    )
+    if f.post is not None:
+        query = query.where(referrals.c.post_code == f.post.strip().upper())
+    if f.day is not None:
+        start, end = _day_bounds(f.day)
+        query = query.where(crossings.c.at >= start, crossings.c.at < end)
+    if one_of(status, REFERRAL_STATUSES, "status") is not None:
+        query = query.where(referrals.c.status == status)
+    rows, total = page(conn, query, limit)
+    return Listing(
+        [
+            {
+                "crossing_id": r.crossing_id,
+                "post": r.post_code,
+                "at": r.at,
+                "status": r.status,
+                "person_id": r.person_id,
+                "reasons": json.loads(r.reasons),
+                "resolved_by": r.resolved_by,
+                "resolved_at": r.resolved_at,
+                "note": r.note,
+            }
+            for r in rows
+        ],
+        total,
+    )
