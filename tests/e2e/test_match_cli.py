@@ -144,14 +144,11 @@ def test_forked_workers_give_the_rows_in_the_travelers_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from muster.cli import match_cmd
-    from muster.matching import Matcher, Member
+    from muster.demo.travelers import as_member
+    from muster.matching import Matcher
 
     roll = generate_roll(300, 21)
-    matcher = Matcher.from_members(
-        Member(p.serial_number, p.serial_number, p.given_names, p.surnames,
-               p.birth_date.isoformat(), p.national_id, p.sex)
-        for p in roll
-    )  # fmt: skip
+    matcher = Matcher.from_members(as_member(p) for p in roll)
     travelers = [lt.traveler for lt in generate_travelers(roll, 40, 22)]
     monkeypatch.setattr(match_cmd, "CHUNK", 7)
     alone = list(match_cmd.match_all(matcher, travelers, 1))

@@ -59,7 +59,8 @@ def test_travelers_found_with_reasons(engine: Engine) -> None:
         typo = matcher.identify(conn, Traveler("YUSMARI", "URDANETA ECHEVERRIA", "1991-07-21"))
         twin = matcher.identify(conn, Traveler("MARIA", "URDANETA ECHEVERRIA", "1991-07-21"))
         by_cedula = matcher.identify(conn, Traveler("YUSMARY", "URDANETA", "", "30.000.001"))
-        swapped = matcher.identify(conn, Traveler("YUSMARY", "URDANETA ECHEVERRIA", "1991-07-21"))
+        # written month first: read with day and month swapped
+        swapped = matcher.identify(conn, Traveler("YUSMARY", "URDANETA ECHEVERRIA", "07/21/1991"))
         name_only = matcher.identify(conn, Traveler("YUSMARY", "URDANETA ECHEVERRIA"))
         zone = matcher.identify(
             conn,
@@ -72,6 +73,7 @@ def test_travelers_found_with_reasons(engine: Engine) -> None:
     assert (by_cedula.verdict, by_cedula.person_id) == ("match", first)
     assert any(r.startswith("cédula exact") for r in by_cedula.reasons)
     assert swapped.person_id == first
+    assert any(r.startswith("birth date day and month swapped") for r in swapped.reasons)
     # a rare full name with nothing else: refer, never enough to act on
     assert (name_only.verdict, name_only.person_id) == ("possible", first)
     assert (zone.verdict, zone.person_id) == ("match", first)

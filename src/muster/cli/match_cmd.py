@@ -6,7 +6,7 @@ import csv
 import gc
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from multiprocessing import get_context
@@ -37,18 +37,22 @@ CHUNK = 500
 _worker_matcher: Matcher | None = None
 
 
+def check_header(path: Path, what: str, header: Sequence[str], required: Sequence[str]) -> None:
+    """Refuses a CSV file whose header lacks a required column, naming them all."""
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InvalidInputError(
+            f"{what} {path}: missing column(s) {', '.join(missing)}; "
+            f"the header must include {','.join(required)}"
+        )
+
+
 def read_csv(path: Path, what: str, required: tuple[str, ...]) -> list[dict[str, str]]:
     """Rows of a UTF-8 CSV file, refused at once if it is not UTF-8 or lacks a column."""
     text = common.read_text_file(path, what).removeprefix("\ufeff")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
-        header = reader.fieldnames or []
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise InvalidInputError(
-                f"{what} {path}: missing column(s) {', '.join(missing)}; "
-                f"the header must include {','.join(required)}"
-            )
+        check_header(path, what, reader.fieldnames or [], required)
         return [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
     except csv.Error as err:
         raise file_errors.bad_csv(path, what, reader.reader.line_num, err) from None
@@ -79,12 +83,7 @@ def _roll_columns(path: Path, reader: Iterator[list[str]]) -> tuple[RollColumns,
     from muster.matching.columns import RollColumns
 
     header = next(reader, [])
-    missing = [c for c in ROLL_COLUMNS if c not in header]
-    if missing:
-        raise InvalidInputError(
-            f"roll file {path}: missing column(s) {', '.join(missing)}; "
-            f"the header must include {','.join(ROLL_COLUMNS)}"
-        )
+    check_header(path, "roll file", header, ROLL_COLUMNS)
     at = [header.index(c) for c in ROLL_COLUMNS]
     extra = [header.index(c) if c in header else -1 for c in STANDING_COLUMNS]
     width = max(at + extra) + 1

@@ -15,7 +15,7 @@ from datetime import date
 
 from muster.demo.population import SyntheticPerson, draw_identity, draw_national_id
 from muster.matching.normalize import fold
-from muster.matching.records import Traveler
+from muster.matching.records import Member, Traveler
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,19 @@ class LabelledTraveler:
     traveler: Traveler
     truth: str | None
     kind: str
+
+
+def as_member(p: SyntheticPerson) -> Member:
+    """A member of the synthetic roll as the matcher reads them, keyed by serial number."""
+    return Member(
+        p.serial_number,
+        p.serial_number,
+        p.given_names,
+        p.surnames,
+        p.birth_date.isoformat(),
+        p.national_id,
+        p.sex,
+    )
 
 
 Rendering = tuple[str, str]  # given names, surnames

@@ -221,12 +221,12 @@ def file_roll(
         packed.append(pack(hashes, rows[where]))
 
     has = cols["cedula"] > 0
-    file(mix(1, cols["cedula"][has].astype(np.uint64), np.zeros(1, np.uint64)), has)
+    file(mix("c", cols["cedula"][has].astype(np.uint64), np.zeros(1, np.uint64)), has)
     has = cols["born"] > 0
-    file(mix(2, cols["born"][has].astype(np.uint64), np.zeros(1, np.uint64)), has)
+    file(mix("d", cols["born"][has].astype(np.uint64), np.zeros(1, np.uint64)), has)
     pa, pb = pairs[sid], pair_b[sid]
     has = normal & (pa != 0)
-    file(mix(3, pa[has], pb[has]), has)
+    file(mix("p", pa[has], pb[has]), has)
     width = max((len(v) for v in variants), default=0)
     table = np.zeros((len(surnames), width + 1), dtype=np.uint64)
     for i, v in enumerate(variants):
@@ -238,7 +238,7 @@ def file_roll(
             second = table[sid, j]
             has = normal & (first != 0) & (second != 0)
             if has.any():
-                file(mix(4, first[has], second[has]), has)
+                file(mix("g", first[has], second[has]), has)
     for row in np.flatnonzero(odd).tolist():
         packed.append(_file_odd(columns, freq, row))
     return np.concatenate(packed) if packed else np.zeros(0, dtype=np.uint64)

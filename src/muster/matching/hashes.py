@@ -42,10 +42,11 @@ def _splitmix(x: U64) -> U64:
     return x ^ (x >> np.uint64(31))
 
 
-def mix(kind: int, first: U64, second: U64) -> U64:
-    """The hash of keys of one kind from the numbers or word hashes of their two parts."""
+def mix(kind: str, first: U64, second: U64) -> U64:
+    """The hashes of keys of one kind (`c`, `d`, `p`, `g`) from the numbers or word hashes of
+    their two parts: `key_hash` of each, in one step."""
     with np.errstate(over="ignore"):
-        x = _splitmix(first ^ np.uint64(kind * 0x100000001B3))
+        x = _splitmix(first ^ np.uint64(KINDS[kind] * 0x100000001B3))
         return _splitmix(x ^ second)
 
 

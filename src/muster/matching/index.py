@@ -150,11 +150,12 @@ class CandidateIndex:
 
     def save(self, path: Path) -> None:
         """Write `path` (.npz) and its manifest `path.with_suffix('.json')` with the digest."""
-        save_index(self, path)
+        save_index(self.columns, self.table, self.freq, path)
 
     @classmethod
     def load(cls, path: Path) -> CandidateIndex:
         """An index saved by `save`, refused if its digest or format does not match."""
         index = cls()
-        load_index(index, path)
+        index.columns, index.table, index.freq = load_index(path)
+        index.values = index.columns.count_attributes()
         return index

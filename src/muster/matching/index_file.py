@@ -13,7 +13,7 @@ import io
 import zipfile
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -21,10 +21,8 @@ import orjson
 
 from muster.errors import MusterError
 from muster.matching.columns import Distinct, MemberColumns, Strings, attribute_column
+from muster.matching.filing import KeyTable
 from muster.matching.frequencies import NameFrequencies
-
-if TYPE_CHECKING:
-    from muster.matching.index import CandidateIndex
 
 FORMAT = "muster-match-index"
 VERSION = 4  # 3: given names filed by `spoken_key`; 4: other identifying attributes
@@ -42,22 +40,23 @@ class IndexFileError(MusterError):
         )
 
 
-def save_index(index: CandidateIndex, path: Path) -> None:
-    """Write `path` (.npz) and its manifest `path.with_suffix('.json')` with the digest."""
-    index.table.merge_overlay()
-    data = _npz(_arrays(index))
+def save_index(columns: MemberColumns, table: KeyTable, freq: NameFrequencies, path: Path) -> None:
+    """Write an index's parts to `path` (.npz) and its manifest `path.with_suffix('.json')`
+    with the digest."""
+    table.merge_overlay()
+    data = _npz(_arrays(columns, table, freq))
     path.write_bytes(data)
     manifest = {
         "format": FORMAT,
         "version": VERSION,
-        "members": len(index),
+        "members": columns.n,
         "sha256": hashlib.sha256(data).hexdigest(),
     }
     path.with_suffix(".json").write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
 
 
-def _arrays(index: CandidateIndex) -> dict[str, Array]:
-    columns, table, freq, n = index.columns, index.table, index.freq, len(index)
+def _arrays(columns: MemberColumns, table: KeyTable, freq: NameFrequencies) -> dict[str, Array]:
+    n = columns.n
     frequencies = {
         "surnames": freq.surnames,
         "given": freq.given,
@@ -141,10 +140,10 @@ def _read(path: Path) -> bytes:
     return data
 
 
-def load_index(index: CandidateIndex, path: Path) -> None:
-    """Fill the empty `index` from the file `save_index` wrote (digest checked)."""
+def load_index(path: Path) -> tuple[MemberColumns, KeyTable, NameFrequencies]:
+    """An index's parts from the file `save_index` wrote (digest checked)."""
     data = _read(path)
-    columns, table = index.columns, index.table
+    columns, table = MemberColumns(), KeyTable()
     with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
         del data
         table.bucket_keys = arrays["bucket_keys"].astype(np.uint64)
@@ -174,10 +173,10 @@ def load_index(index: CandidateIndex, path: Path) -> None:
                 columns.cols[attribute_column(name)] = ids
         odd = arrays["odd"].tolist()
         freq = orjson.loads(arrays["frequencies"].tobytes())
-    index.freq = NameFrequencies(
+    frequencies = NameFrequencies(
         Counter(freq["surnames"]), Counter(freq["given"]), Counter(freq["initials"]),
         int(freq["people"]),
     )  # fmt: skip
     for row in odd:
         columns.odd_name(int(row))
-    index.values = columns.count_attributes()
+    return columns, table, frequencies

@@ -255,6 +255,7 @@ def decide_crossing(
         [policy.finding(f.code, f.field, f.text) for f in findings],
     )
     reasons = [r.to_json() for r in decision.reasons]
+    match = found.to_json()
     record = CrossingRecord(
         post=post,
         direction=request.direction,
@@ -262,12 +263,12 @@ def decide_crossing(
         document=document,
         decision=decision.decision,
         reasons=reasons,
-        match=found.to_json(),
+        match=match,
         person_id=None if person is None else person.person_id,
     )
     return Screened(
         record,
-        answer(decision, reasons, found, person, document),
+        answer(decision, reasons, match, person, document),
         at,
     )
 
@@ -275,7 +276,7 @@ def decide_crossing(
 def answer(
     decision: policy.Decision,
     reasons: list[dict[str, str]],
-    found: Identification,
+    match: dict[str, object],
     person: PersonFacts | None,
     document: dict[str, Any],
 ) -> dict[str, Any]:
@@ -294,7 +295,7 @@ def answer(
     return {
         "decision": decision.decision,
         "reasons": reasons,
-        "match": found.to_json(),
+        "match": match,
         "person": summary,
         "document_checks_passed": document.get("checks_passed", True),
         "document_findings": document.get("findings", []),

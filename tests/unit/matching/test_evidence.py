@@ -6,17 +6,13 @@ import pytest
 
 import muster.matching.scoring as scoring
 from muster.demo.population import generate_roll
-from muster.demo.travelers import generate_travelers
-from muster.matching import Matcher, MatchResult, Member, Traveler
+from muster.demo.travelers import as_member, generate_travelers
+from muster.matching import Matcher, MatchResult, Traveler
 from muster.matching.evidence import Evidence, Field, Kind
 from tests.unit.matching.test_variations import CASES, ROLL
 
 SYNTHETIC = generate_roll(2_000, 61)
-SYNTHETIC_MATCHER = Matcher.from_members(
-    Member(p.serial_number, p.serial_number, p.given_names, p.surnames,
-           p.birth_date.isoformat(), p.national_id, p.sex)
-    for p in SYNTHETIC
-)  # fmt: skip
+SYNTHETIC_MATCHER = Matcher.from_members(as_member(p) for p in SYNTHETIC)
 TRAVELERS = [t.traveler for t in generate_travelers(SYNTHETIC, 400, 62)]
 
 

@@ -126,12 +126,9 @@ def test_members_read_from_columns_are_parsed_as_their_rows() -> None:
 
 def _synthetic_members(size: int) -> list[Member]:
     from muster.demo.population import generate_roll
+    from muster.demo.travelers import as_member
 
-    return [
-        M(p.serial_number, p.serial_number, p.given_names, p.surnames, p.birth_date.isoformat(),
-          p.national_id, p.sex)
-        for p in generate_roll(size, 5)
-    ]  # fmt: skip
+    return [as_member(p) for p in generate_roll(size, 5)]
 
 
 def test_a_later_row_with_the_same_key_replaces_the_earlier() -> None:
@@ -278,9 +275,9 @@ _SAVE_A_ROLL = """
 import hashlib, sys
 from pathlib import Path
 from muster.demo.population import generate_roll
+from muster.demo.travelers import as_member
 from muster.matching import Matcher, Member
-members = [Member(p.serial_number, p.serial_number, p.given_names, p.surnames,
-                  p.birth_date.isoformat(), p.national_id, p.sex) for p in generate_roll(300, 11)]
+members = [as_member(p) for p in generate_roll(300, 11)]
 members.append(Member("A", "AB-1", "ANA MARÍA JOSÉ", "PÉREZ GÓMEZ", "1985-03-04", "E-8000006",
                "F", {"postcode": "1010", "place_of_birth": "El Callao", "street": "7"}))
 matcher = Matcher.from_members(members)

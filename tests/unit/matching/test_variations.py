@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from muster.demo.population import generate_roll
+from muster.demo.travelers import as_member
 from muster.matching import Candidate, Matcher, Member, Traveler, Verdict
 from muster.matching.evidence import NAME_KINDS
 from muster.matching.normalize import fold, parse_birth_date, parse_mrz_name, parse_name
@@ -54,11 +55,10 @@ def background() -> list[Member]:
     taken = {m.national_id for m in PEOPLE}
     names = {(fold(m.given_names), fold(m.surnames)) for m in PEOPLE}
     return [
-        Member(p.serial_number, p.serial_number, p.given_names, p.surnames,
-               p.birth_date.isoformat(), p.national_id, p.sex)
+        as_member(p)
         for p in generate_roll(1500, 1811)
         if p.national_id not in taken and (fold(p.given_names), fold(p.surnames)) not in names
-    ]  # fmt: skip
+    ]
 
 
 ROLL = [*background(), *PEOPLE]
