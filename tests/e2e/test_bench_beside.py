@@ -27,5 +27,9 @@ def test_beside_serves_each_commit_with_its_own_code_and_reports_ratios(tmp_path
     ]
     assert all(float(r[3]) > 0 for r in rows)  # screenings per second, measured
     assert f"- This checkout ÷ parent {short}, 1 process(es): throughput " in text
-    assert "`python -m bench.beside --size 1500 --rounds 2 --parent HEAD`" in text
+    # One count of processes: a section of its own, its command as it was run.
+    assert "<!-- screening-beside-parent-one-process:begin -->" in text
+    assert "## Screening beside earlier commits, one server process" in text
+    assert "`python -m bench.beside --size 1500 --rounds 2 --workers 1 --parent HEAD`" in text
+    assert "the same 500 typed identities" in text
     assert str(tmp_path) not in text
