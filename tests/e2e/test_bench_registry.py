@@ -38,7 +38,8 @@ def test_benchmark_imports_any_roll_file_and_reports_the_floor(tmp_path: Path) -
     run_bench("registry", *args)
     text = doc.read_text()
     assert f"Roll file `other-roll.csv` ({people:,} people)" in text
-    assert "`python -m bench.registry --roll other-roll.csv --runs 1 --struck 3`" in text
+    assert "`python -m bench.registry --roll other-roll.csv --runs 1 --struck 3 --tree 16`" in text
+    assert "| inclusion proof in a 16-leaf tree stored in SQLite (ms) |" in text
     assert "| floor: the same rows into a fresh SQLite roll table, hashed to the root (s) |" in text
     ratio = next(line for line in text.splitlines() if line.startswith("| import ÷ floor"))
     assert float(ratio.split("|")[3]) > 0
