@@ -15,7 +15,8 @@ from hour to hour. This script:
    identities with wrk (`bench.screening.http`); the order of the sides turns by one each
    round, so that a machine drifting in one direction favours no side;
 4. writes every round's figures, and each side's throughput as a ratio to this checkout's in
-   the same round, to docs/benchmarks.md (section "screening-beside-parent").
+   the same round, to docs/benchmarks.md (section "screening-beside-parent", or with one
+   `--workers` count "screening-beside-parent-one-process", "…-two-processes").
 
 Each side keeps its database and its saved index from round to round, so the crossings that
 the runs write accumulate alike on every side.
@@ -36,10 +37,16 @@ from pathlib import Path
 from typing import Any
 
 from bench.machine import describe, replace_section
-from bench.screening import MUSTER, http, travelers
+from bench.screening import MUSTER, POSTED, RUNS, http, travelers
 from muster.demo.scenario import DEMO_PASSPHRASE
 
 ROOT = Path(__file__).resolve().parent.parent
+WORKERS = "1,2"
+# A section of its own, and its heading's tail, for a run with one count of server processes.
+SECTIONS = {
+    "1": ("-one-process", ", one server process"),
+    "2": ("-two-processes", ", two server processes"),
+}
 MUSTER_PYTHON = str(Path(MUSTER).parent / "python")  # the interpreter `muster` runs on
 
 BUILD = """
@@ -88,6 +95,22 @@ def extract(rev: str, into: Path) -> str:
     return short
 
 
+def uncommitted() -> str:
+    """What the checkout's name says of its uncommitted changes: none, to docs only (such as
+    an earlier benchmark's figures), or to code."""
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    if not status:
+        return ""
+    if all(line[3:].startswith("docs/") for line in status):
+        return " with uncommitted changes to docs only"
+    return " with uncommitted changes"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--parent", action="append", required=True, help="an earlier commit")
@@ -96,7 +119,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", default="1,2", help="server processes to try, e.g. 1,2")
+    parser.add_argument("--workers", default=WORKERS, help="server processes to try, e.g. 1,2")
     parser.add_argument("--database", type=Path, help="a demo registry to start from")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
@@ -105,13 +128,7 @@ def main() -> None:
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    this = head + (" with uncommitted changes" if dirty else "")
+    this = head + uncommitted()
     loads = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -167,8 +184,9 @@ def main() -> None:
                         side.env,
                     )
             loads.append(os.getloadavg()[0])
-    lines = report(args, sides, workers, results, loads)
-    replace_section(args.doc, "screening-beside-parent", "\n".join(lines))
+    lines = report(args, sides, workers, results, loads, min(POSTED, len(people)))
+    suffix = SECTIONS.get(args.workers, ("", ""))[0]
+    replace_section(args.doc, f"screening-beside-parent{suffix}", "\n".join(lines))
     print("\n".join(lines))
 
 
@@ -178,19 +196,22 @@ def report(
     workers: list[int],
     results: dict[tuple[int, int, int], dict[str, Any]],
     loads: list[float],
+    posted: int,
 ) -> list[str]:
-    command = f"python -m bench.beside --size {args.size} --rounds {args.rounds}" + "".join(
-        f" --parent {rev}" for rev in args.parent
-    )
+    command = f"python -m bench.beside --size {args.size} --rounds {args.rounds}"
+    if args.workers != WORKERS:
+        command += f" --workers {args.workers}"
+    command += "".join(f" --parent {rev}" for rev in args.parent)
+    heading = SECTIONS.get(args.workers, ("", ""))[1]
     lines = [
-        "## Screening beside earlier commits",
+        f"## Screening beside earlier commits{heading}",
         "",
         f"One demo registry of {args.size:,} people, built by the oldest side and copied for "
         "each side, upgraded by its own `muster init`; each side served by its own code with "
-        "`muster serve --workers W`, the same 500 typed identities (from "
+        f"`muster serve --workers W`, the same {posted} typed identities (from "
         "`bench.screening`) posted by wrk (1 thread, "
         f"{args.connections} connections, "
-        f'{args.http_seconds} s, medians of 3 runs per cell, as in section "Screening"). '
+        f'{args.http_seconds} s, medians of {RUNS} runs per cell, as in section "Screening"). '
         f"{args.rounds} rounds; the sides' order turns by one each round.",
         f"Machine: {describe()}; load average (1 min) "
         f"{', '.join(f'{x:.1f}' for x in loads)} at the start and after each round.",

@@ -37,6 +37,8 @@ OUT = ROOT / "bench" / "out"
 MUSTER = str(Path(sys.executable).parent / "muster")
 ENV = {"MUSTER_REGISTRY_PASSPHRASE": "bench registry", "MUSTER_KEY_PASSPHRASE": "bench key"}
 STRUCK = 4300
+SEED = 2018
+TREE = 1_000_000
 
 
 def roll_csv(size: int, seed: int) -> Path:
@@ -324,9 +326,9 @@ def main() -> None:
         "--struck", type=int, default=STRUCK, help="subjects of the absence and strike-off orders"
     )
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=2018)
+    parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--pg-url", default=os.environ.get("MUSTER_TEST_PG_URL"))
-    parser.add_argument("--tree", type=int, default=1_000_000, help="leaves of the proof tree")
+    parser.add_argument("--tree", type=int, default=TREE, help="leaves of the proof tree")
     parser.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
     roll = args.roll or roll_csv(args.size, args.seed)
@@ -371,9 +373,13 @@ def command_line(args: argparse.Namespace) -> str:
     """The command that wrote the section (the roll file by its name)."""
     parts = ["python -m bench.registry"]
     parts.append(f"--roll {args.roll.name}" if args.roll is not None else f"--size {args.size}")
+    if args.roll is None and args.seed != SEED:
+        parts.append(f"--seed {args.seed}")
     parts.append(f"--runs {args.runs}")
     if args.struck != STRUCK:
         parts.append(f"--struck {args.struck}")
+    if args.tree != TREE:
+        parts.append(f"--tree {args.tree}")
     if args.pg_url:
         parts.append("--pg-url URL")
     return " ".join(parts)

@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MUSTER = str(Path(sys.executable).parent / "muster")
 DAY = datetime(2019, 3, 15, 12, tzinfo=UTC)
 RUNS = 3  # wrk runs against the same server; medians reported
+POSTED = 500  # the typed identities wrk's script posts, in turn
 
 
 def travelers(engine: Any, n: int) -> list[dict[str, Any]]:
@@ -235,7 +236,8 @@ def http(
         with urllib.request.urlopen(login) as r:
             token = json.load(r)["token"]
         bodies = [
-            json.dumps({"post": "SBOL", "direction": "exit", "identity": p}) for p in people[:500]
+            json.dumps({"post": "SBOL", "direction": "exit", "identity": p})
+            for p in people[:POSTED]
         ]
         script = workdir / "screen.lua"
         script.write_text(

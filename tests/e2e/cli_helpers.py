@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+ROOT = Path(__file__).resolve().parents[2]
 PASS = {"MUSTER_REGISTRY_PASSPHRASE": "e2e registry pass", "MUSTER_KEY_PASSPHRASE": "e2e key pass"}
 
 
@@ -19,6 +20,22 @@ def muster_executable() -> str:
     found = str(candidate) if candidate.exists() else shutil.which("muster")
     assert found, "the muster console script is not installed (pip install -e .)"
     return found
+
+
+def run_bench(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """A benchmark (`python -m bench.<module> ARGS`) run from the checkout as a person runs
+    it, with none of the environment's MUSTER_ settings; asserts that it succeeded."""
+    proc = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}", *args],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith("MUSTER_")},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc
 
 
 class Cli:

@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.e2e.cli_helpers import ROOT, run_bench
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk (Debian package) sends the load")
 def test_beside_serves_each_commit_with_its_own_code_and_reports_ratios(tmp_path: Path) -> None:
     doc = tmp_path / "benchmarks.md"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MUSTER_")}
     args = ["--parent", "HEAD", "--size", "1500", "--rounds", "2", "--workers", "1"]
-    args += ["--http-seconds", "1", "--requests", "600", "--doc", str(doc)]
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.beside", *args],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_bench("beside", *args, "--http-seconds", "1", "--requests", "600", "--doc", str(doc))
     short = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
@@ -40,5 +27,9 @@ def test_beside_serves_each_commit_with_its_own_code_and_reports_ratios(tmp_path
     ]
     assert all(float(r[3]) > 0 for r in rows)  # screenings per second, measured
     assert f"- This checkout ÷ parent {short}, 1 process(es): throughput " in text
-    assert "`python -m bench.beside --size 1500 --rounds 2 --parent HEAD`" in text
+    # One count of processes: a section of its own, its command as it was run.
+    assert "<!-- screening-beside-parent-one-process:begin -->" in text
+    assert "## Screening beside earlier commits, one server process" in text
+    assert "`python -m bench.beside --size 1500 --rounds 2 --workers 1 --parent HEAD`" in text
+    assert "the same 500 typed identities" in text
     assert str(tmp_path) not in text

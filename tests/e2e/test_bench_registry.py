@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.cli_helpers import run_bench
 from tests.factories import roll_row
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def write_own_roll(path: Path) -> int:
@@ -38,21 +34,12 @@ def test_benchmark_imports_any_roll_file_and_reports_the_floor(tmp_path: Path) -
     roll = tmp_path / "other-roll.csv"
     people = write_own_roll(roll)
     doc = tmp_path / "benchmarks.md"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MUSTER_")}
     args = ["--roll", str(roll), "--runs", "1", "--struck", "3", "--tree", "16", "--doc", str(doc)]
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.registry", *args],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_bench("registry", *args)
     text = doc.read_text()
     assert f"Roll file `other-roll.csv` ({people:,} people)" in text
-    assert "`python -m bench.registry --roll other-roll.csv --runs 1 --struck 3`" in text
+    assert "`python -m bench.registry --roll other-roll.csv --runs 1 --struck 3 --tree 16`" in text
+    assert "| inclusion proof in a 16-leaf tree stored in SQLite (ms) |" in text
     assert "| floor: the same rows into a fresh SQLite roll table, hashed to the root (s) |" in text
     ratio = next(line for line in text.splitlines() if line.startswith("| import ÷ floor"))
     assert float(ratio.split("|")[3]) > 0

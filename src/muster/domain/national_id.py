@@ -16,7 +16,7 @@ LETTERS = ("V", "E")
 _FORM = re.compile(r"^\s*(?:([VvEe])\s*[-.\s]?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)\s*$")
 MAX_DIGITS = 9
 _CANONICAL = re.compile(r"[VE]-[1-9][0-9]{0,8}")  # already as Muster stores it
-_CANONICAL_LINES = re.compile(r"(?:[VE]-[1-9][0-9]{0,8}\n)*")
+_CANONICAL_LINES = re.compile(f"(?:{_CANONICAL.pattern}\n)*")  # each of them, a line each
 
 
 class InvalidNationalIdError(MusterError, ValueError):

@@ -343,7 +343,7 @@ class RollChecker:
                 self._refuse(row_no, column, value, "at least one name")
         birth = self._check_birth(row_no, birth)
         sex = sex.upper()
-        if sex not in ("M", "F"):
+        if sex not in _SEXES:
             self._refuse(row_no, "sex", sex, "M or F")
         comp, rank = self._check_rank(row_no, comp.upper(), rank)
         cat = cat.lower()
