@@ -21,6 +21,9 @@ from muster.api.errors import AuthError
 from muster.config import Settings
 
 SESSION_COOKIE = "muster_session"
+# What a request without credentials is answered, by current_account or, before the body is
+# read, by the request gate (`api.limits`).
+CREDENTIALS_REQUIRED = "credentials required: a bearer token, or log in first"
 bearer = HTTPBearer(auto_error=False, description="A bearer token or a session from login.")
 
 
@@ -67,7 +70,7 @@ async def current_account(
 ) -> Account:
     """The account behind the request's bearer token or session cookie; 401 otherwise."""
     if credential is None:
-        raise AuthError(401, "credentials required: a bearer token, or log in first")
+        raise AuthError(401, CREDENTIALS_REQUIRED)
     cache: AccountCache = request.app.state.account_cache
     # On the event loop: reading one row on the cache's own connection costs less than a hop
     # to a worker thread and back.

@@ -19,15 +19,13 @@ from starlette.requests import Request
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from muster.api.deps import SESSION_COOKIE, bearer, current_account
+from muster.api.deps import CREDENTIALS_REQUIRED, SESSION_COOKIE, bearer, current_account
 from muster.api.errors import AuthError, BodyTooLargeError, MethodNotAllowedError, problem_of
 from muster.config import Settings
 from muster.errors import MusterError
 
 DEFAULT_LIMIT = "max_body_bytes"
 LIMIT_ATTRIBUTE = "muster_body_limit"
-# What current_account answers to a request without credentials, said before the body.
-CREDENTIALS_REQUIRED = "credentials required: a bearer token, or log in first"
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 
