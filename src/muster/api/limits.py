@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from muster.api.deps import CREDENTIALS_REQUIRED, SESSION_COOKIE, bearer, current_account
+from muster.api.deps import CREDENTIALS_REQUIRED, bearer, credential_of, current_account
 from muster.api.errors import AuthError, BodyTooLargeError, MethodNotAllowedError, problem_of
 from muster.config import Settings
 from muster.errors import MusterError
@@ -204,10 +204,7 @@ async def has_credentials(scope: Scope) -> bool:
     """Whether the request carries a bearer token or a session cookie, as current_account
     reads them; whether they are valid, current_account says once the route runs."""
     request = Request(scope)
-    credentials = await bearer(request)
-    return bool(credentials and credentials.credentials) or bool(
-        request.cookies.get(SESSION_COOKIE)
-    )
+    return await credential_of(request, await bearer(request)) is not None
 
 
 async def refuse(
