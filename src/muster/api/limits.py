@@ -54,8 +54,7 @@ class RouteRule:
     protected: bool
     limit: int
     setting: str  # the setting that gives `limit`, named in the 413
-    path: str = ""  # the route's path, prefix included
-    literal: bool = False  # a path without parameters (`/orders/drafts`)
+    path: str  # the route's path, prefix included
 
 
 class RouteTable:
@@ -63,15 +62,18 @@ class RouteTable:
 
     def __init__(self, routers: Iterable[APIRouter], prefix: str, settings: Settings) -> None:
         self.default = settings.max_body_bytes
-        self.rules: list[RouteRule] = []
+        # Paths without parameters (`/orders/drafts`), by path; the templates, in order.
+        self.literal: dict[str, list[RouteRule]] = {}
+        self.templates: list[RouteRule] = []
         for router in routers:
             for route in router.routes:
-                if isinstance(route, APIRoute):
-                    self.rules.append(rule_of(route, prefix, settings))
-        self.literal: dict[str, list[RouteRule]] = {}
-        for rule in self.rules:
-            if rule.literal:
-                self.literal.setdefault(rule.path, []).append(rule)
+                if not isinstance(route, APIRoute):
+                    continue
+                rule = rule_of(route, prefix, settings)
+                if "{" in rule.path:
+                    self.templates.append(rule)
+                else:
+                    self.literal.setdefault(rule.path, []).append(rule)
 
     def resolve(self, method: str, path: str) -> tuple[RouteRule | None, frozenset[str]]:
         """The rule of the route serving `method` on `path`; or, when none does, None and
@@ -80,7 +82,7 @@ class RouteTable:
         # it: `/orders/drafts` is its own path, not the order numbered "drafts".
         rules = self.literal.get(path)
         if rules is None:
-            rules = [rule for rule in self.rules if not rule.literal and rule.regex.match(path)]
+            rules = [rule for rule in self.templates if rule.regex.match(path)]
         allowed: set[str] = set()
         for rule in rules:
             if method in rule.methods:
@@ -101,7 +103,6 @@ def rule_of(route: APIRoute, prefix: str, settings: Settings) -> RouteRule:
         limit=int(getattr(settings, setting)),
         setting=setting,
         path=prefix + route.path,
-        literal="{" not in route.path,
     )
 
 
