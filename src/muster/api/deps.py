@@ -6,7 +6,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -50,7 +50,6 @@ class Credential:
     beside a bearer token is not read."""
 
     token: str
-    source: Literal["bearer", "cookie"]
 
 
 async def credential_of(
@@ -58,9 +57,9 @@ async def credential_of(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Credential | None:
     if credentials is not None and credentials.credentials:
-        return Credential(credentials.credentials, "bearer")
+        return Credential(credentials.credentials)
     cookie = request.cookies.get(SESSION_COOKIE)
-    return Credential(cookie, "cookie") if cookie else None
+    return Credential(cookie) if cookie else None
 
 
 async def current_account(
