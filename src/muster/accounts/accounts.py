@@ -311,8 +311,8 @@ def holder_of(conn: Connection, token: str) -> Holder | None:
 
 class RevocationWatch:
     """Reads the count of credentials ended (`count_revocation`) as committed now, on a
-    connection of its own that no transaction holds: a few tens of microseconds a read, what a
-    server process can afford on every request (docs/api.md)."""
+    connection of its own that no transaction holds: one row by its key, read on every
+    authenticated request (docs/api.md)."""
 
     QUERY = "SELECT counter FROM credential_revocations WHERE id = 1"
 

@@ -6,7 +6,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -21,6 +21,9 @@ from muster.api.errors import AuthError
 from muster.config import Settings
 
 SESSION_COOKIE = "muster_session"
+# What a request without credentials is answered, by current_account or, before the body is
+# read, by the request gate (`api.limits`).
+CREDENTIALS_REQUIRED = "credentials required: a bearer token, or log in first"
 bearer = HTTPBearer(auto_error=False, description="A bearer token or a session from login.")
 
 
@@ -47,7 +50,6 @@ class Credential:
     beside a bearer token is not read."""
 
     token: str
-    source: Literal["bearer", "cookie"]
 
 
 async def credential_of(
@@ -55,9 +57,9 @@ async def credential_of(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Credential | None:
     if credentials is not None and credentials.credentials:
-        return Credential(credentials.credentials, "bearer")
+        return Credential(credentials.credentials)
     cookie = request.cookies.get(SESSION_COOKIE)
-    return Credential(cookie, "cookie") if cookie else None
+    return Credential(cookie) if cookie else None
 
 
 async def current_account(
@@ -67,7 +69,7 @@ async def current_account(
 ) -> Account:
     """The account behind the request's bearer token or session cookie; 401 otherwise."""
     if credential is None:
-        raise AuthError(401, "credentials required: a bearer token, or log in first")
+        raise AuthError(401, CREDENTIALS_REQUIRED)
     cache: AccountCache = request.app.state.account_cache
     # On the event loop: reading one row on the cache's own connection costs less than a hop
     # to a worker thread and back.

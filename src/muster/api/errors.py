@@ -147,19 +147,13 @@ def status_of(err: Exception) -> int:
 
 def problem_of(err: MusterError) -> JSONResponse:
     """The problem answering an error: its status from the table, its class as the code; an
-    input error names the request's JSON fields (`changes.sex`), and lists them in `fields`."""
+    input error names the request's JSON fields by their paths (`changes.sex`), as the
+    registry words them (`domain.errors.field_path`), and lists them in `fields`."""
     status = status_of(err)
     if isinstance(err, d.InvalidInputError) and err.fields:
-        detail = err.worded(json_field)
-        fields = [json_field(f) for f in err.fields]
-        return problem(status, _title(status), detail, type(err).__name__, fields=fields)
+        detail = err.worded()
+        return problem(status, _title(status), detail, type(err).__name__, fields=err.fields)
     return problem(status, _title(status), str(err), type(err).__name__)
-
-
-def json_field(path: str) -> str:
-    """A registry field as the request's JSON names it: by its path (`subjects`, `changes.sex`,
-    `limit`), the same names the request models give them."""
-    return d.field_path(path)
 
 
 def install(app: FastAPI) -> None:

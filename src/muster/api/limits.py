@@ -19,15 +19,13 @@ from starlette.requests import Request
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from muster.api.deps import SESSION_COOKIE, bearer, current_account
+from muster.api.deps import CREDENTIALS_REQUIRED, bearer, credential_of, current_account
 from muster.api.errors import AuthError, BodyTooLargeError, MethodNotAllowedError, problem_of
 from muster.config import Settings
 from muster.errors import MusterError
 
 DEFAULT_LIMIT = "max_body_bytes"
 LIMIT_ATTRIBUTE = "muster_body_limit"
-# What current_account answers to a request without credentials, said before the body.
-CREDENTIALS_REQUIRED = "credentials required: a bearer token, or log in first"
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
 
 
@@ -56,8 +54,7 @@ class RouteRule:
     protected: bool
     limit: int
     setting: str  # the setting that gives `limit`, named in the 413
-    path: str = ""  # the route's path, prefix included
-    literal: bool = False  # a path without parameters (`/orders/drafts`)
+    path: str  # the route's path, prefix included
 
 
 class RouteTable:
@@ -65,15 +62,18 @@ class RouteTable:
 
     def __init__(self, routers: Iterable[APIRouter], prefix: str, settings: Settings) -> None:
         self.default = settings.max_body_bytes
-        self.rules: list[RouteRule] = []
+        # Paths without parameters (`/orders/drafts`), by path; the templates, in order.
+        self.literal: dict[str, list[RouteRule]] = {}
+        self.templates: list[RouteRule] = []
         for router in routers:
             for route in router.routes:
-                if isinstance(route, APIRoute):
-                    self.rules.append(rule_of(route, prefix, settings))
-        self.literal: dict[str, list[RouteRule]] = {}
-        for rule in self.rules:
-            if rule.literal:
-                self.literal.setdefault(rule.path, []).append(rule)
+                if not isinstance(route, APIRoute):
+                    continue
+                rule = rule_of(route, prefix, settings)
+                if "{" in rule.path:
+                    self.templates.append(rule)
+                else:
+                    self.literal.setdefault(rule.path, []).append(rule)
 
     def resolve(self, method: str, path: str) -> tuple[RouteRule | None, frozenset[str]]:
         """The rule of the route serving `method` on `path`; or, when none does, None and
@@ -82,7 +82,7 @@ class RouteTable:
         # it: `/orders/drafts` is its own path, not the order numbered "drafts".
         rules = self.literal.get(path)
         if rules is None:
-            rules = [rule for rule in self.rules if not rule.literal and rule.regex.match(path)]
+            rules = [rule for rule in self.templates if rule.regex.match(path)]
         allowed: set[str] = set()
         for rule in rules:
             if method in rule.methods:
@@ -103,7 +103,6 @@ def rule_of(route: APIRoute, prefix: str, settings: Settings) -> RouteRule:
         limit=int(getattr(settings, setting)),
         setting=setting,
         path=prefix + route.path,
-        literal="{" not in route.path,
     )
 
 
@@ -206,10 +205,7 @@ async def has_credentials(scope: Scope) -> bool:
     """Whether the request carries a bearer token or a session cookie, as current_account
     reads them; whether they are valid, current_account says once the route runs."""
     request = Request(scope)
-    credentials = await bearer(request)
-    return bool(credentials and credentials.credentials) or bool(
-        request.cookies.get(SESSION_COOKIE)
-    )
+    return await credential_of(request, await bearer(request)) is not None
 
 
 async def refuse(

@@ -17,7 +17,6 @@ from muster import bootstrap
 from muster.cli import common
 from muster.config import Settings, log_to_stderr, trusted_networks
 from muster.domain.errors import InvalidInputError
-from muster.registry.opening import registry_row
 
 PortOption = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on (1-65535).")
 
@@ -88,8 +87,8 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
 
     log_to_stderr()
     trusted_networks(s)  # a bad MUSTER_TRUSTED_PROXIES: one clear error before listening
-    with common.engine(s).connect() as conn:
-        registry_row(conn)  # an empty database: say to run `muster init`, before listening
+    with common.reading(s):  # an empty database: say to run `muster init`, before listening
+        pass
     # Bound here, before anything starts, so that a busy port is one clear error.
     sock = listening_socket(host, port)
     common.say(

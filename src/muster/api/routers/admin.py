@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 from sqlalchemy import Engine
 
 from muster.accounts import accounts
-from muster.accounts.accounts import Role
+from muster.accounts.accounts import POST_ROLES, Role
 from muster.api.deps import AdminUser, ReadConn, engine_of
 from muster.api.errors import refusals
 from muster.api.schemas import AccountView, Disabled, NewTokenMade, Revoked, Users
@@ -17,8 +17,6 @@ from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
 
 router = APIRouter(tags=["accounts"])
 
-
-POST_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 # Which roles take posts and which an office, as `one_role_fits` enforces.
 ROLE_FITS: list[JsonValue] = [
     {
