@@ -15,7 +15,6 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -174,11 +173,7 @@ def replay_export(src: Path, entries_data: list[bytes], report: VerifyReport) ->
 
     replay = Replay()
     for seq, data in enumerate(entries_data):
-        try:
-            kind = str(orjson.loads(data).get("entry", ""))
-        except (orjson.JSONDecodeError, AttributeError):
-            kind = ""
-        replay_entry(load, replay, report, seq, kind, data)
+        replay_entry(load, replay, report, seq, None, data)
     return replay
 
 
