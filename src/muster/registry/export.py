@@ -88,7 +88,7 @@ def verify_export(
                 "(an entry was altered)"
             )
     progress("tiles")
-    for problem in tiles.check_tiles(src, entries_data):
+    for problem in tiles.check_tiles(src, entries_data, tree):
         report.add(problem)
     progress("signatures and subject tables")
     replay = replay_export(src, entries_data, report)
