@@ -80,6 +80,11 @@ def test_every_verify_names_the_origin_and_key_it_checked_against(cli: Cli) -> N
     # the key an auditor is given: `muster ledger key` prints what exports hold
     printed = cli.run("ledger", "key").stdout
     assert printed == (cli.workdir / VKEY).read_text() and printed.startswith(f"{ORIGIN}+")
+    assert cli.json("ledger", "key") == {
+        "origin": ORIGIN,
+        "verifier_key": printed.strip(),
+        "fingerprint": fp,
+    }
     as_text = cli.json("verify", "--from", "exported", "--key", printed.strip())
     assert as_text["ok"] and as_text["key_source"] == "key"
     database = cli.json("verify", "--key", VKEY)

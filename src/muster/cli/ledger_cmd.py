@@ -140,19 +140,13 @@ def checkpoint() -> None:
 def key(as_json: bool = common.JsonOption) -> None:
     """Print the registry's verifier key (C2SP signed-note), as exports hold it in
     keys/registry.vkey: what an auditor gives `verify --key`."""
-    from muster.ledger import note, signing
-    from muster.registry.opening import registry_row
-
     with common.reading() as conn:
-        origin, public = registry_row(conn)
-    vkey = note.verifier_key(origin, public)
+        found = proofs.registry_key(conn)
     if as_json:
-        common.emit_json(
-            {"origin": origin, "verifier_key": vkey, "fingerprint": signing.fingerprint(public)}
-        )
+        common.emit_json(found)
         return
-    print(vkey)
-    common.say(f"registry {origin}, key fingerprint {signing.fingerprint(public)}")
+    print(found["verifier_key"])
+    common.say(f"registry {found['origin']}, key fingerprint {found['fingerprint']}")
 
 
 @ledger_app.command("proof")

@@ -263,14 +263,18 @@ def listed_size(directory: Path) -> int:
     return count * TILE_WIDTH + max(partial, default=0)
 
 
-def check_tiles(directory: Path, entries: list[bytes]) -> list[str]:
+def check_tiles(
+    directory: Path, entries: list[bytes], tree: merkle.MemoryNodes | None = None
+) -> list[str]:
     """Problems with the hash tiles and bundles against the entries, each naming its path.
 
-    The tree is rebuilt from the entries; every tile the log needs must be present, and every
-    file under tile/ must agree with the tree and lie within it. The checkpoint's signature and
-    root are for the caller to check (`note.open_note`, `merkle.root`).
+    The tree is rebuilt from the entries (`tree`: the caller's, when it has built it already);
+    every tile the log needs must be present, and every file under tile/ must agree with the
+    tree and lie within it. The checkpoint's signature and root are for the caller to check
+    (`note.open_note`, `merkle.root`).
     """
-    tree = merkle.MemoryNodes(merkle.leaf_hash(e) for e in entries)
+    if tree is None:
+        tree = merkle.MemoryNodes(merkle.leaf_hash(e) for e in entries)
     size = tree.size
     problems: list[str] = []
     stated = checkpoint_size(_read_checkpoint(directory))

@@ -15,7 +15,6 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-import orjson
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
@@ -23,9 +22,9 @@ from muster.domain.errors import InvalidInputError
 from muster.ledger import merkle, note, tiles
 from muster.ledger.canonical import sha256_hex
 from muster.registry.opening import registry_row
-from muster.registry.replay import Replay, check_scopes, rebuild_roll, replay_entry
+from muster.registry.replay import Replay, replay_entry
 from muster.registry.trust import NO_KEY, TrustedKey, key_fingerprint, key_problem
-from muster.registry.verify import VerifyReport, collector_paused
+from muster.registry.verify import VerifyReport, collector_paused, rebuild_checked
 from muster.store import ledger_store
 from muster.store.tables import checkpoints, subject_lists
 
@@ -89,7 +88,7 @@ def verify_export(
                 "(an entry was altered)"
             )
     progress("tiles")
-    for problem in tiles.check_tiles(src, entries_data):
+    for problem in tiles.check_tiles(src, entries_data, tree):
         report.add(problem)
     progress("signatures and subject tables")
     replay = replay_export(src, entries_data, report)
@@ -107,13 +106,7 @@ def verify_export(
     check_published(src, verifier, tree, report)
     progress("rebuilding the roll")
     with collector_paused():
-        rebuilt = rebuild_roll(replay, report, progress)
-        report.people = len(rebuilt.people)
-        check_scopes(report, replay, rebuilt)
-    if replay.contents:
-        _seq, last = replay.contents[-1]
-        report.last_order = last.number
-    report.orders = len(replay.contents)
+        rebuild_checked(replay, report, progress)
     return report
 
 
@@ -174,11 +167,7 @@ def replay_export(src: Path, entries_data: list[bytes], report: VerifyReport) ->
 
     replay = Replay()
     for seq, data in enumerate(entries_data):
-        try:
-            kind = str(orjson.loads(data).get("entry", ""))
-        except (orjson.JSONDecodeError, AttributeError):
-            kind = ""
-        replay_entry(load, replay, report, seq, kind, data)
+        replay_entry(load, replay, report, seq, None, data)
     return replay
 
 

@@ -1,6 +1,6 @@
-"""Ledger views: the newest checkpoint, and inclusion and consistency proofs (RFC 9162), each
-built here once, in the one shape `muster ledger proof` prints and the API answers
-(docs/api.md, "Ledger proofs").
+"""Ledger views: the newest checkpoint, the registry's key, and inclusion and consistency
+proofs (RFC 9162), each built here once, in the one shape `muster ledger proof` prints and
+the API answers (docs/api.md, "Ledger proofs").
 
 Every proof carries the checkpoint the registry signed at the size it proves against, so
 that `muster verify --proof` can check it offline with the registry's key alone.
@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from muster.domain.errors import InvalidInputError, NotFoundError
-from muster.ledger import merkle
+from muster.ledger import merkle, note, signing
 from muster.registry.drafts import find_order
+from muster.registry.opening import registry_row
 from muster.store import ledger_store
 from muster.store.tables import checkpoints, ledger_entries
 
@@ -29,6 +30,17 @@ def latest_checkpoint(conn: Connection) -> dict[str, Any]:
     return {
         "tree_size": ledger_store.tree_size(conn),
         "checkpoint": ledger_store.latest_checkpoint(conn),
+    }
+
+
+def registry_key(conn: Connection) -> dict[str, str]:
+    """The registry's verifier key (C2SP signed-note) as exports hold it in
+    keys/registry.vkey, with its origin and its fingerprint (as `muster init` prints it)."""
+    origin, public = registry_row(conn)
+    return {
+        "origin": origin,
+        "verifier_key": note.verifier_key(origin, public),
+        "fingerprint": signing.fingerprint(public),
     }
 
 

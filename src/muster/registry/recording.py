@@ -36,7 +36,7 @@ from muster.environment import today
 from muster.ledger import entries, signing
 from muster.ledger.canonical import sha256_hex
 from muster.registry import projection
-from muster.registry.authorities import require_authority
+from muster.registry.authorities import AuthorityView, require_authority
 from muster.registry.drafts import Draft, find_order
 from muster.registry.opening import OpenRegistry
 from muster.registry.projection import (
@@ -106,13 +106,14 @@ def record_order(
     content = draft.content
     check_order_dates(content.number, content.signed_on, content.effective, today())
     check_number_free(conn, content.number)
+    auth = require_authority(conn, content.authority)
     check_signature(conn, content, draft.order_bytes, signature, fingerprint)
     if content.registry != reg.origin:
         raise RefusedError(
             f"order {content.number} was drafted for registry "
             f"{content.registry!r}, not this one ({reg.origin!r})"
         )
-    check_scope(conn, content, draft)
+    check_scope(conn, auth, content, draft)
     if draft.table_bytes is not None:
         assert content.subjects is not None
         if sha256_hex(draft.table_bytes) != content.subjects.sha256:
@@ -165,7 +166,6 @@ def check_signature(
     conn: Connection, content: OrderContent, order_bytes: bytes, signature: bytes, fingerprint: str
 ) -> None:
     """Refuses an unknown or revoked key, a key of another authority, or a bad signature."""
-    require_authority(conn, content.authority)
     key = conn.execute(
         select(authority_keys).where(authority_keys.c.fingerprint == fingerprint)
     ).first()
@@ -191,10 +191,9 @@ def check_signature(
         )
 
 
-def check_scope(conn: Connection, content: OrderContent, draft: Draft) -> None:
+def check_scope(conn: Connection, auth: AuthorityView, content: OrderContent, draft: Draft) -> None:
     """Refuses an order outside its authority's scope (`projection.check_scope`): its kind,
     the order it revokes, its subjects' components as the roll holds them."""
-    auth = require_authority(conn, content.authority)
     components: set[str] = set()
     revokes = None
     if draft.enlist_rows is not None:

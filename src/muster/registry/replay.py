@@ -83,15 +83,22 @@ def db_subject_loader(conn: Connection) -> SubjectLoader:
 
 
 def replay_entry(
-    load: SubjectLoader, replay: Replay, report: Problems, seq: int, kind: str, data: bytes
+    load: SubjectLoader,
+    replay: Replay,
+    report: Problems,
+    seq: int,
+    kind: str | None,
+    data: bytes,
 ) -> None:
-    """Fold one entry into the replayed registry, noting what does not hold."""
+    """Fold one entry into the replayed registry, noting what does not hold. `kind`: the
+    type the database stores beside the entry (None where only the entry is kept, as in an
+    export)."""
     try:
         e = entries.read_entry(data)
     except ValueError:
         report.add(f"ledger entry {seq}: not a readable Muster entry")
         return
-    if e["entry"] != kind:
+    if kind is not None and e["entry"] != kind:
         report.add(f"ledger entry {seq}: stored type {kind!r} but the entry says {e['entry']!r}")
     if seq == 0 and e["entry"] != entries.REGISTRY_CREATED:
         report.add("ledger entry 0: expected the registry-created entry")

@@ -121,16 +121,25 @@ def verify_registry(
     check_authorities(conn, report, replay)
     check_orders(conn, report, replay)
     with collector_paused():
-        rebuilt = rebuild_roll(replay, report, progress)
-        report.people = len(rebuilt.people)
-        check_scopes(report, replay, rebuilt)
+        rebuilt = rebuild_checked(replay, report, progress)
         check_roll(conn, report, rebuilt)
     check_crossings(conn, report, replay)
+    return report
+
+
+def rebuild_checked(
+    replay: Replay, report: VerifyReport, progress: Callable[[str], None]
+) -> RebuiltRoll:
+    """The roll the replayed ledger folds to, every order's scope checked against it, and the
+    report's people, orders and last order counted (for a database and an export alike)."""
+    rebuilt = rebuild_roll(replay, report, progress)
+    report.people = len(rebuilt.people)
+    check_scopes(report, replay, rebuilt)
     if replay.contents:
         _seq, last = replay.contents[-1]
         report.last_order = last.number
     report.orders = len(replay.contents)
-    return report
+    return rebuilt
 
 
 @contextmanager
