@@ -21,8 +21,8 @@ from pathlib import Path
 
 from bench.machine import describe, replace_section
 from muster.demo.population import generate_roll
-from muster.demo.travelers import generate_travelers
-from muster.matching import Matcher, Member, Thresholds, Verdict
+from muster.demo.travelers import as_member, generate_travelers
+from muster.matching import Matcher, Thresholds, Verdict
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 BINS = (0.0, 0.05, 0.2, 0.5, 0.8, 0.95, 0.99, 1.0001)
@@ -36,16 +36,7 @@ def measure(
     False, the model's probability before the calibration map."""
     roll = generate_roll(roll_size, seed)
     travelers = generate_travelers(roll, traveler_count, seed + 1)
-    matcher = Matcher.from_members(
-        (
-            Member(
-                p.serial_number, p.serial_number, p.given_names, p.surnames,
-                p.birth_date.isoformat(), p.national_id, p.sex,
-            )
-            for p in roll
-        ),
-        Thresholds(calibrated=calibrated),
-    )  # fmt: skip
+    matcher = Matcher.from_members(map(as_member, roll), Thresholds(calibrated=calibrated))
     out = []
     for lt in travelers:
         result = matcher.match(lt.traveler)

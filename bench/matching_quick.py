@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from muster.demo.population import generate_roll
-from muster.demo.travelers import generate_travelers
-from muster.matching import Matcher, Member, Verdict
+from muster.demo.travelers import as_member, generate_travelers
+from muster.matching import Matcher, Verdict
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- matching-quick:begin -->", "<!-- matching-quick:end -->"
@@ -24,11 +24,7 @@ def measure(roll_size: int, traveler_count: int, seed: int) -> dict[str, float]:
     roll = generate_roll(roll_size, seed)
     travelers = generate_travelers(roll, traveler_count, seed + 1)
     started = time.perf_counter()
-    members = [
-        Member(p.serial_number, p.serial_number, p.given_names, p.surnames,
-               p.birth_date.isoformat(), p.national_id, p.sex)
-        for p in roll
-    ]  # fmt: skip
+    members = [as_member(p) for p in roll]
     matcher = Matcher.from_members(members)
     build = time.perf_counter() - started
     times, n = [], {"tp": 0, "wrong": 0, "on": 0, "off": 0, "on_found": 0, "fm": 0, "refer": 0}
