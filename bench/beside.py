@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.machine import describe, replace_section
-from bench.screening import MUSTER, POSTED, RUNS, http, travelers
+from bench.screening import MUSTER, POSTED, RUNS, WARM_UP_S, http, travelers
 from muster.demo.scenario import DEMO_PASSPHRASE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,7 +211,8 @@ def report(
         f"`muster serve --workers W`, the same {posted} typed identities (from "
         "`bench.screening`) posted by wrk (1 thread, "
         f"{args.connections} connections, "
-        f'{args.http_seconds} s, medians of {RUNS} runs per cell, as in section "Screening"). '
+        f"{args.http_seconds} s, medians of {RUNS} runs per cell after a {WARM_UP_S} s "
+        'warm-up run not counted, as in section "Screening"). '
         f"{args.rounds} rounds; the sides' order turns by one each round.",
         f"Machine: {describe()}; load average (1 min) "
         f"{', '.join(f'{x:.1f}' for x in loads)} at the start and after each round.",
