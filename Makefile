@@ -6,7 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: venv system-deps test test-unit test-integration test-e2e lint typecheck check bench demo clean
 
-$(STAMP): pyproject.toml
+CATALOGS := $(wildcard src/muster/web/locale/*/LC_MESSAGES/*.po)
+
+# Installing compiles the web interface's catalogs (hatch_build.py); its front-end files come
+# from the npm registry first (scripts/web-assets).
+$(STAMP): pyproject.toml hatch_build.py assets/package-lock.json $(CATALOGS)
+	scripts/web-assets
 	test -x $(VENV)/bin/python || $(PY) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -e '.[test]'

@@ -24,6 +24,7 @@ from muster.screening.crossing_process import CrossingClient, seal_pending
 from muster.screening.crossing_writer import CrossingWriter
 from muster.screening.decision import ScreeningCaches
 from muster.screening.identify import RollMatcher
+from muster.web.app import install_web
 
 PREFIX = "/api/v1"
 ROUTERS = (
@@ -137,6 +138,7 @@ def create_app(settings: Settings) -> FastAPI:
         app.include_router(router, prefix=PREFIX, generate_unique_id_function=lambda r: r.name)
     errors.add_problem_schema(app)
     install_docs(app, PREFIX)
+    install_web(app)
     # 405, 401 and 413 are answered before a route reads its body (FastAPI reads and parses
     # the body before it runs the route's dependencies, the account among them).
     app.add_middleware(RequestGate, table=RouteTable(ROUTERS, PREFIX, settings))

@@ -70,16 +70,25 @@ async def current_account(
     """The account behind the request's bearer token or session cookie; 401 otherwise."""
     if credential is None:
         raise AuthError(401, CREDENTIALS_REQUIRED)
+    account = await account_of(request, engine, credential.token)
+    if account is None:
+        raise AuthError(401, "the token or session is invalid, expired or revoked")
+    return account
+
+
+async def account_of(request: Request, engine: Engine, token: str) -> Account | None:
+    """The account a token or session authenticates, if it is valid (the API's credentials
+    and the web pages' session cookie alike)."""
     cache: AccountCache = request.app.state.account_cache
     # On the event loop: reading one row on the cache's own connection costs less than a hop
     # to a worker thread and back.
     counted = cache.revisit(engine)
-    account = cache.get(credential.token)
+    account = cache.get(token)
     if account is None:
-        holder = await run_in_threadpool(holder_of, engine, credential.token)
+        holder = await run_in_threadpool(holder_of, engine, token)
         if holder is None:
-            raise AuthError(401, "the token or session is invalid, expired or revoked")
-        cache.put(credential.token, holder, counted)
+            return None
+        cache.put(token, holder, counted)
         account = holder.account
     return account
 

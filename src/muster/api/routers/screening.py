@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, time
+from typing import Any
 
 import orjson
 from fastapi import APIRouter, Request, Response
 
 from muster import bootstrap
+from muster.accounts.accounts import Account
 from muster.api.deps import OfficerUser
 from muster.api.errors import NotReadyError, refusals
 from muster.api.schemas import ScreeningAnswer
@@ -46,7 +48,13 @@ async def screen_traveler(
     """Screen a traveler: the decision (clear, authorized, refer, deny), its reasons, the
     match, a minimal summary of the person, and the id of the recorded crossing. A deny is a
     decision, not an error. The answer is sent once the crossing is durable."""
-    state = http_request.app.state
+    answer = await screen_and_record(http_request.app.state, officer, body)
+    return Response(orjson.dumps(answer), media_type="application/json")
+
+
+async def screen_and_record(state: Any, officer: Account, body: Screening) -> dict[str, Any]:
+    """The decision on `body` and the id of its crossing, once the crossing is durable (the
+    API's screenings and the officer's web page alike)."""
     if not state.ready:
         raise NotReadyError(f"not ready to screen yet: {state.not_ready_because}")
     settings: Settings = state.settings
@@ -69,5 +77,4 @@ async def screen_traveler(
     crossing_id = await asyncio.wait_for(  # durable before the answer
         crossings.record(screened.record, screened.at), WRITE_TIMEOUT_S
     )
-    answer = {**screened.answer, "crossing_id": crossing_id}
-    return Response(orjson.dumps(answer), media_type="application/json")
+    return {**screened.answer, "crossing_id": crossing_id}

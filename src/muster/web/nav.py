@@ -1,0 +1,39 @@
+"""The pages of each role, in the order its menu shows them; the first is where the role lands
+after login."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from muster.accounts.accounts import Account, Role
+from muster.web.i18n import N_
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str  # an English message id, translated where shown
+    roles: frozenset[Role]
+
+
+NAV: list[NavItem] = []
+
+
+def add(path: str, label: str, *roles: Role) -> None:
+    """A page in the menus of `roles` (each page's module adds its own)."""
+    NAV.append(NavItem(path, label, frozenset(roles)))
+
+
+def menu(account: Account | None) -> list[NavItem]:
+    if account is None:
+        return []
+    return [item for item in NAV if account.role in item.roles]
+
+
+def landing(account: Account) -> str:
+    """Where an account lands after login: its role's first page, or the home page."""
+    items = menu(account)
+    return items[0].path if items else "/home"
+
+
+HOME = N_("Home")
