@@ -3,13 +3,15 @@ answers a request without a session, outside its role, or without its CSRF token
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import RedirectResponse, Response
 
-from muster.web import render
+from muster.web import pages, render
 from muster.web.pages import auth
 from muster.web.respond import respond
 from muster.web.session import (
@@ -19,7 +21,21 @@ from muster.web.session import (
     PageForbiddenError,
 )
 
-ROUTERS = (auth.router,)
+
+def page_routers() -> tuple[APIRouter, ...]:
+    """Every part's router: each module of `web.pages` with a `router` (the shared pages
+    first), so that a new part is served by adding its module."""
+    found = [auth.router]
+    for module in pkgutil.iter_modules(pages.__path__):
+        if module.name != "auth":
+            part = importlib.import_module(f"{pages.__name__}.{module.name}")
+            router = getattr(part, "router", None)
+            if isinstance(router, APIRouter):
+                found.append(router)
+    return tuple(found)
+
+
+ROUTERS = page_routers()
 
 
 def install_web(app: FastAPI) -> None:

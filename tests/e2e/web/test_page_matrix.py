@@ -32,6 +32,19 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]
     ("post", "/language"): (OPEN, {"data": {"language": "en", "next": "/"}}, (303, 303)),
     ("get", "/home"): (ALL, {}, 200),
     ("post", "/logout"): (ALL, {}, 303),
+    #
+    # officer
+    #
+    # supervisor
+    #
+    # clerk
+    #
+    # authority
+    #
+    # auditor
+    #
+    # reports
+    #
 }
 
 
