@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import Any, cast
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
-from muster.web import pages, render
+from muster.api.errors import status_of
+from muster.errors import MusterError
+from muster.web import pages, problems, render
+from muster.web.i18n import N_
 from muster.web.pages import auth
 from muster.web.respond import respond
 from muster.web.session import (
@@ -19,7 +25,10 @@ from muster.web.session import (
     CsrfRefusedError,
     LoginRequiredError,
     PageForbiddenError,
+    viewer_of,
 )
+
+API_PREFIX = "/api/"
 
 
 def page_routers() -> tuple[APIRouter, ...]:
@@ -44,6 +53,8 @@ def install_web(app: FastAPI) -> None:
     for router in ROUTERS:
         app.include_router(router)
 
+    install_error_pages(app)
+
     @app.exception_handler(LoginRequiredError)
     async def login_first(request: Request, err: LoginRequiredError) -> Response:
         target = "/login" if err.path in ("/", "") else f"/login?next={quote(err.path)}"
@@ -59,3 +70,53 @@ def install_web(app: FastAPI) -> None:
     @app.exception_handler(CsrfRefusedError)
     async def csrf_refused(request: Request, err: CsrfRefusedError) -> Response:
         return respond(request, err.viewer, "csrf.html", status=403)
+
+
+ERROR_TITLES = {
+    404: N_("Page not found"),
+    405: N_("Not possible here"),
+    413: N_("Too large"),
+    422: N_("Some fields are not as expected"),
+}
+
+
+def install_error_pages(app: FastAPI) -> None:
+    """Errors on a page answered with a page in the viewer's language; the API's problems
+    (`/api/...`) stay as they are. Call after `api.errors.install`."""
+    for cls in (MusterError, StarletteHTTPException, RequestValidationError):
+        app.add_exception_handler(cls, error_page(app.exception_handlers[cls]))
+
+
+def error_page(api_handler: Any) -> Any:
+    async def answer(request: Request, err: Exception) -> Response:
+        if request.url.path.startswith(API_PREFIX):
+            return cast(Response, await api_handler(request, err))
+        viewer = await viewer_of(request)
+        if isinstance(err, StarletteHTTPException):
+            status = err.status_code
+            headers = dict(err.headers or {})
+            shown_problem = None
+        elif isinstance(err, RequestValidationError):
+            status, headers = 422, {}
+            fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in err.errors()})
+            shown_problem = problems.Shown(
+                "RequestValidationError",
+                viewer.gettext(ERROR_TITLES[422]),
+                [viewer.gettext(N_("Field: %(field)s"), field=f) for f in fields if f],
+            )
+        else:
+            assert isinstance(err, MusterError)
+            status, headers = status_of(err), {}
+            shown_problem = problems.shown(viewer, err)
+        title = ERROR_TITLES.get(status, N_("The service refused this."))
+        return respond(
+            request,
+            viewer,
+            "error.html",
+            status=status,
+            headers=headers,
+            title=title,
+            problem=shown_problem,
+        )
+
+    return answer

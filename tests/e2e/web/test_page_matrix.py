@@ -123,3 +123,29 @@ def test_every_page_carries_the_security_headers(api: Api) -> None:
     assert "frame-ancestors 'none'" in policy
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert answer.headers["cache-control"] == "no-store"
+
+
+def test_a_page_that_does_not_exist_is_a_page_in_words(api: Api) -> None:
+    api.client.cookies.clear()
+    answer = api.client.get("/no/such/page")
+    assert answer.status_code == 404
+    assert "text/html" in answer.headers["content-type"]
+    assert "Página no encontrada" in answer.text
+    problem = api.client.get("/api/v1/no/such/route")  # the API keeps its problems
+    assert problem.status_code == 404
+    assert problem.headers["content-type"] == "application/problem+json"
+
+
+def test_a_form_field_out_of_bounds_is_named_in_the_page(api: Api) -> None:
+    api.client.cookies.clear()
+    page = api.client.get("/login", headers={"Accept-Language": "en"})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]  # type: ignore[index]
+    api.client.cookies.clear()
+    answer = api.client.post(
+        "/login",
+        data={"name": "x" * 81, "password": "p", "csrf_token": token},
+        headers={"Cookie": f"muster_csrf={token}", "Accept-Language": "en"},
+    )
+    assert answer.status_code == 422
+    assert "Some fields are not as expected" in answer.text
+    assert "Field: name" in answer.text
