@@ -83,24 +83,40 @@ async def login(
     (HttpOnly, SameSite=Strict, and Secure when the request came over TLS). Too many failed
     logins from one address answer 429; many for one name from anywhere answer more slowly."""
     client = client_of(request, settings)
-    limiter: LoginLimiter = request.app.state.login_limiter
-    attempt = await run_in_threadpool(limiter.begin, engine, body.name, client)
-    if attempt.wait_s > 0:
-        await asyncio.sleep(attempt.wait_s)  # the name's slow-down, holding no thread
-    result = await run_in_threadpool(check_password, engine, body.name, body.password)
+    result = await log_in(request, engine, client, body.name, body.password)
     if result is None:
         raise AuthError(401, "wrong name or password")
-    await run_in_threadpool(limiter.succeeded, engine, attempt)
     account, token = result
+    set_session_cookie(response, token, client.tls)
+    return {"token": token, "account": account.to_json(), "expires_in": SESSION_HOURS * 3600}
+
+
+async def log_in(
+    request: Request, engine: Engine, client: Client, name: str, password: str
+) -> tuple[Account, str] | None:
+    """The account and a new session for a name and password, or None when they are wrong;
+    held to the login limits (`TooManyAttemptsError`), as every login is (the API's and the
+    login page's)."""
+    limiter: LoginLimiter = request.app.state.login_limiter
+    attempt = await run_in_threadpool(limiter.begin, engine, name, client)
+    if attempt.wait_s > 0:
+        await asyncio.sleep(attempt.wait_s)  # the name's slow-down, holding no thread
+    result = await run_in_threadpool(check_password, engine, name, password)
+    if result is not None:
+        await run_in_threadpool(limiter.succeeded, engine, attempt)
+    return result
+
+
+def set_session_cookie(response: Response, token: str, tls: bool) -> None:
+    """The session cookie: HttpOnly, SameSite=Strict, Secure when the request came over TLS."""
     response.set_cookie(
         SESSION_COOKIE,
         token,
         max_age=SESSION_HOURS * 3600,
-        secure=client.tls,
+        secure=tls,
         httponly=True,
         samesite="strict",
     )
-    return {"token": token, "account": account.to_json(), "expires_in": SESSION_HOURS * 3600}
 
 
 def check_password(engine: Engine, name: str, password: str) -> tuple[Account, str] | None:

@@ -9,11 +9,11 @@ from fastapi.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from muster.accounts import accounts
-from muster.accounts.accounts import SESSION_HOURS, Role
+from muster.accounts.accounts import Role
 from muster.api.clients import client_of
 from muster.api.deps import SESSION_COOKIE
 from muster.api.errors import TooManyAttemptsError
-from muster.api.routers.system import LoginLimiter, check_password
+from muster.api.routers.system import log_in, set_session_cookie
 from muster.web import i18n
 from muster.web.nav import landing
 from muster.web.respond import respond
@@ -72,29 +72,15 @@ async def login(
 
     if not name or not password:
         return again(i18n.N_("Enter your name and password."), 400)
-    limiter: LoginLimiter = request.app.state.login_limiter
     try:
-        attempt = await run_in_threadpool(limiter.begin, engine, name, client)
+        result = await log_in(request, engine, client, name, password)
     except TooManyAttemptsError:
         return again(i18n.N_("Too many failed logins: wait a few minutes and try again."), 429)
-    if attempt.wait_s > 0:
-        import asyncio
-
-        await asyncio.sleep(attempt.wait_s)
-    result = await run_in_threadpool(check_password, engine, name, password)
     if result is None:
         return again(i18n.N_("Wrong name or password."), 401)
-    await run_in_threadpool(limiter.succeeded, engine, attempt)
     account, token = result
     response = RedirectResponse(safe_next(next, landing(account)), status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        max_age=SESSION_HOURS * 3600,
-        secure=client.tls,
-        httponly=True,
-        samesite="strict",
-    )
+    set_session_cookie(response, token, client.tls)
     response.delete_cookie(CSRF_COOKIE, secure=client.tls, httponly=True, samesite="strict")
     return response
 
