@@ -287,3 +287,36 @@ def test_an_order_within_scope_written_the_same_way_verifies(
     with engine.connect() as conn:
         report = verify_registry(conn)
     assert report.ok, report.problems
+
+
+def test_verify_tells_each_stage_in_order_and_counts_to_the_end(built: Engine) -> None:
+    from muster.registry.verify import ENTRIES, ROLL, STAGES
+
+    told: list[str] = []
+    counts: list[tuple[str, int, int]] = []
+    with built.connect() as conn:
+        report = verify_registry(
+            conn, told.append, counted=lambda done, total: counts.append((told[-1], done, total))
+        )
+    assert report.ok, report.problems
+    assert [m for m in told if m in STAGES] == list(STAGES)
+    assert [m for m in told if m not in STAGES] == ["rebuilding 12 people of ENL-1"]
+    assert counts[0] == (ENTRIES, 0, 9) and (ENTRIES, 9, 9) in counts  # 9 entries
+    assert (ROLL, 0, 12) in counts and counts[-1] == (ROLL, 12, 12)  # 12 people
+    assert all(done <= total for _stage, done, total in counts)
+
+
+def test_a_progress_that_raises_stops_the_verification(built: Engine) -> None:
+    from muster.registry.verify import ROLL
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_the_roll(done: int, total: int) -> None:
+        if total == 12:
+            raise Stop
+
+    told: list[str] = []
+    with built.connect() as conn, pytest.raises(Stop):
+        verify_registry(conn, told.append, counted=stop_at_the_roll)
+    assert told[-1] == ROLL  # stopped there, before the crossings

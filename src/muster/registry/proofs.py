@@ -13,16 +13,28 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from muster.domain.errors import InvalidInputError, NotFoundError
-from muster.ledger import merkle, note, signing
+from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
+from muster.ledger import entries, merkle, note, signing
 from muster.registry.drafts import find_order
 from muster.registry.opening import registry_row
 from muster.store import ledger_store
-from muster.store.tables import checkpoints, ledger_entries
+from muster.store.tables import checkpoints, crossings, ledger_entries, orders
 
 
 class ProofSizesError(InvalidInputError):
     """Raised when a consistency proof is asked from a tree larger than the one it is to."""
+
+
+class CrossingNotSealedError(RefusedError):
+    """Raised when a crossing's batch entry is asked for before the crossing is sealed into
+    the ledger (crossings are sealed in batches every few seconds)."""
+
+    def __init__(self, crossing: str) -> None:
+        self.crossing = crossing
+        super().__init__(
+            f"crossing {crossing} is not in the ledger yet: it is sealed with the next batch "
+            "of crossings, in a few seconds"
+        )
 
 
 def latest_checkpoint(conn: Connection) -> dict[str, Any]:
@@ -101,4 +113,62 @@ def consistency_proof(
         "new_root": merkle.root(new, reader).hex(),
         "proof": [h.hex() for h in merkle.consistency_proof(old_size, new, reader)],
         "checkpoint": checkpoint_at(conn, new),
+    }
+
+
+def crossing_entry(conn: Connection, crossing: str) -> int:
+    """The ledger entry of the batch that holds a crossing (by its number)."""
+    row = conn.execute(
+        select(crossings.c.id, crossings.c.batch_seq).where(crossings.c.id == crossing.strip())
+    ).first()
+    if row is None:
+        raise NotFoundError(f"no crossing {crossing.strip()!r} in this registry")
+    if row.batch_seq is None:
+        raise CrossingNotSealedError(row.id)
+    return int(row.batch_seq)
+
+
+NEWEST = 20  # entries a listing shows at once
+
+
+def newest_entries(conn: Connection, before: int | None = None, limit: int = NEWEST) -> list[Any]:
+    """The ledger's newest entries (or those before position `before`), newest first: each
+    one's `entry` (position), `type`, `recorded_at`, `account`, and what it is about: an
+    order's `number` and `kind`, a batch's crossing `count`, an authority's `authority`."""
+    query = (
+        select(
+            ledger_entries.c.seq,
+            ledger_entries.c.entry_type,
+            ledger_entries.c.data,
+            orders.c.number,
+            orders.c.kind,
+        )
+        .outerjoin(orders, orders.c.seq == ledger_entries.c.seq)
+        .order_by(ledger_entries.c.seq.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(ledger_entries.c.seq < before)
+    return [entry_row(r) for r in conn.execute(query)]
+
+
+def entry_row(r: Any) -> dict[str, Any]:
+    try:
+        e = entries.read_entry(bytes(r.data))
+    except ValueError:  # altered behind the ledger's back: `verify` says so
+        e = {}
+    recorded = e.get("recorded")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    about = e.get("authority")
+    batch = e.get("crossings")
+    batch = batch if isinstance(batch, dict) else {}
+    return {
+        "entry": int(r.seq),
+        "type": str(r.entry_type),
+        "recorded_at": recorded.get("at"),
+        "account": recorded.get("account"),
+        "number": r.number,
+        "kind": r.kind,
+        "count": batch.get("count"),
+        "authority": about.get("code") if isinstance(about, dict) else about,
     }

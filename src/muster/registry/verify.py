@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import select
@@ -38,6 +39,23 @@ from muster.store.tables import (
 )
 
 MAX_PROBLEMS = 200
+# The stages a verification of the database goes through, in order: the messages it gives
+# `progress` as each begins (rebuilding the roll adds its own, one per enlistment, between).
+ENTRIES = "ledger entries"
+TREE = "Merkle tree and checkpoints"
+RECORDS = "authorities and orders"
+REBUILD = "the roll, rebuilt from the orders"
+ROLL = "the stored roll and its periods"
+CROSSINGS = "crossings"
+STAGES = (ENTRIES, TREE, RECORDS, REBUILD, ROLL, CROSSINGS)
+COUNT_EVERY = 1000  # entries, or stored people, between two counts of the stage under way
+
+Progress = Callable[[str], None]
+Counted = Callable[[int, int], None]  # how far the stage under way is: done, of total
+
+
+def not_counted(_done: int, _total: int) -> None:
+    """Nobody follows the counts."""
 
 
 @dataclass
@@ -85,11 +103,15 @@ class VerifyReport:
 
 def verify_registry(
     conn: Connection,
-    progress: Callable[[str], None] = lambda _: None,
+    progress: Progress = lambda _: None,
     trust: TrustedKey = NO_KEY,
+    counted: Counted = not_counted,
 ) -> VerifyReport:
     """Check everything the registry stores against its ledger, and its key against the one
-    trusted when one was given; never raises on a problem."""
+    trusted when one was given; never raises on a problem. `progress` is told each of
+    STAGES as it begins; `counted`, how far the counted ones (the ledger's entries, the
+    stored roll's people) are, every COUNT_EVERY and at their end. Either may raise to stop
+    the verification (its exception goes through)."""
     report = VerifyReport(key_source=trust.source)
     origin, public = registry_row(conn)
     own = note.Verifier(origin, note.key_id(origin, public), public)
@@ -97,11 +119,14 @@ def verify_registry(
     problem = key_problem(trust, own, "table registry")
     if problem:
         report.add(problem)
-    progress("ledger entries")
+    progress(ENTRIES)
     leaves: list[bytes] = []
     replay = Replay()
     load = db_subject_loader(conn)
+    total = ledger_store.tree_size(conn)
     for seq, kind, data, stored_leaf in ledger_store.iter_entries(conn):
+        if seq % COUNT_EVERY == 0:
+            counted(seq, total)
         leaf = merkle.leaf_hash(data)
         if leaf != stored_leaf:
             report.add(
@@ -111,18 +136,22 @@ def verify_registry(
         leaves.append(leaf)
         replay_entry(load, replay, report, seq, kind, data)
     report.tree_size = len(leaves)
+    counted(len(leaves), len(leaves))
     if replay.origin != origin or replay.public_key != public:
         report.add("table registry: origin or public key differs from ledger entry 0")
-    progress("Merkle tree and checkpoints")
+    progress(TREE)
     tree = merkle.MemoryNodes(leaves)
     check_tree(conn, report, tree, len(leaves))
     check_checkpoints(conn, report, tree, origin, replay.public_key or public)
-    progress("projections")
+    progress(RECORDS)
     check_authorities(conn, report, replay)
     check_orders(conn, report, replay)
     with collector_paused():
+        progress(REBUILD)
         rebuilt = rebuild_checked(replay, report, progress)
-        check_roll(conn, report, rebuilt)
+        progress(ROLL)
+        check_roll(conn, report, rebuilt, counted)
+    progress(CROSSINGS)
     check_crossings(conn, report, replay)
     return report
 
@@ -272,35 +301,43 @@ ROLL_REINSTATED_AT = ROLL_TUPLE_COLUMNS.index("reinstated")
 SERIAL_AT, NATIONAL_ID_AT = (ROLL_TUPLE_COLUMNS.index(c) for c in ("serial_number", "national_id"))
 
 
-def check_roll(conn: Connection, report: VerifyReport, rebuilt: RebuiltRoll) -> None:
+def check_roll(
+    conn: Connection, report: VerifyReport, rebuilt: RebuiltRoll, counted: Counted = not_counted
+) -> None:
     """Compare the stored roll with the roll rebuilt from the ledger."""
     expected, subjects_want, formers_want = rebuilt.people, rebuilt.subjects, rebuilt.formers
     stored_count = 0
+    total = len(expected)
     cols = ", ".join(ROLL_TUPLE_COLUMNS)
     person_at, birth_at, reinstated_at = ROLL_PERSON_AT, BIRTH_AT, ROLL_REINSTATED_AT
-    for row in conn.exec_driver_sql(f"SELECT {cols} FROM roll ORDER BY person_id"):
-        stored_count += 1
-        pid = int(row[person_at])
-        want = expected.get(pid)
-        if want is None:
-            report.add(f"roll person {pid}: stored, but no enlistment accounts for it")
-            continue
-        # Only the birth date can come back from the driver unlike the ledger's value (a
-        # date, not its ISO text); equal here is equal after `norm`, so only a row that
-        # differs pays for normalising every value.
-        birth = row[birth_at]
-        if type(birth) is str:
-            have = tuple(row)
-        else:
-            have = (*row[:birth_at], norm(birth), *row[birth_at + 1 :])
-        if have == want:
-            continue
-        values = [norm(v) for v in row]
-        values[reinstated_at] = bool(values[reinstated_at])
-        if tuple(values) != want:
-            diffs = column_diffs(ROLL_TUPLE_COLUMNS, tuple(values), want)
-            shown = want[SERIAL_AT] or want[NATIONAL_ID_AT]
-            report.add(f"roll person {pid} ({shown}): {diffs}")
+    rows = iter(conn.exec_driver_sql(f"SELECT {cols} FROM roll ORDER BY person_id"))
+    # Counted a chunk at a time: nothing more is asked of each of the millions of rows.
+    while chunk := list(islice(rows, COUNT_EVERY)):
+        counted(stored_count, total)
+        for row in chunk:
+            stored_count += 1
+            pid = int(row[person_at])
+            want = expected.get(pid)
+            if want is None:
+                report.add(f"roll person {pid}: stored, but no enlistment accounts for it")
+                continue
+            # Only the birth date can come back from the driver unlike the ledger's value (a
+            # date, not its ISO text); equal here is equal after `norm`, so only a row that
+            # differs pays for normalising every value.
+            birth = row[birth_at]
+            if type(birth) is str:
+                have = tuple(row)
+            else:
+                have = (*row[:birth_at], norm(birth), *row[birth_at + 1 :])
+            if have == want:
+                continue
+            values = [norm(v) for v in row]
+            values[reinstated_at] = bool(values[reinstated_at])
+            if tuple(values) != want:
+                diffs = column_diffs(ROLL_TUPLE_COLUMNS, tuple(values), want)
+                shown = want[SERIAL_AT] or want[NATIONAL_ID_AT]
+                report.add(f"roll person {pid} ({shown}): {diffs}")
+    counted(stored_count, max(total, stored_count))
     if stored_count != len(expected):
         report.add(f"roll: {stored_count} rows stored, the ledger accounts for {len(expected)}")
     stored_subjects = {

@@ -42,6 +42,15 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]
     # authority
     #
     # auditor
+    ("get", "/ledger"): (ALL, {}, 200),
+    ("get", "/ledger/checkpoint"): (ALL, {}, 200),
+    ("get", "/ledger/registry.vkey"): (ALL, {}, 200),
+    ("get", "/ledger/entries"): (ALL, {}, 200),
+    ("get", "/ledger/proofs"): (ALL, {}, 200),
+    ("get", "/ledger/proofs/inclusion.json"): (ALL, {}, 400),  # no query: the form says why
+    ("get", "/ledger/proofs/consistency.json"): (ALL, {}, 400),
+    ("post", "/ledger/verify"): (frozenset(ALL - {R.OFFICER}), {}, 200),  # as RecordsReader
+    ("get", "/ledger/export.zip"): (frozenset(ALL - {R.OFFICER}), {}, 200),
     #
     # reports
     #
