@@ -102,6 +102,7 @@ def test_the_clerk_finds_a_member_by_a_misspelt_name_as_they_type(
     log_in(page, demo, "clerk")
     assert page.url.endswith("/roll")  # where a clerk lands
     assert page.get_by_role("heading", name=words["search"]).is_visible()
+    assert page.get_by_text("GONZALEZ<<MARIA<JOSE").is_visible()  # the hint's example, as text
     focused_on(page, "q")  # the cursor waits in the search box
     page.keyboard.type(misspelt(deserter))  # no Enter: the results come as the clerk types
     page.wait_for_timeout(3000)
@@ -191,3 +192,15 @@ def test_what_is_not_on_the_roll_is_said_in_words(
     assert page.get_by_role("heading", name=heading).is_visible()
     assert page.get_by_role("alert").is_visible()
     assert page.get_by_role("link", name="Buscar en el registro").is_visible()
+
+
+def test_a_directive_shows_its_rules_in_words(browser: Any, demo: Demo) -> None:
+    page = new_page(browser, demo, "en", {"width": 1366, "height": 768})
+    log_in(page, demo, "clerk")
+    page.goto("/orders/SAIME-DG-2018-0113")  # the immigration service's directive of 2018
+    assert page.get_by_role("heading", name="Rules of the directive").is_visible()
+    absent = page.get_by_role("row").filter(has_text="absent without leave")
+    assert "deny" in absent.inner_text()
+    document = page.get_by_role("row").filter(has_text="unknown country code")
+    assert "refer" in document.inner_text()
+    assert page.get_by_role("heading", name="Subjects").count() == 0  # it names nobody

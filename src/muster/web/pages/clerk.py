@@ -422,6 +422,11 @@ OUTCOMES = {
     "refer": N_("refer"),
     "needs_authorization": N_("needs an authorization"),
 }
+DOCUMENT_FINDINGS = {
+    "expired": N_("expired"),
+    "unknown_code": N_("unknown country code"),
+    "specimen": N_("specimen document"),
+}
 CONDITIONS = {"status": N_("status"), "category": N_("category"), "document": N_("document")}
 
 
@@ -434,6 +439,8 @@ def directive_view(rules: Any, viewer: Viewer) -> dict[str, Any] | None:
         return viewer.gettext(OUTCOMES[value]) if value in OUTCOMES else str(value)
 
     def value_words(key: str, value: Any) -> str:
+        if key == "document" and value in DOCUMENT_FINDINGS:
+            return viewer.gettext(DOCUMENT_FINDINGS[value])
         table = {"status": "status", "category": "category"}.get(key)
         if table is None:
             return str(value)
