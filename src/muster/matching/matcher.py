@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from muster.matching.columns import RollColumns
@@ -84,10 +85,42 @@ class Matcher:
 
     def match_identity(self, identity: Identity, notes: tuple[str, ...] = ()) -> MatchResult:
         """The verdict on an identity already parsed."""
+        return self._compared(identity, notes, CANDIDATES, self.thresholds)
+
+    def search(self, traveler: Traveler, limit: int) -> MatchResult:
+        """Up to `limit` members the traveler may be, best first, each with its evidence: a
+        search of the roll, which shows more of the namesakes than a screening compares (at
+        least `CANDIDATES` are compared, so the best are those a screening would find)."""
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, not {limit}")
+        identity, notes = traveler.identity()
+        shown = replace(self.thresholds, shown=limit)
+        return self._compared(identity, notes, max(limit, CANDIDATES), shown)
+
+    def compare_members(
+        self, traveler: Traveler, members: Iterable[Member], limit: int
+    ) -> MatchResult:
+        """The traveler compared with these members (found some other way than by the index's
+        keys), weighed by the roll's name frequencies: the best `limit`, with their evidence."""
+        identity, notes = traveler.identity()
+        index = self.index
+        compared = [
+            (
+                m.serial_number,
+                m.key,
+                compare(identity, m.identity(), index.freq, index.values, self.attribute_m),
+            )
+            for m in members
+        ]
+        return decide(compared, replace(self.thresholds, shown=max(limit, 1)), notes)
+
+    def _compared(
+        self, identity: Identity, notes: tuple[str, ...], candidates: int, thresholds: Thresholds
+    ) -> MatchResult:
         compared: list[tuple[str, str, Comparison]] = []
         index = self.index
-        rows = index.candidates(identity, CANDIDATES)
+        rows = index.candidates(identity, candidates)
         for row, member in zip(rows, index.identities(rows), strict=True):
             comparison = compare(identity, member, index.freq, index.values, self.attribute_m)
             compared.append((index.serial(row), index.key(row), comparison))
-        return decide(compared, self.thresholds, notes)
+        return decide(compared, thresholds, notes)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 
-from muster.domain.errors import NotFoundError, UnknownSubjectError
+from muster.domain.errors import InvalidInputError, NotFoundError, UnknownSubjectError
+from muster.domain.kinds import OrderKind
 from muster.domain.reference import fold_text
 from muster.domain.roll import PersonState, history
 from muster.ledger import entries
@@ -18,7 +20,7 @@ from muster.ledger.canonical import parse_table
 from muster.registry import standing
 from muster.registry.drafts import find_order, resolve_subjects
 from muster.registry.recording import load_person_files, revoked_map
-from muster.store.tables import ledger_entries, orders, roll, subject_lists
+from muster.store.tables import ledger_entries, order_subjects, orders, roll, subject_lists
 
 
 def order_view(conn: Connection, number: str) -> dict[str, Any]:
@@ -55,6 +57,67 @@ def order_subjects_table(conn: Connection, number: str) -> tuple[list[str], list
         select(subject_lists.c.data).where(subject_lists.c.sha256 == row.subjects_sha256)
     ).scalar_one()
     return parse_table(zlib.decompress(bytes(blob)))
+
+
+@dataclass(frozen=True)
+class SubjectsPage:
+    """Some of an order's subjects, in the order of their person ids, and how many in all."""
+
+    total: int
+    offset: int
+    people: list[dict[str, Any]]
+
+
+def order_subjects_page(conn: Connection, number: str, offset: int, limit: int) -> SubjectsPage:
+    """Subjects `offset` to `offset + limit` of an order (an enlistment: the people it put on
+    the roll), each with the reference the order named them by and who they are now, so that
+    an order of thousands is read a page at a time."""
+    if offset < 0 or limit < 1:
+        raise InvalidInputError(
+            "{offset} {value}: expected 0 or more, with a limit of 1 or more",
+            fields=("offset",),
+            value=offset,
+        )
+    row = find_order(conn, number)
+    columns = (
+        roll.c.person_id,
+        roll.c.serial_number,
+        roll.c.former_serials,
+        roll.c.national_id,
+        roll.c.given_names,
+        roll.c.surnames,
+        roll.c.component,
+    )
+    if row.kind == OrderKind.ENLISTMENT.value:
+        query = select(*columns, roll.c.serial_number.label("ref")).where(
+            roll.c.enlisted_seq == row.seq
+        )
+    else:
+        query = (
+            select(*columns, order_subjects.c.ref)
+            .join(order_subjects, order_subjects.c.person_id == roll.c.person_id)
+            .where(order_subjects.c.order_seq == row.seq)
+        )
+    rows = conn.execute(query.order_by(roll.c.person_id).offset(offset).limit(limit)).all()
+    people = [
+        {
+            "person_id": int(r.person_id),
+            "ref": enlisted_as(r) if row.kind == OrderKind.ENLISTMENT.value else r.ref,
+            "serial_number": r.serial_number,
+            "national_id": r.national_id,
+            "given_names": r.given_names,
+            "surnames": r.surnames,
+            "component": r.component,
+        }
+        for r in rows
+    ]
+    return SubjectsPage(int(row.subject_count), offset, people)
+
+
+def enlisted_as(r: Any) -> str:
+    """The serial number a person was enlisted with: the oldest they held."""
+    held = [s for s in (r.former_serials or "").split(";") if s]
+    return held[0] if held else (r.serial_number or "")
 
 
 def find_person(conn: Connection, ref: str) -> int:
@@ -156,6 +219,49 @@ def search_people(conn: Connection, text: str, day: date, limit: int = 50) -> li
             }
         )
     return found
+
+
+def one_slip(word: str) -> list[str]:
+    """LIKE patterns for a word written with one letter wrong, missing or extra."""
+    if len(word) < 4:
+        return [word]
+    wrong = [word[:j] + "_" + word[j + 1 :] for j in range(len(word))]
+    missing = [word[:j] + "_" + word[j:] for j in range(1, len(word))]
+    extra = [word[:j] + word[j + 1 :] for j in range(len(word))]
+    return list(dict.fromkeys([*wrong, *missing, *extra]))
+
+
+def people_near_words(conn: Connection, text: str, limit: int) -> list[dict[str, Any]]:
+    """People whose name holds every word of the text but one exactly, and that one with a
+    letter wrong, missing or extra (the roll's identities, for the matcher to compare):
+    a name misspelt where the matcher's keys all changed (`ALBERTO LOXEZ` for LÓPEZ)."""
+    words = [w for w in fold_text(text).split() if w.isalpha()]
+    if len(words) < 2:
+        return []
+    found: dict[int, Any] = {}
+    for i, slipped in enumerate(words):
+        if len(slipped) < 4:
+            continue
+        exact = [
+            roll.c.name_key.contains(w, autoescape=True) for j, w in enumerate(words) if j != i
+        ]
+        near = or_(*[roll.c.name_key.like(f"%{p}%") for p in one_slip(slipped)])
+        query = select(roll).where(*exact, near).order_by(roll.c.person_id).limit(limit)
+        for r in conn.execute(query):
+            found.setdefault(int(r.person_id), r)
+    return [
+        {
+            "person_id": pid,
+            "serial_number": r.serial_number,
+            "former_serials": r.former_serials or "",
+            "national_id": r.national_id,
+            "given_names": r.given_names,
+            "surnames": r.surnames,
+            "birth_date": str(r.birth_date),
+            "sex": r.sex,
+        }
+        for pid, r in sorted(found.items())[:limit]
+    ]
 
 
 def stats(conn: Connection, day: date) -> dict[str, Any]:

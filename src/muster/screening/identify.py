@@ -395,6 +395,20 @@ class RollMatcher:
             self.seq, self.day = max(latest, self.seq), day
             return len(people)
 
+    def search(self, traveler: Traveler, limit: int) -> MatchResult:
+        """Up to `limit` people the traveler may be, best first, each with their evidence
+        (`Matcher.search`), on the index as it stands: the caller has it `refresh`ed first
+        where the screenings do (a search from another thread never writes the index, and
+        reads it only while no `refresh` writes)."""
+        with self._lock:
+            return self.matcher.search(traveler, limit)
+
+    def compare_members(self, traveler: Traveler, members: list[Member], limit: int) -> MatchResult:
+        """The traveler compared with these members, weighed by the index's name frequencies
+        (`Matcher.compare_members`), read while no `refresh` writes them."""
+        with self._lock:
+            return self.matcher.compare_members(traveler, members, limit)
+
     def identify(
         self,
         conn: Connection,

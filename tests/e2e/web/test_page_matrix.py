@@ -24,7 +24,8 @@ ALL = frozenset(Role)
 OPEN = None  # no session needed
 
 # (method, path) -> (roles admitted, request to send, expected status inside the role); an
-# open page expects one status without a session and another with one.
+# open page expects one status without a session and another with one. A page whose path has
+# a parameter is sent to the request's `url`, which names something that exists.
 MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]] = {
     ("get", "/"): (OPEN, {}, (303, 303)),  # to the login page, or the role's first page
     ("get", "/login"): (OPEN, {}, (200, 303)),  # logged in already: to the role's page
@@ -38,6 +39,9 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]
     # supervisor
     #
     # clerk
+    ("get", "/roll"): (ALL - {R.OFFICER}, {"url": "/roll?q=GONZALEZ+PEREZ"}, 200),
+    ("get", "/people/{ref}"): (ALL - {R.OFFICER}, {"url": "/people/GNB-0000002"}, 200),
+    ("get", "/orders/{number}"): (ALL - {R.OFFICER}, {"url": "/orders/AUS-1"}, 200),
     #
     # authority
     #
@@ -87,7 +91,11 @@ def send(
         data["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
         headers["Cookie"] = f"muster_csrf={data['csrf_token']}"
     return api.client.request(
-        method.upper(), path, headers=headers, data=data or None, follow_redirects=False
+        method.upper(),
+        request.get("url", path),
+        headers=headers,
+        data=data or None,
+        follow_redirects=False,
     )
 
 
