@@ -1,5 +1,5 @@
-"""The pages of each role, in the order its menu shows them; the first is where the role lands
-after login."""
+"""The pages of each role, in the order its menu shows them; the first (`LANDING`) is where the
+role lands after login."""
 
 from __future__ import annotations
 
@@ -17,6 +17,16 @@ class NavItem:
 
 
 NAV: list[NavItem] = []
+# Where each role lands after login, whatever order the parts' modules load in: the page
+# its work starts from.
+LANDING = {
+    Role.OFFICER: "/screen",
+    Role.SUPERVISOR: "/referrals",
+    Role.CLERK: "/roll",
+    Role.AUTHORITY: "/drafts",
+    Role.AUDITOR: "/ledger",
+    Role.ADMIN: "/reports",
+}
 
 
 def add(path: str, label: str, *roles: Role) -> None:
@@ -25,13 +35,17 @@ def add(path: str, label: str, *roles: Role) -> None:
 
 
 def menu(account: Account | None) -> list[NavItem]:
+    """The role's pages, its landing page first."""
     if account is None:
         return []
-    return [item for item in NAV if account.role in item.roles]
+    first = LANDING.get(account.role)
+    items = [item for item in NAV if account.role in item.roles]
+    return sorted(items, key=lambda item: item.path != first)
 
 
 def landing(account: Account) -> str:
-    """Where an account lands after login: its role's first page, or the home page."""
+    """Where an account lands after login: its role's landing page when it is served, else
+    its first page, else the home page."""
     items = menu(account)
     return items[0].path if items else "/home"
 

@@ -37,7 +37,7 @@ READERS = (Role.ADMIN, Role.CLERK, Role.AUTHORITY, Role.SUPERVISOR, Role.AUDITOR
 Reader = Annotated[Viewer, Depends(page_for(*READERS))]
 # In the menus of the roles that search the roll; a supervisor lands on the referral queue
 # (the first page of its menu) and reaches people from the referrals.
-nav.add("/roll", N_("Roll"), Role.CLERK, Role.ADMIN, Role.AUTHORITY, Role.AUDITOR)
+nav.add("/roll", N_("Roll"), Role.CLERK, Role.ADMIN, Role.AUTHORITY, Role.SUPERVISOR, Role.AUDITOR)
 
 MIN_QUERY = 2  # characters, as the API's `q`
 MAX_QUERY = 200
