@@ -24,6 +24,7 @@ from muster.store.tables import order_subjects, orders, person_periods, roll
 # The changes of status a report counts, each made by one kind of order: the status the
 # order leaves (from the registry's rules) and the order's kind.
 ABSENT, STRUCK_OFF, REINSTATED = "absent", "struck_off", "reinstated"
+CHUNK = 5_000  # people read by key in one query
 
 
 def _made_by(kind: OrderKind) -> tuple[Status, OrderKind]:
@@ -49,13 +50,6 @@ def members_on(conn: Connection, day: date) -> Counter[tuple[str, str]]:
     have periods (few, read by key), for the enlistments in effect on `day`; the people with
     periods are counted from the period that holds on `day`."""
     group = (roll.c.enlisted_seq, roll.c.component, roll.c.status)
-    everyone = select(*group, func.count()).group_by(*group)
-    named = select(person_periods.c.person_id).distinct().subquery("named")
-    with_periods = (
-        select(*group, func.count())
-        .select_from(named.join(roll, roll.c.person_id == named.c.person_id))
-        .group_by(*group)
-    )
     in_effect = {
         int(seq)
         for seq, effective in conn.execute(
@@ -66,10 +60,22 @@ def members_on(conn: Connection, day: date) -> Counter[tuple[str, str]]:
         if as_date(effective) <= day
     }
     found: Counter[tuple[str, str]] = Counter()
-    for sign, query in ((1, everyone), (-1, with_periods)):
+    everyone = select(*group, func.count()).group_by(*group)
+    for seq, component, status, n in conn.execute(everyone):
+        if int(seq) in in_effect:
+            found[(component, status)] += n
+    # The people with periods, by key a chunk at a time (a join lets PostgreSQL read the
+    # whole roll to find a few thousand of its rows).
+    named = list(conn.execute(select(person_periods.c.person_id).distinct()).scalars())
+    for i in range(0, len(named), CHUNK):
+        query = (
+            select(*group, func.count())
+            .where(roll.c.person_id.in_(named[i : i + CHUNK]))
+            .group_by(*group)
+        )
         for seq, component, status, n in conn.execute(query):
             if int(seq) in in_effect:
-                found[(component, status)] += sign * n
+                found[(component, status)] -= n
     dated = (
         select(person_periods.c.component, person_periods.c.status, func.count())
         .where(
