@@ -148,6 +148,9 @@ Index("ux_roll_serial_key", roll.c.serial_key, roll.c.serial_dup, unique=True)
 
 # Exact identity lookups (full name and birth date) narrow by birth date first.
 Index("ix_roll_birth_date", roll.c.birth_date)
+# The reports count everyone without periods by enlistment, component and status from this
+# index alone, without reading the roll's rows (`registry.figures.members_on`).
+Index("ix_roll_enlisted_component_status", roll.c.enlisted_seq, roll.c.component, roll.c.status)
 
 former_serials = Table(
     "former_serials",

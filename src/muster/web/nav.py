@@ -14,6 +14,7 @@ class NavItem:
     path: str
     label: str  # an English message id, translated where shown
     roles: frozenset[Role]
+    after_own_pages: bool = False  # shared by several roles: after each role's own pages
 
 
 NAV: list[NavItem] = []
@@ -29,9 +30,11 @@ LANDING = {
 }
 
 
-def add(path: str, label: str, *roles: Role) -> None:
-    """A page in the menus of `roles` (each page's module adds its own)."""
-    NAV.append(NavItem(path, label, frozenset(roles)))
+def add(path: str, label: str, *roles: Role, after_own_pages: bool = False) -> None:
+    """A page in the menus of `roles` (each page's module adds its own). A page that several
+    roles share (the reports) comes `after_own_pages`, so that no role lands on it while it
+    has pages of its own."""
+    NAV.append(NavItem(path, label, frozenset(roles), after_own_pages))
 
 
 def menu(account: Account | None) -> list[NavItem]:
@@ -39,8 +42,9 @@ def menu(account: Account | None) -> list[NavItem]:
     if account is None:
         return []
     first = LANDING.get(account.role)
-    items = [item for item in NAV if account.role in item.roles]
-    return sorted(items, key=lambda item: item.path != first)
+    mine = [item for item in NAV if account.role in item.roles]
+    # the landing page first, then the role's own pages as added, then the shared ones
+    return sorted(mine, key=lambda item: (item.path != first, item.after_own_pages))
 
 
 def landing(account: Account) -> str:

@@ -57,6 +57,24 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]
     ("get", "/ledger/export.zip"): (frozenset(ALL - {R.OFFICER}), {}, 200),
     #
     # reports
+    ("get", "/reports"): (
+        frozenset({R.ADMIN, R.CLERK, R.AUTHORITY, R.SUPERVISOR, R.AUDITOR}),
+        {},
+        200,
+    ),
+    ("get", "/reports/members.csv"): (
+        frozenset({R.ADMIN, R.CLERK, R.AUTHORITY, R.SUPERVISOR, R.AUDITOR}),
+        {},
+        200,
+    ),
+    ("get", "/reports/changes.csv"): (
+        frozenset({R.ADMIN, R.CLERK, R.AUTHORITY, R.SUPERVISOR, R.AUDITOR}),
+        {},
+        200,
+    ),
+    ("get", "/reports/crossings.csv"): (frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}), {}, 200),
+    ("get", "/reports/decisions.csv"): (frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}), {}, 200),
+    ("get", "/reports/referrals.csv"): (frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}), {}, 200),
     #
 }
 
