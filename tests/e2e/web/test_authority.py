@@ -225,6 +225,36 @@ def test_a_signature_that_does_not_verify_is_refused_in_words(
     assert person(demo, serial)["status"] == "active"  # nothing recorded
 
 
+def test_a_key_file_encrypted_otherwise_is_read_too_and_a_plain_one_refused(
+    browser: Any, demo: Demo, tmp_path: Path
+) -> None:
+    """PBES2 as other tools write it: AES-128-CBC, and PBKDF2 with its default HMAC-SHA-1
+    (the parameters then name no hash); an unencrypted key is refused in words."""
+    demo_key = demo.workdir / KEYS / "CG-GNB.pem"
+    openssl = ["openssl", "pkcs8", "-topk8", "-in", str(demo_key), "-passin", "env:OLD"]
+    env = {"OLD": DEMO_PASSPHRASE, "NEW": "otra frase, ñandú", "PATH": "/usr/bin:/bin"}
+    other = tmp_path / "CG-GNB-aes128.pem"
+    plain = tmp_path / "CG-GNB-plain.pem"
+    for extra, out in (
+        (["-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA1", "-passout", "env:NEW"], other),
+        (["-nocrypt"], plain),
+    ):
+        subprocess.run([*openssl, *extra, "-out", str(out)], env=env, check=True, timeout=60)
+    (serial,) = members(demo, 1)
+    made = draft(demo, "absence", [serial])
+    page = new_page(browser, demo, "en", VIEWPORTS["counter"])
+    open_review(page, demo, "en", made)
+    page.get_by_label(WORDS["en"]["key_file"]).set_input_files(plain)
+    page.get_by_label(WORDS["en"]["passphrase"]).fill("anything")
+    page.get_by_role("button", name=WORDS["en"]["sign"]).click()
+    assert "is not encrypted" in page.get_by_role("alert").inner_text()
+    page.get_by_label(WORDS["en"]["key_file"]).set_input_files(other)
+    page.get_by_label(WORDS["en"]["passphrase"]).fill(env["NEW"])
+    page.get_by_role("button", name=WORDS["en"]["sign"]).click()
+    page.get_by_test_id("verdict").filter(has_text=WORDS["en"]["recorded"]).wait_for()
+    assert person(demo, serial)["history"][-1]["order"] == made["number"]
+
+
 def test_a_signature_made_with_the_command_line_is_uploaded(
     browser: Any, demo: Demo, tmp_path: Path
 ) -> None:
@@ -286,6 +316,7 @@ def test_thousands_of_subjects_come_a_page_at_a_time(browser: Any, demo: Demo) -
     assert page.get_by_role("cell", name=refs[120], exact=True).count() == 0
     page.get_by_role("link", name=WORDS["es"]["next"]).focus()
     page.keyboard.press("Enter")
-    assert page.get_by_text(WORDS["es"]["page_2"]).is_visible()
+    page.get_by_text(WORDS["es"]["page_2"]).wait_for()  # the next page, put in place
     assert page.get_by_role("cell", name=refs[120], exact=True).is_visible()
+    assert page.get_by_role("cell", name=refs[0], exact=True).count() == 0
     assert "page=1" in page.url
