@@ -18,7 +18,9 @@ from muster.domain.errors import (
     TransitionRefusedError,
 )
 from muster.domain.kinds import OrderKind
+from muster.domain.roll_import import ROLL_COLUMNS
 from muster.ledger import signing
+from muster.ledger.canonical import canonical_table
 from muster.registry import authorities, drafts, review
 from muster.registry.opening import registry_row, writing
 from muster.registry.signing_flow import load_draft, save_draft, submit_signature
@@ -34,6 +36,7 @@ from tests.factories import (
     issue,
     new_authority,
     new_registry,
+    roll_row,
     roll_rows,
 )
 
@@ -180,6 +183,11 @@ def test_subjects_come_a_page_at_a_time(reg: tuple[Engine, Signer, Signer]) -> N
         draft = load_draft(conn, draft_id)
         page = review.subject_changes(conn, draft, 4, 8)
         assert review.draft_refs(conn, draft_id, 3) == refs[:3]
+        table = canonical_table(ROLL_COLUMNS, [tuple(roll_row(90))])  # an enlistment's rows
+    with engine.begin() as conn:
+        conn.execute(update(kept).where(kept.c.id == draft_id).values(subjects=table.decode()))
+    with reading(engine) as conn:
+        assert review.draft_refs(conn, draft_id, 3) == ["GNB-0000090"]
     assert [c.ref for c in page] == refs[4:8]
     assert all(c.before and c.after and c.after.status.value == "absent" for c in page)
 

@@ -22,7 +22,7 @@ from muster.domain.roll import OrderFacts, PersonState, periods
 from muster.environment import today
 from muster.errors import MusterError
 from muster.ledger import signing
-from muster.ledger.canonical import sha256_hex
+from muster.ledger.canonical import parse_table, sha256_hex
 from muster.reference_data import load_reference
 from muster.registry.authorities import require_authority
 from muster.registry.drafts import Draft, find_order
@@ -372,10 +372,15 @@ def sort_key(name: str, value: Any) -> tuple[Any, ...]:
 
 
 def draft_refs(conn: Connection, draft_id: str, limit: int) -> list[str]:
-    """The first `limit` subjects of a kept draft, as they were named (signed or not)."""
+    """The first `limit` subjects of a kept draft, as they were named (signed or not): its
+    resolved subjects (JSON pairs of person id and reference), or an enlistment's rows kept
+    as their canonical table (their serial numbers)."""
     text = conn.execute(select(drafts.c.subjects).where(drafts.c.id == draft_id)).scalar()
     if not text:
         return []
+    if not text.startswith("["):
+        _columns, rows = parse_table(text.encode())
+        return [str(row[0]) for row in rows[:limit]]
     return [str(ref) for _pid, ref in json.loads(text)[:limit]]
 
 
