@@ -44,6 +44,23 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]
     ("get", "/orders/{number}"): (ALL - {R.OFFICER}, {"url": "/orders/AUS-1"}, 200),
     #
     # authority
+    ("get", "/drafts"): (frozenset({R.CLERK, R.AUTHORITY}), {}, 200),
+    # a draft's pages need a draft's id (`d_…`): this one is kept by nobody
+    ("get", "/drafts/{draft_id:draft_id}"): (
+        frozenset({R.CLERK, R.AUTHORITY}),
+        {"url": "/drafts/d_nobodys"},
+        404,
+    ),
+    ("get", "/drafts/{draft_id:draft_id}/draft.json"): (
+        frozenset({R.CLERK, R.AUTHORITY}),
+        {"url": "/drafts/d_nobodys/draft.json"},
+        404,
+    ),
+    ("post", "/drafts/{draft_id:draft_id}/sign"): (
+        frozenset({R.AUTHORITY}),
+        {"url": "/drafts/d_nobodys/sign", "data": {"signature": "", "key": ""}},
+        404,
+    ),
     #
     # auditor
     ("get", "/ledger"): (ALL, {}, 200),
@@ -108,12 +125,9 @@ def send(
         api.client.cookies.clear()
         data["csrf_token"] = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
         headers["Cookie"] = f"muster_csrf={data['csrf_token']}"
+    url = request.get("url", path)  # a page whose path holds a place: an address to fill it
     return api.client.request(
-        method.upper(),
-        request.get("url", path),
-        headers=headers,
-        data=data or None,
-        follow_redirects=False,
+        method.upper(), url, headers=headers, data=data or None, follow_redirects=False
     )
 
 
