@@ -21,6 +21,7 @@ from tests.e2e.api.conftest import PASSWORD, Api
 
 R = Role
 ALL = frozenset(Role)
+DRAFTERS = frozenset({Role.CLERK, Role.AUTHORITY})  # as POST /api/v1/orders/drafts
 OPEN = None  # no session needed
 
 # (method, path) -> (roles admitted, request to send, expected status inside the role); an
@@ -39,6 +40,14 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]
     #
     # clerk
     #
+    # drafting: roll import by upload and order drafting, for the API's drafters
+    ("get", "/imports"): (DRAFTERS, {}, 200),
+    ("post", "/imports"): (DRAFTERS, {"data": {"authority": "REG-GNB"}}, 400),  # no file
+    ("get", "/imports/{job_id}"): (DRAFTERS, {}, 404),  # no such check
+    ("get", "/drafts/new"): (DRAFTERS, {}, 200),
+    ("get", "/drafts/new/number"): (DRAFTERS, {}, 200),
+    ("get", "/drafts/new/people"): (DRAFTERS, {}, 200),
+    ("post", "/drafts/new"): (DRAFTERS, {"data": {"kind": "strike-off", "number": "X-1"}}, 400),
     # authority
     #
     # auditor
