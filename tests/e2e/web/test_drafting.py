@@ -154,6 +154,7 @@ def test_a_roll_file_with_errors_shows_every_one_and_a_good_one_becomes_a_draft(
     assert words["drafted"].format(number=draft.content.number) in notice.inner_text()
     assert draft.content.subjects.count == 40 and draft.content.authority == "REG-FANB"
     assert roll_size(page) == before  # on the roll only once its authority signs it
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits
     assert page.console_errors == []
 
 
@@ -172,11 +173,11 @@ def pick_from_search(page: Any, text: str, ref: str) -> None:
 
 
 def test_a_strike_off_of_a_member_picked_from_search_is_drafted(
-    browser: Any, demo: Demo, language: str
+    browser: Any, demo: Demo, language: str, viewport: dict[str, int]
 ) -> None:
     words = WORDS[language]
     absent = absent_member(demo)
-    page = new_page(browser, demo, language, COUNTER)
+    page = new_page(browser, demo, language, viewport)
     log_in(page, demo, "clerk")
     page.goto("/drafts/new")
     page.select_option("#kind", "strike-off")
@@ -193,6 +194,7 @@ def test_a_strike_off_of_a_member_picked_from_search_is_drafted(
     draft = draft_of(demo, notice.inner_text())
     assert draft.content.kind.value == "strike-off" and draft.content.number == number
     assert [ref for _pid, ref in draft.subjects] == [absent["serial_number"]]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits
     assert page.console_errors == []
 
 
