@@ -51,6 +51,12 @@
       event.detail.isError = false;
     }
   });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    // the check's progress or result comes below the form: bring it into view, once
+    if (event.detail.target && event.detail.target.id === "import-result") {
+      event.detail.target.scrollIntoView({ block: "start" });
+    }
+  });
   document.addEventListener("htmx:sendError", () => {
     const form = document.getElementById("import-form");
     if (form) show(form.querySelector("[data-failed]"), true);
