@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     # with a limit of their own, and drafting an order, whose body names its subjects.
     max_body_bytes: int = Field(default=1024 * 1024, gt=0)
     max_order_body_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
+    # The largest file a page takes (a roll file uploaded to be checked; 413 past it).
+    max_upload_bytes: int = Field(default=64 * 1024 * 1024, gt=0)
+    # Where the roll files uploaded through the pages are checked, and their checks' state
+    # kept: a folder every process of the server sees (default: one in the system's tmp).
+    import_dir: Path | None = None
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

@@ -24,6 +24,7 @@ from muster.screening.crossing_process import CrossingClient, seal_pending
 from muster.screening.crossing_writer import CrossingWriter
 from muster.screening.decision import ScreeningCaches
 from muster.screening.identify import RollMatcher
+from muster.web.app import ROUTERS as PAGE_ROUTERS
 from muster.web.app import install_web
 
 PREFIX = "/api/v1"
@@ -141,7 +142,9 @@ def create_app(settings: Settings) -> FastAPI:
     install_web(app)
     # 405, 401 and 413 are answered before a route reads its body (FastAPI reads and parses
     # the body before it runs the route's dependencies, the account among them).
-    app.add_middleware(RequestGate, table=RouteTable(ROUTERS, PREFIX, settings))
+    # The pages are held to the same limits (a page taking a file names a larger one).
+    table = RouteTable(ROUTERS, PREFIX, settings, pages=PAGE_ROUTERS)
+    app.add_middleware(RequestGate, table=table)
     return app
 
 

@@ -60,16 +60,24 @@ class RouteRule:
 class RouteTable:
     """The API's routes in the order the router tries them, each with its rule."""
 
-    def __init__(self, routers: Iterable[APIRouter], prefix: str, settings: Settings) -> None:
+    def __init__(
+        self,
+        routers: Iterable[APIRouter],
+        prefix: str,
+        settings: Settings,
+        pages: Iterable[APIRouter] = (),
+    ) -> None:
         self.default = settings.max_body_bytes
         # Paths without parameters (`/orders/drafts`), by path; the templates, in order.
         self.literal: dict[str, list[RouteRule]] = {}
         self.templates: list[RouteRule] = []
-        for router in routers:
+        # The web pages (at `/`, not under the prefix) are held to their body limits too.
+        served = [(r, prefix) for r in routers] + [(r, "") for r in pages]
+        for router, at in served:
             for route in router.routes:
                 if not isinstance(route, APIRoute):
                     continue
-                rule = rule_of(route, prefix, settings)
+                rule = rule_of(route, at, settings)
                 if "{" in rule.path:
                     self.templates.append(rule)
                 else:

@@ -158,8 +158,16 @@ class SubjectsRefusedError(RefusedError):
     """Raised when an order's rules refuse some of its subjects: every one is named (the
     message shows the first `shown`; `problems` holds them all)."""
 
-    def __init__(self, number: str, problems: list[str], shown: int = 50) -> None:
-        self.number, self.problems = number, list(problems)
+    def __init__(
+        self,
+        number: str,
+        problems: list[str],
+        shown: int = 50,
+        causes: Sequence[tuple[str, RefusedError]] = (),
+    ) -> None:
+        # causes: each refused subject's reference with the rule's own error, for a reader
+        # that words them in another language
+        self.number, self.problems, self.causes = number, list(problems), list(causes)
         lines = self.problems[:shown]
         if len(self.problems) > shown:
             lines.append(f"… and {len(self.problems) - shown} more (use --json for the full list)")

@@ -379,6 +379,7 @@ def apply_to_subjects(
         revokers[revoked_number] = revoking_seq
     spans = PeriodChanges(revoked_before)
     refused: list[str] = []
+    causes: list[tuple[str, RefusedError]] = []
     for pid, ref in subjects:
         f = files[pid]
         assert f.stored is not None and f.periods is not None
@@ -390,12 +391,15 @@ def apply_to_subjects(
             found = periods(start, f.enlistment, timeline, revoked_now, revokers)
         except RefusedError as err:
             refused.append(f"{ref}: {err}")
+            causes.append((ref, err))
             continue
         assert found
         spans.state(pid, f, found[-1].state)
         spans.add(pid, f.periods, found)
     if refused:
-        raise SubjectsRefusedError(number or (order.number if order else "?"), refused)
+        raise SubjectsRefusedError(
+            number or (order.number if order else "?"), refused, causes=causes
+        )
     if order is not None:
         bulk_insert(
             conn,

@@ -21,6 +21,7 @@ from tests.e2e.api.conftest import PASSWORD, Api
 
 R = Role
 ALL = frozenset(Role)
+DRAFTERS = frozenset({Role.CLERK, Role.AUTHORITY})  # as POST /api/v1/orders/drafts
 OPEN = None  # no session needed
 
 # (method, path) -> (roles admitted, request to send, expected status inside the role); an
@@ -43,6 +44,14 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]
     ("get", "/people/{ref}"): (ALL - {R.OFFICER}, {"url": "/people/GNB-0000002"}, 200),
     ("get", "/orders/{number}"): (ALL - {R.OFFICER}, {"url": "/orders/AUS-1"}, 200),
     #
+    # drafting: roll import by upload and order drafting, for the API's drafters
+    ("get", "/imports"): (DRAFTERS, {}, 200),
+    ("post", "/imports"): (DRAFTERS, {"data": {"authority": "REG-GNB"}}, 400),  # no file
+    ("get", "/imports/{job_id}"): (DRAFTERS, {}, 404),  # no such check
+    ("get", "/drafts/new"): (DRAFTERS, {}, 200),
+    ("get", "/drafts/new/number"): (DRAFTERS, {}, 200),
+    ("get", "/drafts/new/people"): (DRAFTERS, {}, 200),
+    ("post", "/drafts/new"): (DRAFTERS, {"data": {"kind": "strike-off", "number": "X-1"}}, 400),
     # authority
     ("get", "/drafts"): (frozenset({R.CLERK, R.AUTHORITY}), {}, 200),
     # a draft's pages need a draft's id (`d_…`): this one is kept by nobody
