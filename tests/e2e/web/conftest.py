@@ -160,7 +160,8 @@ def log_in(page: Any, demo: Demo, name: str) -> None:
 
 def focused_on(page: Any, element_id: str) -> None:
     """Wait until the page has put the cursor in the element (autofocus comes with the first
-    rendering, a moment after the page has loaded)."""
-    page.wait_for_function(
-        f"document.activeElement && document.activeElement.id === {element_id!r}"
-    )
+    rendering, a moment after the page has loaded). Playwright's own wait: a function polled
+    in the page would be refused by the page's Content-Security-Policy (no eval)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(f"#{element_id}")).to_be_focused()
