@@ -281,7 +281,7 @@ def test_escape_brings_the_next_traveler(browser: Any, demo: Demo, language: str
     page.keyboard.press("Escape")
     focused_on(page, "document")
     assert page.get_by_test_id("decision").count() == 0
-    assert page.get_by_text(words["next"]).is_visible()
+    assert page.get_by_text(words["next"], exact=True).is_visible()
     assert page.input_value("#document") == ""
     read_zone(page, stranger)  # and the next one is screened as the first was
     banner(page, words["clear"])

@@ -272,9 +272,10 @@ def screening_of(viewer: Viewer, shift: Shift, form: Sent) -> Screening:
                 birth_date=values["birth_date"] or None,
                 national_id=values["national_id"] or None,
                 document_number=values["document_number"] or None,
+                nationality=None,
             )
         except ValidationError as err:
-            fields = {}
+            fields: dict[str, str] = {}
             for e in err.errors():
                 name = str(e["loc"][0]) if e["loc"] else "given_names"
                 message = IDENTITY_PROBLEMS.get(e["type"], N_("Not as expected."))
