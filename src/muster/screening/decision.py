@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal, Protocol
@@ -52,7 +53,17 @@ class PostNotAllowedError(MusterError):
 
 
 class DocumentCheckError(InvalidInputError):
-    """Raised when a document fails its checks and no typed identity was given."""
+    """Raised when a document fails its checks and no typed identity was given; `problems`
+    are the zone's failed checks, each naming its field first (`birth date check digit: …`,
+    `line 2: …`), as `documents.mrz` words them."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(
+            "the document fails its checks: "
+            + "; ".join(self.problems)
+            + " — type the identity to proceed"
+        )
 
 
 class IdentityMatcher(Protocol):
@@ -179,11 +190,7 @@ def read_document(
         document["zone"] = zone.to_json()
     if problems:
         if typed is None:
-            raise DocumentCheckError(
-                "the document fails its checks: "
-                + "; ".join(problems)
-                + " — type the identity to proceed"
-            )
+            raise DocumentCheckError(problems)
         return typed, document, findings
     assert zone is not None
     return typed or zone_traveler(zone), document, findings

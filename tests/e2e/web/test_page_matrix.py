@@ -36,6 +36,17 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]
     ("post", "/logout"): (ALL, {}, 303),
     #
     # officer
+    ("get", "/screen"): (frozenset({R.OFFICER}), {}, 200),
+    ("post", "/screen"): (
+        frozenset({R.OFFICER}),
+        {"data": {"given_names": "Zoe", "surnames": "Quintero Blackwood"}},
+        200,
+    ),
+    ("post", "/screen/shift"): (
+        frozenset({R.OFFICER}),
+        {"data": {"post": "SBOL", "direction": "entry"}},
+        303,
+    ),
     #
     # supervisor
     #
