@@ -4,7 +4,8 @@ PY ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: venv system-deps test test-unit test-integration test-e2e lint typecheck check bench demo clean
+# `make screenshots` refreshes docs/screenshots/ (each main page, Spanish and English).
+.PHONY: screenshots venv system-deps test test-unit test-integration test-e2e lint typecheck check bench demo clean
 
 CATALOGS := $(wildcard src/muster/web/locale/*/LC_MESSAGES/*.po)
 
@@ -51,3 +52,6 @@ demo: venv
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist
+
+screenshots: system-deps venv
+	$(VENV)/bin/python scripts/screenshots
