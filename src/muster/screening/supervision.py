@@ -47,17 +47,17 @@ class Queue:
 def presented(document: Mapping[str, Any]) -> dict[str, str]:
     """The traveler as the officer saw them: the identity typed (screened when it was typed,
     even beside a zone that failed its checks), else the zone's holder; `source` says which
-    (`typed`, `zone`, or `unknown` for a crossing recorded without either)."""
+    (`typed`, `zone`, or `unknown` for a crossing recorded without either); a field not
+    given is empty."""
     typed = document.get("identity")
     zone = document.get("zone")
+    found: Mapping[str, Any] = {}
+    source = "unknown"
     if isinstance(typed, Mapping) and typed:
         found, source = typed, "typed"
     elif isinstance(zone, Mapping):
         found, source = zone, "zone"
-    else:
-        return {"source": "unknown"}
-    shown = {k: str(found[k]) for k in TRAVELER_FIELDS if found.get(k)}
-    return {"source": source, **shown}
+    return {"source": source, **{k: str(found.get(k) or "") for k in TRAVELER_FIELDS}}
 
 
 def _queue_query(account: Account) -> Select[Any]:
