@@ -12,7 +12,6 @@ from muster.screening import crossings as cx
 from muster.web.session import csrf_of_session
 from tests.e2e.api.conftest import Api, add_crossing
 
-
 ADMIN = Account("admin-user", Role.ADMIN, ())
 
 
