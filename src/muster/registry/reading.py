@@ -132,8 +132,15 @@ def person_view(conn: Connection, ref: str, day: date) -> dict[str, Any]:
     """A person's identity, service record and status on `day`, the periods of their state
     (those that start after `day` are scheduled: recorded, not yet in effect) and every order
     that touched them."""
-    pid = find_person(conn, ref)
-    f = load_person_files(conn, [pid])[pid]
+    return person_view_of(conn, find_person(conn, ref), day)
+
+
+def person_view_of(conn: Connection, pid: int, day: date) -> dict[str, Any]:
+    """`person_view` of the person with id `pid` (as a crossing names the person it matched)."""
+    files = load_person_files(conn, [pid])
+    if pid not in files:
+        raise NotFoundError(f"no person {pid} on the roll")
+    f = files[pid]
     spans = standing.periods_of(conn, pid)
     on_day = standing.state_on(conn, pid, day)
     revoked = revoked_map(conn)

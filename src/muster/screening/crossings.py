@@ -18,6 +18,31 @@ from muster.store.tables import crossings, referrals
 from muster.timestamps import timestamp
 
 RESOLUTIONS = ("released", "held", "other")
+NOTE_MAX = 2000  # characters in a resolution's note (the API's body allows as many)
+
+
+class CrossingNotFoundError(NotFoundError):
+    """Raised when a crossing does not exist, or is at a post the account may not see (404)."""
+
+    def __init__(self, crossing_id: str) -> None:
+        self.crossing_id = crossing_id
+        super().__init__(f"no crossing {crossing_id!r} at a post you may see")
+
+
+class ReferralNotFoundError(NotFoundError):
+    """Raised when a referral to resolve is not at one of the account's posts (404)."""
+
+    def __init__(self, crossing_id: str) -> None:
+        self.crossing_id = crossing_id
+        super().__init__(f"no referral {crossing_id!r} at your posts")
+
+
+class ReferralResolvedError(RefusedError):
+    """Raised when a referral already resolved is resolved again (409); nothing changes."""
+
+    def __init__(self, crossing_id: str, status: str, resolved_by: str | None) -> None:
+        self.crossing_id, self.status, self.resolved_by = crossing_id, status, resolved_by
+        super().__init__(f"referral {crossing_id} is already resolved ({status})")
 
 
 @dataclass(frozen=True)
@@ -98,7 +123,7 @@ def get_crossing(conn: Connection, crossing_id: str, account: Account) -> dict[s
     row = conn.execute(select(crossings).where(crossings.c.id == crossing_id)).first()
     posts = visible_posts(account)
     if row is None or (posts is not None and row.post_code not in posts):
-        raise NotFoundError(f"no crossing {crossing_id!r} at a post you may see")
+        raise CrossingNotFoundError(crossing_id)
     view = crossing_view(row)
     if account.role is Role.OFFICER:
         view.pop("document")  # what the decision needs, not the whole file
@@ -151,15 +176,30 @@ def resolve_referral(
 ) -> dict[str, Any]:
     """A supervisor of the post records how a referral ended: released, held or other."""
     if outcome not in RESOLUTIONS:
-        raise InvalidInputError(f"outcome {outcome!r}: expected one of {', '.join(RESOLUTIONS)}")
+        raise InvalidInputError(
+            "{outcome} {value!r}: expected one of {allowed}",
+            fields=("outcome",),
+            value=outcome,
+            allowed=", ".join(RESOLUTIONS),
+        )
+    if len(note) > NOTE_MAX:
+        raise InvalidInputError(
+            "{note}: {count} characters, expected at most {most}",
+            fields=("note",),
+            count=len(note),
+            most=NOTE_MAX,
+        )
     row = conn.execute(select(referrals).where(referrals.c.crossing_id == crossing_id)).first()
     if row is None or row.post_code not in account.posts:
-        raise NotFoundError(f"no referral {crossing_id!r} at your posts")
+        raise ReferralNotFoundError(crossing_id)
     if row.status != "open":
-        raise RefusedError(f"referral {crossing_id} is already resolved ({row.status})")
-    conn.execute(
+        raise ReferralResolvedError(crossing_id, row.status, row.resolved_by)
+    done = conn.execute(
         update(referrals)
-        .where(referrals.c.crossing_id == crossing_id)
+        .where(referrals.c.crossing_id == crossing_id, referrals.c.status == "open")
         .values(status=outcome, resolved_by=account.name, resolved_at=timestamp(), note=note)
     )
+    if done.rowcount != 1:  # another supervisor resolved it since it was read
+        now = conn.execute(select(referrals).where(referrals.c.crossing_id == crossing_id)).one()
+        raise ReferralResolvedError(crossing_id, now.status, now.resolved_by)
     return {"crossing_id": crossing_id, "status": outcome, "resolved_by": account.name}

@@ -168,7 +168,8 @@ def read_document(
                 "give the document's machine-readable zone (mrz) or the "
                 "identity typed by the officer"
             )
-        return request.identity.traveler(), {"kind": "typed", "findings": []}, ()
+        as_typed = {"kind": "typed", "identity": request.identity.model_dump(exclude_none=True)}
+        return request.identity.traveler(), {**as_typed, "findings": []}, ()
     typed = None if request.identity is None else request.identity.traveler()
     zone: Zone | None = None
     findings: tuple[Finding, ...] = ()
@@ -188,6 +189,8 @@ def read_document(
     }
     if zone is not None:
         document["zone"] = zone.to_json()
+    if request.identity is not None:
+        document["identity"] = request.identity.model_dump(exclude_none=True)
     if problems:
         if typed is None:
             raise DocumentCheckError(problems)

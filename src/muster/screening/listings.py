@@ -18,7 +18,7 @@ DECISIONS = ("clear", "authorized", "refer", "deny")
 REFERRAL_STATUSES = ("open", *RESOLUTIONS)
 
 
-def _day_bounds(day: date) -> tuple[str, str]:
+def day_bounds(day: date) -> tuple[str, str]:
     """The first moment of a day and of the next, as bounds that find crossing times stored
     in either form (`Z`, or `+00:00` before migration 0007)."""
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
@@ -27,20 +27,24 @@ def _day_bounds(day: date) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class CrossingFilter:
-    """Which crossings (or referrals) to list: by post, day (UTC), decision or status."""
+    """Which crossings (or referrals) to list: by post, day (UTC), decision or status; `posts`
+    keeps to those an account may see (`crossings.visible_posts`; None: every post)."""
 
     post: str | None = None
     day: date | None = None
     decision: str | None = None
+    posts: tuple[str, ...] | None = None
 
 
 def list_crossings(conn: Connection, f: CrossingFilter, limit: int = 100) -> Listing:
     """Crossings at every post, newest first, that pass the filter."""
     query = select(crossings).order_by(crossings.c.at.desc(), crossings.c.id)
+    if f.posts is not None:
+        query = query.where(crossings.c.post_code.in_(f.posts))
     if f.post is not None:
         query = query.where(crossings.c.post_code == f.post.strip().upper())
     if f.day is not None:
-        start, end = _day_bounds(f.day)
+        start, end = day_bounds(f.day)
         query = query.where(crossings.c.at >= start, crossings.c.at < end)
     if one_of(f.decision, DECISIONS, "decision") is not None:
         query = query.where(crossings.c.decision == f.decision)
@@ -57,10 +61,12 @@ def list_referrals(
         .join(crossings, crossings.c.id == referrals.c.crossing_id)
         .order_by(crossings.c.at.desc(), crossings.c.id)
     )
+    if f.posts is not None:
+        query = query.where(referrals.c.post_code.in_(f.posts))
     if f.post is not None:
         query = query.where(referrals.c.post_code == f.post.strip().upper())
     if f.day is not None:
-        start, end = _day_bounds(f.day)
+        start, end = day_bounds(f.day)
         query = query.where(crossings.c.at >= start, crossings.c.at < end)
     if one_of(status, REFERRAL_STATUSES, "status") is not None:
         query = query.where(referrals.c.status == status)

@@ -60,6 +60,18 @@ HEADLINES: dict[str, tuple[str, Params]] = {
     "OrderOutOfScopeError": (N_("This authority may not sign this order."), lambda e: {}),
     "SignatureError": (N_("The signature does not verify with the authority's key."), lambda e: {}),
     "NotFoundError": (N_("Not found."), lambda e: {}),
+    "CrossingNotFoundError": (
+        N_("No crossing %(id)s at a post you may see."),
+        lambda e: {"id": e.crossing_id},
+    ),
+    "ReferralNotFoundError": (
+        N_("No referral %(id)s at your posts: only the supervisors of its post resolve it."),
+        lambda e: {"id": e.crossing_id},
+    ),
+    "ReferralResolvedError": (
+        N_("This referral was already resolved (%(status)s) by %(who)s: nothing was changed."),
+        lambda e: {"status": words.OUTCOMES.get(e.status, e.status), "who": e.resolved_by or "?"},
+    ),
     "DocumentCheckError": (
         N_("The document fails its checks: type the identity instead."),
         lambda e: {},

@@ -48,7 +48,22 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]
         303,
     ),
     #
-    # supervisor
+    # supervisor (readers: admin, supervisor, auditor; a referral is resolved by a supervisor;
+    # a crossing that does not exist, or is at another post, is a page that says so: 404)
+    ("get", "/referrals"): (frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}), {}, 200),
+    ("get", "/referrals/queue"): (frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}), {}, 200),
+    ("get", "/referrals/{crossing_id}"): (frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}), {}, 404),
+    ("post", "/referrals/{crossing_id}"): (
+        frozenset({R.SUPERVISOR}),
+        {"data": {"outcome": "released", "note": ""}},
+        404,
+    ),
+    ("get", "/crossings"): (frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR}), {}, 200),
+    ("get", "/crossings/{crossing_id}"): (
+        frozenset({R.ADMIN, R.SUPERVISOR, R.AUDITOR, R.OFFICER}),
+        {},
+        404,
+    ),
     #
     # clerk
     ("get", "/roll"): (ALL - {R.OFFICER}, {"url": "/roll?q=GONZALEZ+PEREZ"}, 200),
