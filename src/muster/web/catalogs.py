@@ -140,6 +140,24 @@ def problems(web: Path = WEB) -> list[str]:
                 for m in catalog
                 if m.id and m.id not in used
             ]
+    return found + disagreements(web)
+
+
+def disagreements(web: Path = WEB) -> list[str]:
+    """Every message translated differently in two parts: the parts' catalogs are merged into
+    one set of translations, where only one of them could win."""
+    found = []
+    for language in TRANSLATED:
+        seen: dict[str, dict[str, list[str]]] = {}
+        for po in sorted((web / "locale" / language / "LC_MESSAGES").glob("*.po")):
+            for message in read(po):
+                if message.id and message.string:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    seen.setdefault(key, {}).setdefault(str(message.string), []).append(po.stem)
+        for key, strings in sorted(seen.items()):
+            if len(strings) > 1:
+                each = "; ".join(f"{s!r} in {', '.join(parts)}" for s, parts in strings.items())
+                found.append(f"{language}: {key!r} is translated differently: {each}")
     return found
 
 

@@ -96,3 +96,13 @@ def test_no_template_holds_inline_script_or_style() -> None:
         # a data block (type application/json) is not a script: the policy lets it be
         text = re.sub(r'<script type="application/json"[^>]*>', "", text)
         assert not INLINE.search(text), f"{template.name}: {INLINE.search(text)}"
+
+
+def test_a_message_translated_differently_in_two_parts_fails_the_check(tmp_path: Path) -> None:
+    # the parts' catalogs are merged into one set of translations: only one could win
+    web = copy_of_the_interface(tmp_path)
+    other = web / "locale" / "es" / "LC_MESSAGES" / "zz.po"
+    other.write_text('msgid ""\nmsgstr ""\n\nmsgid "Log out"\nmsgstr "Salir"\n')
+    assert catalogs.disagreements(web) == [
+        "es: 'Log out' is translated differently: 'Cerrar sesión' in common; 'Salir' in zz"
+    ]
