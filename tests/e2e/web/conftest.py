@@ -110,7 +110,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+# One browser a test module: Playwright's sync API keeps an event loop running in this thread
+# while it is open, and tests after the web tests call `asyncio.run`, which a running loop
+# refuses.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
