@@ -18,8 +18,48 @@ _VALID = re.compile(r"^[A-Z0-9<]+$")
 FORMATS = {(2, 44): "TD3", (3, 30): "TD1", (2, 36): "TD2"}
 
 
+@dataclass(frozen=True)
+class ZoneProblem:
+    """One thing wrong with a zone, as data: its `code`, and what fills its words (the field
+    or line it names, what was expected and what was found). `str()` is its English text,
+    as the API and the command line show it; a page words it in its viewer's language from
+    the code and the parameters alone.
+
+    Codes: `check_digit` (a check digit that does not match), `check_not_digit` (a check
+    digit that is not a digit), `not_a_date` (a date field that is not YYMMDD), `sex` (a sex
+    that is not M, F, X or <); and for a zone that cannot be read at all, `shape` (not 2×44,
+    3×30 or 2×36), `line_length` (one line too short or long), `characters` (characters a
+    zone cannot hold)."""
+
+    code: str
+    field: str = ""  # "document number", "birth date", "expiry date", "personal number"…
+    expected: str = ""
+    found: str = ""
+    line: int = 0  # the zone's line (1, 2 or 3), for the codes about a line
+    lengths: tuple[int, ...] = ()  # for `shape`: the length of each line read
+
+    def __str__(self) -> str:
+        return _TEXTS[self.code].format(p=self, count=len(self.lengths), lengths=list(self.lengths))
+
+
+_TEXTS = {
+    "check_digit": "{p.field} check digit: expected {p.expected}, found {p.found}",
+    "check_not_digit": "{p.field} check digit: expected a digit, found {p.found!r}",
+    "not_a_date": "{p.field}: {p.found!r} is not a date YYMMDD",
+    "sex": "sex: expected M, F, X or <, found {p.found!r}",
+    "shape": "expected 2 lines of 44 (passport), 3 of 30 (ID card) or 2 of 36 characters; "
+    "found {count} line(s) of {lengths}",
+    "line_length": "line {p.line}: expected {p.expected} characters, found {p.found}",
+    "characters": "line {p.line}: characters not allowed in a zone: {p.found!r}",
+}
+
+
 class MrzError(MusterError):
-    """Raised when a machine-readable zone is malformed or fails a check; names the field."""
+    """Raised when a machine-readable zone cannot be read; `problem` says why, as data."""
+
+    def __init__(self, problem: ZoneProblem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
 
 
 @dataclass(frozen=True)
@@ -38,7 +78,7 @@ class Zone:
     expiry_date: date | None
     optional_data: str
     name_truncated: bool
-    problems: tuple[str, ...] = ()
+    problems: tuple[ZoneProblem, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -59,7 +99,7 @@ class Zone:
             "optional_data": self.optional_data,
             "name_truncated": self.name_truncated,
             "checks_passed": self.valid,
-            "problems": list(self.problems),
+            "problems": [str(p) for p in self.problems],
         }
 
 
@@ -78,16 +118,15 @@ def clean_lines(lines: list[str]) -> tuple[str, list[str]]:
     shape = (len(rows), len(rows[0]) if rows else 0)
     fmt = FORMATS.get(shape)
     if fmt is None:
-        raise MrzError(
-            f"expected 2 lines of 44 (passport), 3 of 30 (ID card) or 2 of 36 "
-            f"characters; found {len(rows)} line(s) of {[len(r) for r in rows]}"
-        )
+        raise MrzError(ZoneProblem("shape", lengths=tuple(len(r) for r in rows)))
     for n, row in enumerate(rows, start=1):
         if len(row) != shape[1]:
-            raise MrzError(f"line {n}: expected {shape[1]} characters, found {len(row)}")
+            raise MrzError(
+                ZoneProblem("line_length", expected=str(shape[1]), found=str(len(row)), line=n)
+            )
         if not _VALID.match(row):
             bad = sorted({c for c in row if not (c.isascii() and (c.isalnum() or c == "<"))})
-            raise MrzError(f"line {n}: characters not allowed in a zone: {''.join(bad)!r}")
+            raise MrzError(ZoneProblem("characters", found="".join(bad), line=n))
     return fmt, rows
 
 
@@ -99,7 +138,7 @@ def _year(two: int, today: date, future_span: int) -> int:
 
 
 def read_date(
-    text: str, today: date, what: str, problems: list[str], future_span: int
+    text: str, today: date, what: str, problems: list[ZoneProblem], future_span: int
 ) -> date | None:
     if text == "<<<<<<":
         return None
@@ -107,17 +146,19 @@ def read_date(
         yy, mm, dd = int(text[:2]), int(text[2:4]), int(text[4:6])
         return date(_year(yy, today, future_span), mm, dd)
     except ValueError:
-        problems.append(f"{what}: {text!r} is not a date YYMMDD")
+        problems.append(ZoneProblem("not_a_date", what, "YYMMDD", text))
         return None
 
 
-def verify(field: str, digit: str, what: str, problems: list[str], optional: bool = False) -> None:
+def verify(
+    field: str, digit: str, what: str, problems: list[ZoneProblem], optional: bool = False
+) -> None:
     if optional and set(field) == {"<"} and digit in ("<", "0"):
         return
     if not digit.isdigit():
-        problems.append(f"{what} check digit: expected a digit, found {digit!r}")
+        problems.append(ZoneProblem("check_not_digit", what, "0-9", digit))
     elif check_digit(field) != int(digit):
-        problems.append(f"{what} check digit: expected {check_digit(field)}, found {digit}")
+        problems.append(ZoneProblem("check_digit", what, str(check_digit(field)), digit))
 
 
 def names(field: str) -> tuple[str, str, bool]:
@@ -131,7 +172,7 @@ def names(field: str) -> tuple[str, str, bool]:
 def parse_mrz(lines: list[str], today: date) -> Zone:
     """Read a zone; structural errors raise MrzError, failed checks are listed in `problems`."""
     fmt, rows = clean_lines(lines)
-    problems: list[str] = []
+    problems: list[ZoneProblem] = []
     if fmt == "TD1":
         l1, l2, l3 = rows
         number, number_digit, opt1 = l1[5:14], l1[14], l1[15:30]
@@ -164,7 +205,7 @@ def parse_mrz(lines: list[str], today: date) -> Zone:
             verify(l2[0:10] + l2[13:20] + l2[21:35], l2[35], "composite", problems)
         optional = optional.strip("<")
     if sex not in ("M", "F", "<", "X"):
-        problems.append(f"sex: expected M, F, X or <, found {sex!r}")
+        problems.append(ZoneProblem("sex", "sex", "M, F, X or <", sex))
     return Zone(
         fmt,
         code.strip("<"),

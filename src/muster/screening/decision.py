@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from muster.accounts.accounts import Account
 from muster.documents.findings import Finding, document_findings
-from muster.documents.mrz import MrzError, Zone, parse_mrz
+from muster.documents.mrz import MrzError, Zone, ZoneProblem, parse_mrz
 from muster.domain import exit_policy as policy
 from muster.domain.errors import InvalidInputError
 from muster.environment import today
@@ -54,14 +54,15 @@ class PostNotAllowedError(MusterError):
 
 class DocumentCheckError(InvalidInputError):
     """Raised when a document fails its checks and no typed identity was given; `problems`
-    are the zone's failed checks, each naming its field first (`birth date check digit: …`,
-    `line 2: …`), as `documents.mrz` words them."""
+    are the zone's failed checks (`documents.mrz.ZoneProblem`: a code, the field or line it
+    names, what was expected and found), whose English text names the field first (`birth
+    date check digit: …`, `line 2: …`)."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[ZoneProblem]) -> None:
         self.problems = tuple(problems)
         super().__init__(
             "the document fails its checks: "
-            + "; ".join(self.problems)
+            + "; ".join(str(p) for p in self.problems)
             + " — type the identity to proceed"
         )
 
@@ -177,14 +178,14 @@ def read_document(
         zone = parse_mrz(list(request.mrz), day)
         problems = list(zone.problems)
     except MrzError as err:
-        problems = [str(err)]
+        problems = [err.problem]
     if zone is not None and not problems:
         findings = document_findings(zone, day, icao_country_codes())
     document: dict[str, Any] = {
         "kind": "mrz",
         "lines": list(request.mrz),
         "checks_passed": not problems and not findings,
-        "problems": problems,
+        "problems": [str(p) for p in problems],
         "findings": [f.to_json() for f in findings],
     }
     if zone is not None:

@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 
 from muster.accounts.accounts import Account, Role
+from muster.documents import mrz
 from muster.documents.mrz import MrzError, clean_lines, parse_mrz
 from muster.documents.mrz_build import make_td3
 from muster.screening.decision import DocumentCheckError, Screening, read_document
 from muster.web.i18n import Formats
-from muster.web.pages.officer import Shift, reason_shown, shift_of, zone_problem
+from muster.web.pages.officer import ZONE_WORDS, Shift, reason_shown, shift_of, zone_problem
 from muster.web.session import Viewer
 
 DAY = date(2019, 3, 15)
@@ -133,18 +134,37 @@ def test_a_line_of_the_wrong_length_is_named() -> None:
     lines = zone()
     with pytest.raises(MrzError) as refused:
         clean_lines([lines[0], lines[1][:-1]])
-    assert zone_problem(viewer("en"), str(refused.value)) == (
+    assert zone_problem(viewer("en"), refused.value.problem) == (
         "Line 2: 43 characters read, 44 expected."
     )
-    assert zone_problem(viewer("es"), str(refused.value)).startswith("Línea 2: 43")
+    assert zone_problem(viewer("es"), refused.value.problem).startswith("Línea 2: 43")
+
+
+def test_a_zone_of_the_wrong_shape_says_what_was_read() -> None:
+    with pytest.raises(MrzError) as refused:
+        clean_lines(zone()[:1])
+    assert zone_problem(viewer("en"), refused.value.problem) == (
+        "1 line(s) of 44 characters read: a zone has 2 lines of 44 (passport) or 36, or 3 "
+        "lines of 30 (identity card)."
+    )
+
+
+def test_every_code_of_a_zone_problem_has_its_words() -> None:
+    """A check added to the zone reader needs its words on the officer's screen: the page
+    chooses them by code, never by reading the English text."""
+    assert set(ZONE_WORDS) == set(mrz._TEXTS)
+    for code in mrz._TEXTS:
+        problem = mrz.ZoneProblem(code, "birth date", "7", "3", 2, (44, 43))
+        assert zone_problem(viewer("en"), problem) != str(problem)
+        assert zone_problem(viewer("es"), problem) != zone_problem(viewer("en"), problem)
 
 
 def test_a_zone_that_fails_carries_its_problems() -> None:
     request = Screening(post="SBOL", direction="exit", mrz=broken(19))
     with pytest.raises(DocumentCheckError) as refused:
         read_document(request, DAY)
-    fields = [p.split(":")[0] for p in refused.value.problems]
-    assert fields == ["birth date check digit", "composite check digit"]
+    found = [(p.code, p.field) for p in refused.value.problems]
+    assert found == [("check_digit", "birth date"), ("check_digit", "composite")]
     assert "birth date check digit" in str(refused.value)  # the API's detail, as before
 
 

@@ -7,7 +7,6 @@ an officer bound to one post has it chosen, and the direction starts at exit."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +23,7 @@ from muster.api.clients import client_of
 from muster.api.errors import status_of
 from muster.api.routers.screening import screen_and_record
 from muster.config import today
+from muster.documents.mrz import ZoneProblem
 from muster.errors import MusterError
 from muster.matching.normalize import BirthDateError
 from muster.registry import listings
@@ -170,57 +170,37 @@ def reason_shown(
     return ReasonShown(code, code, reason.get("text", ""))
 
 
-# A zone's failed check, as `documents.mrz` words it: the field it names comes first.
-ZONE_PROBLEMS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"^(?P<field>.+) check digit: expected (?P<expected>\d), found (?P<found>\d)$"),
-        N_("%(field)s: the check digit is wrong (%(found)s read, %(expected)s expected)."),
+# A zone's failed check in words, chosen by its code (`documents.mrz.ZoneProblem`).
+ZONE_WORDS = {
+    "check_digit": N_(
+        "%(field)s: the check digit is wrong (%(found)s read, %(expected)s expected)."
     ),
-    (
-        re.compile(r"^(?P<field>.+) check digit: expected a digit, found '(?P<found>.*)'$"),
-        N_("%(field)s: the check digit is not a digit (“%(found)s” read)."),
+    "check_not_digit": N_("%(field)s: the check digit is not a digit (“%(found)s” read)."),
+    "not_a_date": N_("%(field)s: “%(found)s” is not a date (YYMMDD)."),
+    "sex": N_("%(field)s: “%(found)s” read, M, F, X or < expected."),
+    "line_length": N_("Line %(line)s: %(found)s characters read, %(expected)s expected."),
+    "characters": N_("Line %(line)s: characters a zone cannot hold (%(found)s)."),
+    "shape": N_(
+        "%(count)s line(s) of %(found)s characters read: a zone has 2 lines of 44 "
+        "(passport) or 36, or 3 lines of 30 (identity card)."
     ),
-    (
-        re.compile(r"^(?P<field>birth date|expiry date): '(?P<found>.*)' is not a date YYMMDD$"),
-        N_("%(field)s: “%(found)s” is not a date (YYMMDD)."),
-    ),
-    (
-        re.compile(r"^(?P<field>sex): expected M, F, X or <, found '(?P<found>.*)'$"),
-        N_("%(field)s: “%(found)s” read, M, F, X or < expected."),
-    ),
-    (
-        re.compile(
-            r"^line (?P<line>\d+): expected (?P<expected>\d+) characters, found (?P<found>\d+)$"
-        ),
-        N_("Line %(line)s: %(found)s characters read, %(expected)s expected."),
-    ),
-    (
-        re.compile(r"^line (?P<line>\d+): characters not allowed in a zone: '(?P<found>.*)'$"),
-        N_("Line %(line)s: characters a zone cannot hold (%(found)s)."),
-    ),
-    (
-        re.compile(
-            r"^expected 2 lines of 44 .* found (?P<count>\d+) line\(s\) of \[(?P<found>.*)\]$"
-        ),
-        N_(
-            "%(count)s line(s) of %(found)s characters read: a zone has 2 lines of 44 "
-            "(passport) or 36, or 3 lines of 30 (identity card)."
-        ),
-    ),
-]
+}
 
 
-def zone_problem(viewer: Viewer, problem: str) -> str:
+def zone_problem(viewer: Viewer, problem: ZoneProblem) -> str:
     """A failed check of the zone in the viewer's words, naming its field."""
-    for pattern, message in ZONE_PROBLEMS:
-        found = pattern.match(problem)
-        if found:
-            params = found.groupdict()
-            if "field" in params:
-                name = viewer.gettext(FIELD_WORDS.get(params["field"], params["field"]))
-                params["field"] = name[:1].upper() + name[1:]
-            return viewer.gettext(message, **params)
-    return problem
+    message = ZONE_WORDS.get(problem.code)
+    if message is None:  # a check added to the reader before its words: its English text
+        return str(problem)
+    name = viewer.gettext(FIELD_WORDS.get(problem.field, problem.field)) if problem.field else ""
+    return viewer.gettext(
+        message,
+        field=name[:1].upper() + name[1:],
+        found=", ".join(map(str, problem.lengths)) if problem.code == "shape" else problem.found,
+        expected=problem.expected,
+        line=problem.line,
+        count=len(problem.lengths),
+    )
 
 
 @dataclass
