@@ -25,7 +25,7 @@ from muster.screening.crossing_writer import CrossingWriter
 from muster.screening.decision import ScreeningCaches
 from muster.screening.identify import RollMatcher
 from muster.web.app import ROUTERS as PAGE_ROUTERS
-from muster.web.app import install_web
+from muster.web.app import install_web, refusal_page
 
 PREFIX = "/api/v1"
 ROUTERS = (
@@ -144,7 +144,7 @@ def create_app(settings: Settings) -> FastAPI:
     # the body before it runs the route's dependencies, the account among them).
     # The pages are held to the same limits (a page taking a file names a larger one).
     table = RouteTable(ROUTERS, PREFIX, settings, pages=PAGE_ROUTERS)
-    app.add_middleware(RequestGate, table=table)
+    app.add_middleware(RequestGate, table=table, page_refusal=refusal_page)
     return app
 
 

@@ -33,11 +33,21 @@ class NotReadyError(MusterError):
 
 
 class BodyTooLargeError(MusterError):
-    """Raised when a request's body is over the limit of its route (413)."""
+    """Raised when a request's body is over the limit of its route (413): `limit` bytes, set
+    by the server's `MUSTER_<setting>`."""
+
+    def __init__(self, message: str, limit: int = 0, setting: str = "") -> None:
+        self.limit, self.setting = limit, setting
+        super().__init__(message)
 
 
 class MethodNotAllowedError(MusterError):
-    """Raised when a path is asked for with a method it does not serve (405)."""
+    """Raised when a path is asked for with a method it does not serve (405); `allowed` are
+    the methods it serves."""
+
+    def __init__(self, message: str, method: str = "", allowed: tuple[str, ...] = ()) -> None:
+        self.method, self.allowed = method, allowed
+        super().__init__(message)
 
 
 class AuthError(MusterError):

@@ -6,7 +6,7 @@ bytes of a chunked body as they arrive)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -16,6 +16,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -114,12 +115,21 @@ def rule_of(route: APIRoute, prefix: str, settings: Settings) -> RouteRule:
     )
 
 
-class RequestGate:
-    """Pure ASGI middleware answering 405, 401 and 413 before a route reads the body."""
+# How a refusal is answered when the application also serves pages (`web.app.refusal_page`):
+# on a page, a page in the viewer's words; on the API, its problem document.
+PageRefusal = Callable[[Request, MusterError], Awaitable[Response]]
 
-    def __init__(self, app: ASGIApp, table: RouteTable) -> None:
+
+class RequestGate:
+    """Pure ASGI middleware answering 405, 401 and 413 before a route reads the body: with
+    a problem document on the API, with `page_refusal` (when given) on the pages."""
+
+    def __init__(
+        self, app: ASGIApp, table: RouteTable, page_refusal: PageRefusal | None = None
+    ) -> None:
         self.app = app
         self.table = table
+        self.page_refusal = page_refusal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -131,13 +141,17 @@ class RequestGate:
         headers = Headers(scope=scope)
         if rule is None and allowed:
             served = ", ".join(sorted(allowed))
-            wrong = MethodNotAllowedError(f"{method} is not served at {path}; it serves {served}")
-            await refuse(scope, receive, send, wrong, has_body(headers), {"Allow": served})
+            wrong = MethodNotAllowedError(
+                f"{method} is not served at {path}; it serves {served}",
+                method,
+                tuple(sorted(allowed)),
+            )
+            await self.refuse(scope, receive, send, wrong, has_body(headers), {"Allow": served})
         elif rule is not None and rule.protected and not await has_credentials(scope):
             anonymous = AuthError(401, CREDENTIALS_REQUIRED)
-            await refuse(scope, receive, send, anonymous, has_body(headers))
+            await self.refuse(scope, receive, send, anonymous, has_body(headers))
         elif declared_length(headers) > limit:
-            await refuse(scope, receive, send, too_large(limit, setting, method, path), True)
+            await self.refuse(scope, receive, send, too_large(limit, setting, method, path), True)
         else:
             refusal = partial(too_large, limit, setting, method, path)
             await self.counted(scope, receive, send, limit, refusal)
@@ -180,7 +194,27 @@ class RequestGate:
             if started:
                 raise
         if over and not started:
-            await refuse(scope, receive, send, refusal(), True)
+            await self.refuse(scope, receive, send, refusal(), True)
+
+    async def refuse(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        err: MusterError,
+        close: bool,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Answer with the refusal for `err`; `close` the connection after it when the
+        request has a body that was not read, so that the client stops sending it."""
+        if self.page_refusal is not None:
+            answer = await self.page_refusal(Request(scope, receive), err)
+        else:
+            answer = problem_of(err)
+        answer.headers.update(headers or {})
+        if close:
+            answer.headers["Connection"] = "close"
+        await answer(scope, receive, send)
 
 
 def route_path(scope: Scope) -> str:
@@ -195,7 +229,9 @@ def route_path(scope: Scope) -> str:
 def too_large(limit: int, setting: str, method: str, path: str) -> BodyTooLargeError:
     return BodyTooLargeError(
         f"the request body is over the limit of {limit} bytes for {method} {path} "
-        f"(the server's MUSTER_{setting.upper()})"
+        f"(the server's MUSTER_{setting.upper()})",
+        limit,
+        f"MUSTER_{setting.upper()}",
     )
 
 
@@ -214,20 +250,3 @@ async def has_credentials(scope: Scope) -> bool:
     reads them; whether they are valid, current_account says once the route runs."""
     request = Request(scope)
     return await credential_of(request, await bearer(request)) is not None
-
-
-async def refuse(
-    scope: Scope,
-    receive: Receive,
-    send: Send,
-    err: MusterError,
-    close: bool,
-    headers: dict[str, str] | None = None,
-) -> None:
-    """Answer with the problem for `err`; `close` the connection after it when the request
-    has a body that was not read, so that the client stops sending it."""
-    answer = problem_of(err)
-    answer.headers.update(headers or {})
-    if close:
-        answer.headers["Connection"] = "close"
-    await answer(scope, receive, send)

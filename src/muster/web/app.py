@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
 
-from muster.api.errors import status_of
+from muster.api.errors import problem_of, status_of
 from muster.errors import MusterError
 from muster.web import pages, problems, render
 from muster.web.i18n import N_
@@ -85,6 +85,18 @@ def install_error_pages(app: FastAPI) -> None:
     (`/api/...`) stay as they are. Call after `api.errors.install`."""
     for cls in (MusterError, StarletteHTTPException, RequestValidationError):
         app.add_exception_handler(cls, error_page(app.exception_handlers[cls]))
+
+
+async def refusal_page(request: Request, err: MusterError) -> Response:
+    """A refusal before the route runs (`api.limits.RequestGate`: a method the path does not
+    serve, a body over its limit): on a page, a page in the viewer's language; on the API,
+    its problem document."""
+
+    async def problem(_request: Request, refused: MusterError) -> Response:
+        return problem_of(refused)
+
+    answer: Response = await error_page(problem)(request, err)
+    return answer
 
 
 def error_page(api_handler: Any) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 
 from muster.domain import errors as d
 from muster.web import words
-from muster.web.i18n import N_
+from muster.web.i18n import N_, Formats
 from muster.web.session import Viewer
 
 
@@ -83,10 +83,19 @@ HEADLINES: dict[str, tuple[str, Params]] = {
         lambda e: {},
     ),
     "InvalidInputError": (N_("This was refused: a value is not as expected."), lambda e: {}),
+    "MethodNotAllowedError": (
+        N_("This page does not take a request of this kind (%(method)s): it takes %(allowed)s."),
+        lambda e: {"method": e.method, "allowed": ", ".join(e.allowed)},
+    ),
+    "BodyTooLargeError": (
+        N_("What was sent is larger than this page takes (%(limit)s bytes at most, %(setting)s)."),
+        lambda e: {"limit": e.limit, "setting": e.setting},
+    ),
     "RefusedError": (N_("The registry refused this."), lambda e: {}),
 }
 FALLBACK = N_("The service refused this.")
 TRANSLATED = ("kind", "status")  # places filled with a word of the registry's vocabulary
+NUMBERS = ("count", "limit")  # places filled with a number, written as the language does
 ROW_ITEM = N_("Row %(row)s, column %(column)s: %(value)s — %(expected)s")
 
 
@@ -102,8 +111,13 @@ def code_of(err: Exception) -> str:
 def shown(viewer: Viewer, err: Exception) -> Shown:
     code = code_of(err)
     message, params = HEADLINES.get(code, (FALLBACK, lambda e: {}))
+    numbers = Formats(viewer.language).number  # counts and sizes as the language writes them
     filled = {
-        k: viewer.gettext(v) if isinstance(v, str) and k in TRANSLATED else v
+        k: viewer.gettext(v)
+        if isinstance(v, str) and k in TRANSLATED
+        else numbers(v)
+        if isinstance(v, int) and not isinstance(v, bool) and k in NUMBERS
+        else v
         for k, v in params(err).items()
     }
     headline = viewer.gettext(message, **filled)

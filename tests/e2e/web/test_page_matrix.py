@@ -233,3 +233,27 @@ def test_a_form_field_out_of_bounds_is_named_in_the_page(api: Api) -> None:
     assert answer.status_code == 422
     assert "Some fields are not as expected" in answer.text
     assert "Field: name" in answer.text
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_method_a_page_does_not_serve_is_a_page_in_words(api: Api, language: str) -> None:
+    """405 with `Allow` naming every method of the path (GET and POST at /screen), as a page
+    in the viewer's language; the API keeps its problem document."""
+    token = api.token(Role.OFFICER)
+    api.client.cookies.clear()
+    answer = api.client.request(
+        "DELETE",
+        "/screen",
+        headers={"Cookie": f"{SESSION_COOKIE}={token}", "Accept-Language": language},
+    )
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == "GET, POST"
+    assert "text/html" in answer.headers["content-type"]
+    words = {
+        "es": "Esta página no admite una solicitud de este tipo (DELETE): admite GET, POST.",
+        "en": "This page does not take a request of this kind (DELETE): it takes GET, POST.",
+    }
+    assert words[language] in answer.text
+    problem = api.client.request("DELETE", "/api/v1/screenings")
+    assert problem.status_code == 405
+    assert problem.headers["content-type"] == "application/problem+json"
