@@ -125,7 +125,7 @@ def test_upgrading_from_0006_writes_every_timestamp_with_z(engine: Engine) -> No
         for table, column in written:  # as 0006 wrote them
             conn.execute(update(table).values({column: old}))
     assert schema.upgrade(engine) is True
-    assert schema.current_revision(engine) == "0008"
+    assert schema.current_revision(engine) == schema.HEAD_REVISION
     with engine.connect() as conn:
         for table, column in written:
             values = {r[0] for r in conn.execute(select(table.c[column]))}

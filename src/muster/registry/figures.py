@@ -4,8 +4,9 @@ people reported absent, struck off and reinstated each month, by component.
 Both read the status periods (`person_periods`) as every reader of a day does
 (`registry.standing`), written so that a registry of 2,000,000 people answers in well under a
 second: the people without periods (nearly all of them) are counted from a covering index of
-the roll, without reading its rows; then only the periods (a few for each person an order
-has named) and the subjects of the orders that change a status are read.
+the roll, without reading its rows (`standing.groups_on`); then only the periods (a few for
+each person an order has named) and the subjects of the orders that change a status are
+read.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from sqlalchemy.engine import Connection
 
 from muster.domain.kinds import OrderKind, Status
 from muster.domain.rules import TRANSITIONS
+from muster.registry import standing
 from muster.store.roll_rows import as_date
-from muster.store.tables import order_subjects, orders, person_periods, roll
+from muster.store.tables import order_subjects, orders, person_periods
 
 # The changes of status a report counts, each made by one kind of order: the status the
 # order leaves (from the registry's rules) and the order's kind.
 ABSENT, STRUCK_OFF, REINSTATED = "absent", "struck_off", "reinstated"
-CHUNK = 5_000  # people read by key in one query
 
 
 def _made_by(kind: OrderKind) -> tuple[Status, OrderKind]:
@@ -41,52 +42,12 @@ CHANGES = {
 
 
 def members_on(conn: Connection, day: date) -> Counter[tuple[str, str]]:
-    """How many people stand on the roll on `day`, by (component, status): the same count as
-    `standing.counts_on`, read by component and status together.
-
-    Everyone without periods holds their roll row from their enlistment's effective date on.
-    They are counted as every roll row grouped by enlistment, component and status (an
-    index-only scan of `ix_roll_enlisted_component_status`), less the rows of the people who
-    have periods (few, read by key), for the enlistments in effect on `day`; the people with
-    periods are counted from the period that holds on `day`."""
-    group = (roll.c.enlisted_seq, roll.c.component, roll.c.status)
-    in_effect = {
-        int(seq)
-        for seq, effective in conn.execute(
-            select(orders.c.seq, orders.c.effective).where(
-                orders.c.kind == OrderKind.ENLISTMENT.value
-            )
-        )
-        if as_date(effective) <= day
-    }
+    """How many people stand on the roll on `day`, by (component, status): the counts of
+    `standing.groups_on`, every category together."""
     found: Counter[tuple[str, str]] = Counter()
-    everyone = select(*group, func.count()).group_by(*group)
-    for seq, component, status, n in conn.execute(everyone):
-        if int(seq) in in_effect:
-            found[(component, status)] += n
-    # The people with periods, by key a chunk at a time (a join lets PostgreSQL read the
-    # whole roll to find a few thousand of its rows).
-    named = list(conn.execute(select(person_periods.c.person_id).distinct()).scalars())
-    for i in range(0, len(named), CHUNK):
-        query = (
-            select(*group, func.count())
-            .where(roll.c.person_id.in_(named[i : i + CHUNK]))
-            .group_by(*group)
-        )
-        for seq, component, status, n in conn.execute(query):
-            if int(seq) in in_effect:
-                found[(component, status)] -= n
-    dated = (
-        select(person_periods.c.component, person_periods.c.status, func.count())
-        .where(
-            person_periods.c.valid_from <= day,
-            (person_periods.c.valid_until.is_(None)) | (person_periods.c.valid_until > day),
-        )
-        .group_by(person_periods.c.component, person_periods.c.status)
-    )
-    for component, status, n in conn.execute(dated):
+    for (component, status, _category), n in standing.groups_on(conn, day).items():
         found[(component, status)] += n
-    return +found  # without the groups that came to nothing
+    return found
 
 
 def changes_by_month(conn: Connection, day: date) -> Counter[tuple[str, str, str]]:

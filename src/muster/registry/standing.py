@@ -15,15 +15,16 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.engine import Connection
 
-from muster.domain.kinds import Category, Status
+from muster.domain.kinds import Category, OrderKind, Status
 from muster.domain.roll import PersonState
 from muster.store.roll_rows import as_date, records, row_to_state
 from muster.store.tables import orders, person_periods, roll
 
 CHUNK = 500
+COUNT_CHUNK = 5_000  # people read by key in one query, when counting
 
 
 def holding(day: date) -> Any:
@@ -197,33 +198,63 @@ def periods_of(conn: Connection, person_id: int) -> list[dict[str, Any]]:
     ]
 
 
+def groups_on(conn: Connection, day: date) -> Counter[tuple[str, str, str]]:
+    """How many people stand on the roll on `day`, by (component, status, category).
+
+    Everyone without periods holds their roll row from their enlistment's effective date on.
+    They are counted as every roll row grouped by enlistment, component, status and category
+    (an index-only scan of `ix_roll_enlisted_component_status_category`, without reading the
+    roll's rows), less the rows of the people who have periods (few, read by key), for the
+    enlistments in effect on `day`; the people with periods are counted from the period that
+    holds on `day`."""
+    group = (roll.c.enlisted_seq, roll.c.component, roll.c.status, roll.c.category)
+    in_effect = {
+        int(seq)
+        for seq, effective in conn.execute(
+            select(orders.c.seq, orders.c.effective).where(
+                orders.c.kind == OrderKind.ENLISTMENT.value
+            )
+        )
+        if as_date(effective) <= day
+    }
+    found: Counter[tuple[str, str, str]] = Counter()
+    everyone = select(*group, func.count()).group_by(*group)
+    for seq, component, status, category, n in conn.execute(everyone):
+        if int(seq) in in_effect:
+            found[(component, status, category)] += n
+    # The people with periods, by key a chunk at a time (a join lets PostgreSQL read the
+    # whole roll to find a few thousand of its rows).
+    named = list(conn.execute(select(person_periods.c.person_id).distinct()).scalars())
+    for i in range(0, len(named), COUNT_CHUNK):
+        query = (
+            select(*group, func.count())
+            .where(roll.c.person_id.in_(named[i : i + COUNT_CHUNK]))
+            .group_by(*group)
+        )
+        for seq, component, status, category, n in conn.execute(query):
+            if int(seq) in in_effect:
+                found[(component, status, category)] -= n
+    period = person_periods.c
+    dated = (
+        select(period.component, period.status, period.category, func.count())
+        .where(holding(day))
+        .group_by(period.component, period.status, period.category)
+    )
+    for component, status, category, n in conn.execute(dated):
+        found[(component, status, category)] += n
+    return +found  # without the groups that came to nothing
+
+
 def counts_on(conn: Connection, day: date) -> tuple[Counter[str], Counter[str], Counter[str]]:
-    """How many people stand in each status, component and category on `day`."""
+    """How many people stand in each status, component and category on `day` (`groups_on`;
+    every status and category named, with 0 where nobody stands)."""
     by_status: Counter[str] = Counter({s.value: 0 for s in Status})
     by_category: Counter[str] = Counter({c.value: 0 for c in Category})
     by_component: Counter[str] = Counter()
-    has_periods = exists().where(person_periods.c.person_id == roll.c.person_id)
-    plain = (
-        select(roll.c.status, roll.c.component, roll.c.category, func.count())
-        .join(orders, orders.c.seq == roll.c.enlisted_seq)
-        .where(orders.c.effective <= day, ~has_periods)
-        .group_by(roll.c.status, roll.c.component, roll.c.category)
-    )
-    dated = (
-        select(
-            person_periods.c.status,
-            person_periods.c.component,
-            person_periods.c.category,
-            func.count(),
-        )
-        .where(holding(day))
-        .group_by(person_periods.c.status, person_periods.c.component, person_periods.c.category)
-    )
-    for query in (plain, dated):
-        for status, component, category, n in conn.execute(query):
-            by_status[status] += n
-            by_component[component] += n
-            by_category[category] += n
+    for (component, status, category), n in groups_on(conn, day).items():
+        by_status[status] += n
+        by_component[component] += n
+        by_category[category] += n
     return by_status, by_component, by_category
 
 

@@ -148,9 +148,15 @@ Index("ux_roll_serial_key", roll.c.serial_key, roll.c.serial_dup, unique=True)
 
 # Exact identity lookups (full name and birth date) narrow by birth date first.
 Index("ix_roll_birth_date", roll.c.birth_date)
-# The reports count everyone without periods by enlistment, component and status from this
-# index alone, without reading the roll's rows (`registry.figures.members_on`).
-Index("ix_roll_enlisted_component_status", roll.c.enlisted_seq, roll.c.component, roll.c.status)
+# The counts of a day count everyone without periods by enlistment, component, status and
+# category from this index alone, without reading the roll's rows (`standing.counts_on`).
+Index(
+    "ix_roll_enlisted_component_status_category",
+    roll.c.enlisted_seq,
+    roll.c.component,
+    roll.c.status,
+    roll.c.category,
+)
 
 former_serials = Table(
     "former_serials",
