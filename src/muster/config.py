@@ -7,6 +7,7 @@ import logging
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from muster.domain.errors import InvalidInputError
 from muster.environment import today
 from muster.store.dialects import DEFAULT_URL
+from muster.timezones import DEFAULT_ZONE, today_in, zone_named
 
 __all__ = ["Settings", "log_to_stderr", "today"]  # today: muster.environment's, as before
 
@@ -46,6 +48,22 @@ class Settings(BaseSettings):
     # Where the roll files uploaded through the pages are checked, and their checks' state
     # kept: a folder every process of the server sees (default: one in the system's tmp).
     import_dir: Path | None = None
+    # The registry's time zone, an IANA name: the pages show moments in it and cut the days
+    # of crossings at its midnights. Moments are stored in UTC whatever it is.
+    timezone: str = DEFAULT_ZONE
+
+
+def registry_zone(settings: Settings) -> ZoneInfo:
+    """`MUSTER_TIMEZONE` as a time zone, or an error naming the setting."""
+    return zone_named(settings.timezone)
+
+
+def local_today(settings: Settings) -> date:
+    """The day the pages list crossings of unless asked for another: `MUSTER_SCREENING_DATE`
+    when set (a registry set in the past), otherwise the day it is in the registry's zone."""
+    if settings.screening_date is not None:
+        return settings.screening_date
+    return today_in(registry_zone(settings))
 
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network

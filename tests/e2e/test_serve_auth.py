@@ -113,3 +113,18 @@ def test_a_bad_trusted_proxy_is_one_clear_error_before_serving(tmp_path: Path) -
         "error: MUSTER_TRUSTED_PROXIES: 'proxy' is not an address or a network: expected "
         "addresses or networks separated by commas, e.g. 10.0.0.5,192.168.1.0/24"
     ]
+
+
+def test_a_name_that_is_not_a_time_zone_is_one_clear_error_before_serving(
+    tmp_path: Path,
+) -> None:
+    cli = Cli(tmp_path)
+    cli.run("init")
+    proc = cli.run(
+        "serve", "--port", str(free_port()), env={"MUSTER_TIMEZONE": "America/Gotham"}, ok=False
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "error: MUSTER_TIMEZONE: 'America/Gotham' is not a time zone: expected an IANA name "
+        "such as America/Caracas or UTC"
+    ]

@@ -15,6 +15,7 @@ from muster.domain.kinds import OrderKind as K
 from muster.registry import figures, standing
 from muster.screening.figures import Days, crossing_counts, referral_outcomes
 from muster.store.tables import referrals
+from muster.timezones import zone_named
 from tests.factories import (
     crossing_record,
     enlist,
@@ -131,6 +132,40 @@ def test_crossings_per_post_day_and_decision_over_a_span(engine: Engine) -> None
         }
     )
     assert at_sbol == everywhere - Counter({("2019-03-14", "FPSA", "deny"): 1})
+
+
+def test_crossings_are_counted_into_the_local_days_they_fall_in(engine: Engine) -> None:
+    """In Caracas (UTC-4) a day runs from 04:00Z to 04:00Z: a crossing at 01:30Z on the 16th
+    is counted on the 15th; before 2016 the offset was UTC-4:30, which a whole UTC hour does
+    not place in one day."""
+    new_registry(engine)
+    caracas = zone_named("America/Caracas")
+    stamp(engine, "clear", "2019-03-14T03:59:59Z")  # 23:59:59 of the 13th: before the span
+    stamp(engine, "clear", "2019-03-14T04:00:00+00:00")  # midnight of the 14th
+    stamp(engine, "refer", "2019-03-15T12:00:00Z")
+    stamp(engine, "refer", "2019-03-16T01:30:00Z")  # 21:30 of the 15th
+    stamp(engine, "deny", "2019-03-16T03:59:59Z", "FPSA")  # 23:59:59 of the 15th
+    stamp(engine, "clear", "2019-03-16T04:00:00Z")  # the 16th: after the span
+    stamp(engine, "clear", "2015-03-15T04:15:00Z")  # 23:45 of the 14th at UTC-4:30
+    stamp(engine, "clear", "2015-03-15T04:45:00Z")  # 00:15 of the 15th
+    with engine.connect() as conn:
+        local = crossing_counts(conn, Days(date(2019, 3, 14), DAY), zone=caracas)
+        utc = crossing_counts(conn, Days(date(2019, 3, 14), DAY))
+        old = crossing_counts(conn, Days(date(2015, 3, 14), date(2015, 3, 15)), zone=caracas)
+    assert local == Counter(
+        {
+            ("2019-03-14", "SBOL", "clear"): 1,
+            ("2019-03-15", "SBOL", "refer"): 2,
+            ("2019-03-15", "FPSA", "deny"): 1,
+        }
+    )
+    assert utc == Counter(
+        {
+            ("2019-03-14", "SBOL", "clear"): 2,
+            ("2019-03-15", "SBOL", "refer"): 1,
+        }
+    )
+    assert old == Counter({("2015-03-14", "SBOL", "clear"): 1, ("2015-03-15", "SBOL", "clear"): 1})
 
 
 def test_referrals_by_outcome_as_it_stood_at_the_end_of_the_span(engine: Engine) -> None:

@@ -15,8 +15,10 @@ from muster.registry import listings
 from muster.registry.listings import OrderFilter
 from muster.screening import crossings as cx
 from muster.screening import listings as border_listings
+from muster.screening import supervision
 from muster.screening.listings import CrossingFilter
 from muster.store.tables import crossings
+from muster.timezones import zone_named
 from tests.factories import (
     crossing_record,
     enlist,
@@ -154,3 +156,31 @@ def test_a_day_holds_its_midnight_in_either_timestamp_form(engine: Engine) -> No
     with engine.connect() as conn:
         found = border_listings.list_crossings(conn, CrossingFilter(day=date(2019, 2, 23)))
     assert {r["id"] for r in found.rows} == {old, new}
+
+
+def test_a_local_days_crossings_run_from_its_midnight_to_the_next(engine: Engine) -> None:
+    """In Caracas (UTC-4) the 15th runs from 04:00Z on the 15th to 04:00Z on the 16th: a
+    crossing at 01:30Z on the 16th is one of the 15th's (21:30 there), one at 03:00Z on the
+    15th is one of the 14th's. The referral queue and the day's counts cut the day there too."""
+    new_registry(engine)
+    caracas = zone_named("America/Caracas")
+    evening = crossing_at(engine, "refer", "SBOL", "2019-03-16T01:30:00Z")
+    morning = crossing_at(engine, "clear", "SBOL", "2019-03-15T04:00:00+00:00")
+    crossing_at(engine, "deny", "SBOL", "2019-03-15T03:59:59Z")  # 23:59:59 of the 14th
+    crossing_at(engine, "clear", "SBOL", "2019-03-16T04:00:00Z")  # midnight of the 16th
+    with engine.begin() as conn:
+        cx.resolve_referral(conn, evening, "released", "", SUPERVISOR)
+    local_15th = CrossingFilter(day=date(2019, 3, 15), zone=caracas)
+    with engine.connect() as conn:
+        found = border_listings.list_crossings(conn, local_15th)
+        utc_16th = border_listings.list_crossings(conn, CrossingFilter(day=date(2019, 3, 16)))
+        referred = border_listings.list_referrals(conn, local_15th)
+        queue = supervision.referral_queue(conn, SUPERVISOR, date(2019, 3, 15), zone=caracas)
+        counts = supervision.decisions_of_day(conn, SUPERVISOR, date(2019, 3, 15), zone=caracas)
+        utc_counts = supervision.decisions_of_day(conn, SUPERVISOR, date(2019, 3, 15))
+    assert [r["id"] for r in found.rows] == [evening, morning]
+    assert evening in [r["id"] for r in utc_16th.rows]  # its UTC day is the 16th
+    assert [r["crossing_id"] for r in referred.rows] == [evening]
+    assert [r["crossing_id"] for r in queue.resolved] == [evening]
+    assert counts == {"clear": 1, "authorized": 0, "refer": 1, "deny": 0}
+    assert utc_counts == {"clear": 1, "authorized": 0, "refer": 0, "deny": 1}

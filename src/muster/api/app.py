@@ -19,7 +19,7 @@ from muster.api.docs import install_docs
 from muster.api.limits import RequestGate, RouteTable
 from muster.api.routers import admin, border, orders, registry, screening, system
 from muster.api.routers.system import LoginLimiter
-from muster.config import Settings, log_to_stderr, today
+from muster.config import Settings, log_to_stderr, registry_zone, today
 from muster.screening.crossing_process import CrossingClient, seal_pending
 from muster.screening.crossing_writer import CrossingWriter
 from muster.screening.decision import ScreeningCaches
@@ -78,7 +78,9 @@ def matcher_loaded(app: FastAPI, task: asyncio.Task[RollMatcher]) -> None:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    """The Muster API for one registry database."""
+    """The Muster API for one registry database (a `MUSTER_TIMEZONE` that is not a time zone
+    is refused here, before anything is served)."""
+    registry_zone(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from muster import bootstrap
 from muster.cli import common
-from muster.config import Settings, log_to_stderr, trusted_networks
+from muster.config import Settings, log_to_stderr, registry_zone, trusted_networks
 from muster.domain.errors import InvalidInputError
 
 PortOption = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on (1-65535).")
@@ -87,6 +87,7 @@ def run_server(s: Settings, host: str, port: int, workers: int = 1) -> None:
 
     log_to_stderr()
     trusted_networks(s)  # a bad MUSTER_TRUSTED_PROXIES: one clear error before listening
+    registry_zone(s)  # and a bad MUSTER_TIMEZONE
     with common.reading(s):  # an empty database: say to run `muster init`, before listening
         pass
     # Bound here, before anything starts, so that a busy port is one clear error.

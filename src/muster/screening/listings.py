@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -13,27 +13,31 @@ from muster.registry.listings import Listing, one_of, page
 from muster.screening.crossings import RESOLUTIONS, crossing_view
 from muster.store.tables import crossings, referrals
 from muster.timestamps import lowest_of_second
+from muster.timezones import day_range
 
 DECISIONS = ("clear", "authorized", "refer", "deny")
 REFERRAL_STATUSES = ("open", *RESOLUTIONS)
 
 
-def day_bounds(day: date) -> tuple[str, str]:
-    """The first moment of a day and of the next, as bounds that find crossing times stored
-    in either form (`Z`, or `+00:00` before migration 0007)."""
-    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-    return lowest_of_second(start), lowest_of_second(start + timedelta(days=1))
+def day_bounds(day: date, zone: tzinfo = UTC) -> tuple[str, str]:
+    """The first moment of a day in `zone` and of the next (local midnights, in UTC), as
+    bounds that find crossing times stored in either form (`Z`, or `+00:00` before migration
+    0007)."""
+    start, end = day_range(day, zone)
+    return lowest_of_second(start), lowest_of_second(end)
 
 
 @dataclass(frozen=True)
 class CrossingFilter:
-    """Which crossings (or referrals) to list: by post, day (UTC), decision or status; `posts`
-    keeps to those an account may see (`crossings.visible_posts`; None: every post)."""
+    """Which crossings (or referrals) to list: by post, day (in `zone`: midnight to
+    midnight there; UTC unless told), decision or status; `posts` keeps to those an account
+    may see (`crossings.visible_posts`; None: every post)."""
 
     post: str | None = None
     day: date | None = None
     decision: str | None = None
     posts: tuple[str, ...] | None = None
+    zone: tzinfo = UTC
 
 
 def list_crossings(conn: Connection, f: CrossingFilter, limit: int = 100) -> Listing:
@@ -44,7 +48,7 @@ def list_crossings(conn: Connection, f: CrossingFilter, limit: int = 100) -> Lis
     if f.post is not None:
         query = query.where(crossings.c.post_code == f.post.strip().upper())
     if f.day is not None:
-        start, end = day_bounds(f.day)
+        start, end = day_bounds(f.day, f.zone)
         query = query.where(crossings.c.at >= start, crossings.c.at < end)
     if one_of(f.decision, DECISIONS, "decision") is not None:
         query = query.where(crossings.c.decision == f.decision)
@@ -66,7 +70,7 @@ def list_referrals(
     if f.post is not None:
         query = query.where(referrals.c.post_code == f.post.strip().upper())
     if f.day is not None:
-        start, end = day_bounds(f.day)
+        start, end = day_bounds(f.day, f.zone)
         query = query.where(crossings.c.at >= start, crossings.c.at < end)
     if one_of(status, REFERRAL_STATUSES, "status") is not None:
         query = query.where(referrals.c.status == status)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, tzinfo
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -96,17 +96,21 @@ def _queue_row(r: Any) -> dict[str, Any]:
 
 
 def referral_queue(
-    conn: Connection, account: Account, day: date, limit: int = QUEUE_LIMIT
+    conn: Connection,
+    account: Account,
+    day: date,
+    limit: int = QUEUE_LIMIT,
+    zone: tzinfo = UTC,
 ) -> Queue:
     """The referrals at the account's posts (every post for auditors and admins): every open
-    one, whatever its day, and those of `day`'s crossings already resolved."""
+    one, whatever its day, and those of `day`'s crossings (a day in `zone`) already resolved."""
     base = _queue_query(account)
     opened, total = page(
         conn,
         base.where(referrals.c.status == "open").order_by(crossings.c.at, crossings.c.id),
         limit,
     )
-    start, end = day_bounds(day)
+    start, end = day_bounds(day, zone)
     resolved, _count = page(
         conn,
         base.where(
@@ -139,10 +143,15 @@ def crossing_with_referral(conn: Connection, crossing_id: str, account: Account)
 
 
 def decisions_of_day(
-    conn: Connection, account: Account, day: date, post: str | None = None
+    conn: Connection,
+    account: Account,
+    day: date,
+    post: str | None = None,
+    zone: tzinfo = UTC,
 ) -> dict[str, int]:
-    """How many crossings of `day` each decision had at the account's posts (or one post)."""
-    start, end = day_bounds(day)
+    """How many crossings of `day` (a day in `zone`) each decision had at the account's posts
+    (or one post)."""
+    start, end = day_bounds(day, zone)
     query = (
         select(crossings.c.decision, func.count())
         .where(crossings.c.at >= start, crossings.c.at < end)

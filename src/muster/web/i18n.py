@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import gettext
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from babel.core import negotiate_locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_time, get_timezone_gmt
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
 from muster.errors import MusterError
+from muster.timezones import local, zone_named
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("es", "en")
@@ -93,26 +94,51 @@ def language_of(cookies: Mapping[str, str], accept_language: str | None) -> str:
     return found.split("_")[0] if found else DEFAULT_LANGUAGE
 
 
-class Formats:
-    """Dates and numbers as the language writes them."""
+Moment = datetime | str | None  # aware, or as stored (`…Z`, or `…+00:00` from before 0007)
 
-    def __init__(self, language: str) -> None:
+
+class Formats:
+    """Dates, times and numbers as the language writes them; moments in the registry's time
+    zone (`MUSTER_TIMEZONE`), stored in UTC and shown as the clocks there read them."""
+
+    def __init__(self, language: str, zone: tzinfo | str = UTC) -> None:
         self.language = language
         self.locale = Locale.parse(language)
+        self.zone = zone_named(zone) if isinstance(zone, str) else zone
 
-    def date(self, value: date | str | None, form: str = "medium") -> str:
+    def local(self, value: datetime | str) -> datetime:
+        """A moment in the registry's zone."""
+        return local(value, self.zone)
+
+    def date(self, value: date | datetime | str | None, form: str = "medium") -> str:
+        """A day; of a moment, the day it is in the registry's zone."""
         if value is None or value == "":
             return ""
         if isinstance(value, str):
-            value = date.fromisoformat(value[:10])
+            value = self.local(value) if len(value) > 10 else date.fromisoformat(value)
+        if isinstance(value, datetime):
+            value = self.local(value).date()
         return format_date(value, form, locale=self.locale)
 
-    def datetime(self, value: datetime | str | None, form: str = "medium") -> str:
+    def datetime(self, value: Moment, form: str = "medium") -> str:
+        """A day and time in the registry's zone, with the zone's offset (GMT-04:00)."""
         if value is None or value == "":
             return ""
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return format_datetime(value, form, tzinfo=value.tzinfo, locale=self.locale)
+        moment = self.local(value)
+        shown = format_datetime(moment, form, tzinfo=self.zone, locale=self.locale)
+        return f"{shown} {self.zone_name(moment)}"
+
+    def time(self, value: Moment, form: str = "medium") -> str:
+        """A time of day in the registry's zone (the page names the zone: `zone_name`)."""
+        if value is None or value == "":
+            return ""
+        return format_time(self.local(value), form, tzinfo=self.zone, locale=self.locale)
+
+    def zone_name(self, value: Moment = None) -> str:
+        """The registry's zone as its offset from UTC at a moment (default now), as the
+        language writes it: `GMT-04:00`."""
+        moment = self.local(value) if value else datetime.now(self.zone)
+        return get_timezone_gmt(moment, "long", locale=self.locale)
 
     def number(self, value: float | int | None) -> str:
         return "" if value is None else format_decimal(value, locale=self.locale)

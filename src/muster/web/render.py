@@ -39,7 +39,8 @@ def static_url(path: str) -> str:
 
 
 @cache
-def environment(language: str) -> Environment:
+def environment(language: str, zone: str = "UTC") -> Environment:
+    """The templates in `language`, showing moments in `zone` (the registry's time zone)."""
     env = Environment(
         loader=PackageLoader("muster.web", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -49,7 +50,7 @@ def environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
-    formats = i18n.Formats(language)
+    formats = i18n.Formats(language, zone)
     translate = i18n.translations(language).gettext
     env.filters["word"] = lambda value, table: translate(words.word(table, value))
     env.globals.update(
@@ -68,9 +69,11 @@ def page(
     context: dict[str, Any],
     status: int = 200,
     headers: dict[str, str] | None = None,
+    zone: str = "UTC",
 ) -> HTMLResponse:
-    """A page (or a fragment for htmx) in `language`, with the pages' security headers."""
-    html = environment(language).get_template(template).render(**context)
+    """A page (or a fragment for htmx) in `language`, its moments in `zone`, with the pages'
+    security headers."""
+    html = environment(language, zone).get_template(template).render(**context)
     return HTMLResponse(html, status_code=status, headers={**PAGE_HEADERS, **(headers or {})})
 
 

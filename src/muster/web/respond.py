@@ -36,6 +36,7 @@ def respond(
         },
         status,
         headers,
+        viewer.zone,
     )
     if viewer.new_csrf_cookie is not None:
         settings = request.app.state.settings

@@ -65,13 +65,15 @@ def csrf_of_session(session_token: str) -> str:
 @dataclass(frozen=True)
 class Viewer:
     """The person looking at a page: their account (None before login), language, the CSRF
-    token their forms carry, and a new anonymous CSRF cookie to set, if one is needed."""
+    token their forms carry, a new anonymous CSRF cookie to set, if one is needed, and the
+    registry's time zone (`MUSTER_TIMEZONE`), which the page shows moments in."""
 
     account: Account | None
     session: str | None
     language: str
     csrf: str
     new_csrf_cookie: str | None = None
+    zone: str = "UTC"
 
     @property
     def role_name(self) -> str:
@@ -85,16 +87,17 @@ class Viewer:
 async def viewer_of(request: Request) -> Viewer:
     """The viewer of any page, logged in or not."""
     language = i18n.language_of(request.cookies, request.headers.get("accept-language"))
+    zone: str = request.app.state.settings.timezone
     engine: Engine = request.app.state.engine
     token = request.cookies.get(SESSION_COOKIE)
     account = await account_of(request, engine, token) if token else None
     if account is not None and token is not None:
-        return Viewer(account, token, language, csrf_of_session(token))
+        return Viewer(account, token, language, csrf_of_session(token), zone=zone)
     anonymous = request.cookies.get(CSRF_COOKIE)
     if anonymous and len(anonymous) >= 32:
-        return Viewer(None, None, language, anonymous)
+        return Viewer(None, None, language, anonymous, zone=zone)
     fresh = secrets.token_urlsafe(32)
-    return Viewer(None, None, language, fresh, new_csrf_cookie=fresh)
+    return Viewer(None, None, language, fresh, new_csrf_cookie=fresh, zone=zone)
 
 
 def page_for(*roles: Role) -> Callable[[Request], Awaitable[Viewer]]:

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from muster.accounts.accounts import Account, Role
+from muster.api.app import create_app
 from muster.api.deps import SESSION_COOKIE
+from muster.config import Settings
+from muster.domain.errors import InvalidInputError
 from muster.screening import crossings as cx
 from muster.web.session import csrf_of_session
 from tests.e2e.api.conftest import Api, add_crossing
+from tests.factories import crossing_record, record_crossing
 
 ADMIN = Account("admin-user", Role.ADMIN, ())
 
@@ -127,3 +133,22 @@ def test_a_crossing_that_was_not_referred_has_no_referral_page(api: Api) -> None
     officer = get(api, f"/crossings/{cleared}", Role.OFFICER, "en")
     assert officer.status_code == 200
     assert "The traveler as presented" not in officer.text  # the decision and reasons only
+
+
+def test_a_crossing_shows_its_local_time_and_is_listed_on_its_local_day(api: Api) -> None:
+    """The registry's zone is Caracas (UTC-4): a crossing at 01:30Z on the 16th happened at
+    21:30 of the 15th there, and is one of the 15th's crossings, not the 16th's."""
+    with api.engine.begin() as conn:
+        late = record_crossing(conn, crossing_record("clear", "SBOL"), "2019-03-16T01:30:00Z")
+    fifteenth = get(api, "/crossings?day=2019-03-15")
+    row = fifteenth.text.split(f'data-crossing="{late}"', 1)[1].split("</tr>", 1)[0]
+    assert "<td>21:30:00</td>" in row
+    assert "horas locales (GMT-04:00)" in fifteenth.text and "UTC" not in fifteenth.text
+    assert late not in get(api, "/crossings?day=2019-03-16").text
+    shown = get(api, f"/crossings/{late}", language="en").text
+    assert "Mar 15, 2019, 9:30:00\u202fPM GMT-04:00" in shown
+
+
+def test_a_registry_zone_that_is_not_a_time_zone_is_refused_at_start() -> None:
+    with pytest.raises(InvalidInputError, match="MUSTER_TIMEZONE: 'Caracas' is not a time zone"):
+        create_app(Settings(database_url="sqlite://", timezone="Caracas"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from muster.web.pages.supervisor import Clock, why_referred, worded_reasons
+from muster.web.i18n import Formats
+from muster.web.pages.supervisor import why_referred, worded_reasons
 from muster.web.session import Viewer
 
 
@@ -71,7 +72,8 @@ def test_why_referred_names_the_referring_reasons_not_the_match() -> None:
     assert [w.code for w in why_referred(worded)] == ["identity:uncertain", "document:expired"]
 
 
-def test_times_are_written_in_utc_as_the_language_writes_them() -> None:
-    assert Clock("es").time("2019-03-15T16:05:09Z") == "16:05:09"
-    assert Clock("en").time("2019-03-15T12:05:09+00:00") == "12:05:09\u202fPM"
-    assert Clock("en").time(None) == ""
+def test_times_are_written_in_the_registrys_zone_as_the_language_writes_them() -> None:
+    assert Formats("es", "America/Caracas").time("2019-03-15T16:05:09Z") == "12:05:09"
+    assert Formats("en", "America/Caracas").time("2019-03-16T01:30:00+00:00") == "9:30:00\u202fPM"
+    assert Formats("es", "UTC").time("2019-03-15T16:05:09Z") == "16:05:09"
+    assert Formats("en", "America/Caracas").time(None) == ""

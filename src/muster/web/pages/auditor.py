@@ -136,7 +136,7 @@ async def registry_key_file(request: Request, viewer: LedgerViewer) -> Response:
 
 def fragment(viewer: Viewer, template: str, **context: Any) -> str:
     """Part of a page, rendered for `viewer` (sent inside a stream, not as a page)."""
-    env = render.environment(viewer.language)
+    env = render.environment(viewer.language, viewer.zone)
     return env.get_template(template).render(viewer=viewer, **context)
 
 

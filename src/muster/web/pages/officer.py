@@ -366,7 +366,7 @@ async def screen(
         return await show(
             request, viewer, form, status_of(err), problem=problems.shown(viewer, err)
         )
-    formats = Formats(viewer.language)
+    formats = Formats(viewer.language, viewer.zone)
     day = today(request.app.state.settings)
     reasons = [reason_shown(viewer, formats, r, answer, day) for r in answer["reasons"]]
     typed_over_zone = bool(screening.mrz and screening.identity)

@@ -11,8 +11,9 @@ import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, tzinfo
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -21,6 +22,7 @@ from starlette.responses import Response
 
 from muster import bootstrap
 from muster.accounts.accounts import Account, Role
+from muster.config import registry_zone
 from muster.domain.kinds import Status
 from muster.environment import today
 from muster.reference_data import load_reference
@@ -108,8 +110,11 @@ class Read:
     posts: tuple[str, ...] | None = None  # the posts the crossings cover (None: all)
 
 
-def read_figures(engine: Engine, asked: Asked, account: Account, which: Sequence[str]) -> Read:
-    """The figures `which` names ("roll", "crossings"), read on one connection."""
+def read_figures(
+    engine: Engine, asked: Asked, account: Account, which: Sequence[str], zone: tzinfo = UTC
+) -> Read:
+    """The figures `which` names ("roll", "crossings"), read on one connection; the days of
+    crossings are days in `zone` (the registry's time zone)."""
     with bootstrap.reading(engine) as conn:
         found = Read()
         if "roll" in which:
@@ -117,8 +122,9 @@ def read_figures(engine: Engine, asked: Asked, account: Account, which: Sequence
             found.changes = roll_figures.changes_by_month(conn, asked.day)
         if "crossings" in which and account.role in CROSSING_READERS:
             found.read_crossings, found.posts = True, visible_posts(account)
-            found.crossings = crossing_figures.crossing_counts(conn, asked.days, found.posts)
-            found.referrals = crossing_figures.referral_outcomes(conn, asked.days, found.posts)
+            days, posts = asked.days, found.posts
+            found.crossings = crossing_figures.crossing_counts(conn, days, posts, zone)
+            found.referrals = crossing_figures.referral_outcomes(conn, days, posts, zone)
         return found
 
 
@@ -157,7 +163,7 @@ class Builder:
     def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
         self.t = viewer.gettext
-        self.fmt = Formats(viewer.language)
+        self.fmt = Formats(viewer.language, viewer.zone)
 
     def count(self, n: int) -> Cell:
         return Cell(self.fmt.number(n), n, number=True)
@@ -434,6 +440,11 @@ def registry_day(request: Request) -> date:
     return today(request.app.state.settings)
 
 
+def zone_of(request: Request) -> ZoneInfo:
+    """The registry's time zone, whose midnights cut the days of crossings."""
+    return registry_zone(request.app.state.settings)
+
+
 def problem_of(viewer: Viewer, err: AskedError, value: str | None) -> Shown:
     label = {"as_of": N_("As of"), "days": N_("Crossings over")}[err.field]
     return Shown(
@@ -469,7 +480,9 @@ async def reports_page(
         page.update(as_of=as_of or "", span=days or str(DEFAULT_SPAN))
         return respond(request, viewer, "reports/index.html", status=400, **page)
     which = ("roll", "crossings")
-    read = await run_in_threadpool(read_figures, request.app.state.engine, asked, account, which)
+    read = await run_in_threadpool(
+        read_figures, request.app.state.engine, asked, account, which, zone_of(request)
+    )
     build = Builder(viewer)
     page.update(
         asked=asked,
@@ -509,7 +522,9 @@ async def csv_answer(
         shown = problem_of(viewer, err, wrong)
         text = "\n".join([shown.headline, *shown.items]) + "\n"
         return Response(text, status_code=400, media_type="text/plain; charset=utf-8")
-    read = await run_in_threadpool(read_figures, request.app.state.engine, asked, account, (which,))
+    read = await run_in_threadpool(
+        read_figures, request.app.state.engine, asked, account, (which,), zone_of(request)
+    )
     figure = make(Builder(viewer), read, asked)
     name = f"muster-{key}-{asked.day.isoformat()}"
     if which == "crossings":

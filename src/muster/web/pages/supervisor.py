@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_time
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
@@ -21,7 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from muster import bootstrap
 from muster.accounts.accounts import Account, Role
 from muster.api.errors import status_of
-from muster.config import today
+from muster.config import local_today, registry_zone, today
 from muster.errors import MusterError
 from muster.registry import reading
 from muster.screening import crossings as cx
@@ -128,7 +128,7 @@ def worded(viewer: Viewer, reason: dict[str, Any], fmt_date: Any) -> Worded:
 
 
 def worded_reasons(viewer: Viewer, reasons: list[dict[str, Any]]) -> list[Worded]:
-    fmt = Formats(viewer.language)
+    fmt = Formats(viewer.language, viewer.zone)
     return [worded(viewer, r, fmt.date) for r in reasons]
 
 
@@ -141,34 +141,33 @@ def why_referred(all_worded: list[Worded]) -> list[Worded]:
     return found or [w for w in all_worded if not w.code.startswith("match:")]
 
 
-class Clock:
-    """Moments as the language writes them, in UTC (as they are recorded; the pages say so)."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-
-    def time(self, at: str | datetime | None) -> str:
-        if not at:
-            return ""
-        moment = at if isinstance(at, datetime) else datetime.fromisoformat(at)
-        return format_time(moment.astimezone(UTC), "medium", tzinfo=UTC, locale=self.language)
-
-
 def account_of(viewer: Viewer) -> Account:
     assert viewer.account is not None  # page_for admits only logged-in viewers
     return viewer.account
 
 
 def screening_day(request: Request) -> date:
-    """The day decisions are taken on, as the API reads it (the demo's is 2019-03-15)."""
+    """The day decisions are taken on, as the API reads it (the demo's is 2019-03-15): the
+    day a person's status is shown on."""
     return today(request.app.state.settings)
 
 
+def listed_day(request: Request) -> date:
+    """The day whose crossings the pages list unless asked for another: the screening day
+    when one is set, else the day it is in the registry's time zone."""
+    return local_today(request.app.state.settings)
+
+
+def zone_of(request: Request) -> ZoneInfo:
+    """The registry's time zone: its days run from local midnight to local midnight."""
+    return registry_zone(request.app.state.settings)
+
+
 def common(request: Request, viewer: Viewer, day: date) -> dict[str, Any]:
-    """What every page of this part shows its values with."""
+    """What every page of this part shows its values with (`fmt`: moments in the registry's
+    time zone, whose offset the pages name)."""
     return {
         "day": day,
-        "clock": Clock(viewer.language),
         "verdicts": VERDICTS,
         "presented": supervision.presented,
     }
@@ -195,7 +194,7 @@ def refused(
 
 def read_queue(request: Request, account: Account, day: date) -> supervision.Queue:
     with bootstrap.reading(request.app.state.engine) as conn:
-        return supervision.referral_queue(conn, account, day)
+        return supervision.referral_queue(conn, account, day, zone=zone_of(request))
 
 
 def why_of(viewer: Viewer, queue: supervision.Queue) -> dict[str, list[Worded]]:
@@ -209,7 +208,7 @@ def why_of(viewer: Viewer, queue: supervision.Queue) -> dict[str, list[Worded]]:
 @router.get("/referrals")
 async def referral_queue(request: Request, viewer: Reader) -> Response:
     """The referral queue: open referrals first; the list follows new ones by itself."""
-    day = screening_day(request)
+    day = listed_day(request)
     queue = await run_in_threadpool(read_queue, request, account_of(viewer), day)
     return respond(
         request,
@@ -230,7 +229,7 @@ async def referral_queue(request: Request, viewer: Reader) -> Response:
 async def referral_queue_fragment(request: Request, viewer: Reader, seen: str = "") -> Response:
     """The queue as it is now (the fragment the queue page polls); an open referral that was
     not in `seen` (the queue when the page was opened) is marked new."""
-    day = screening_day(request)
+    day = listed_day(request)
     queue = await run_in_threadpool(read_queue, request, account_of(viewer), day)
     known = set(seen[:SEEN_MAX].split(","))
     return respond(
@@ -372,7 +371,9 @@ def read_crossings(
         referred = [r["id"] for r in found.rows if r["decision"] == "refer"]
         statuses = supervision.referral_statuses(conn, referred)
         assert chosen.day is not None
-        counts = supervision.decisions_of_day(conn, account, chosen.day, chosen.post)
+        counts = supervision.decisions_of_day(
+            conn, account, chosen.day, chosen.post, zone=chosen.zone
+        )
     return found, statuses, counts
 
 
@@ -380,9 +381,10 @@ def read_crossings(
 async def crossings_of_the_day(
     request: Request, viewer: Reader, day: str = "", post: str = "", decision: str = ""
 ) -> Response:
-    """The crossings of the screening day (or another) at the account's posts, newest first."""
+    """The crossings of the day (or another) at the account's posts, newest first: a day in
+    the registry's time zone, from its midnight to the next."""
     account = account_of(viewer)
-    screening = screening_day(request)
+    screening = listed_day(request)
     errors: dict[str, str] = {}
     shown_day = screening
     if day:
@@ -413,7 +415,11 @@ async def crossings_of_the_day(
             **common(request, viewer, shown_day if "day" not in errors else screening),
         )
     chosen = CrossingFilter(
-        post=post or None, day=shown_day, decision=decision or None, posts=posts
+        post=post or None,
+        day=shown_day,
+        decision=decision or None,
+        posts=posts,
+        zone=zone_of(request),
     )
     found, statuses, counts = await run_in_threadpool(read_crossings, request, account, chosen)
     return respond(
