@@ -1,7 +1,8 @@
 """The supervisor in a real browser: with the queue open, an officer's screening that refers a
 namesake of the demo's absent member arrives without a reload, marked new; the supervisor
-opens it, resolves it with the keyboard, and the outcome shows in the crossing's page and in
-the crossings of the day. In Spanish and English, at a counter's screen and on a tablet."""
+opens it, resolves it with the keyboard, and the outcome shows in the crossing's page (at its
+time in Caracas) and in the crossings of the day. In Spanish and English, at a counter's
+screen and on a tablet."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ WORDS = {
         "resolved": "Remisión resuelta: liberado.",
         "outcome": "Resultado: liberado",
         "exit": "salida",
+        "when": "15 mar 2019, 8:00:00 GMT-04:00",
     },
     "en": {
         "queue": "Referrals to secondary inspection",
@@ -37,6 +39,7 @@ WORDS = {
         "resolved": "Referral resolved: released.",
         "outcome": "Outcome: released",
         "exit": "exit",
+        "when": "Mar 15, 2019, 8:00:00\u202fAM GMT-04:00",
     },
 }
 
@@ -118,6 +121,8 @@ def test_a_referral_arrives_is_resolved_and_shows_in_the_crossing(
 
     page.goto(f"/crossings/{crossing_id}")
     expect(page.get_by_test_id("outcome")).to_contain_text(w["outcome"])
+    # The demo screens as on 2019-03-15 at noon UTC: 08:00 in Caracas, the registry's zone.
+    expect(page.get_by_test_id("when")).to_have_text(w["when"])
     expect(page.get_by_text("Documentos en regla; no es la persona buscada.")).to_be_visible()
 
     page.goto("/crossings")
