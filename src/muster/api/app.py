@@ -32,8 +32,8 @@ ROUTERS = (
     system.router,
     screening.router,
     border.router,
+    orders.router,  # before `GET /orders/{number}`, which would take `/orders/drafts`
     registry.router,
-    orders.router,
     admin.router,
 )
 logger = logging.getLogger("muster.api")

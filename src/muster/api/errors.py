@@ -73,6 +73,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (d.NotFoundError, 404),
     (d.UnknownSubjectError, 404),
     (d.OrderOutOfScopeError, 403),
+    (d.DraftNotYoursError, 403),
     (d.OrderNumberTakenError, 409),
     (d.SignatureError, 400),
     (d.TransitionRefusedError, 409),

@@ -216,6 +216,38 @@ class Draft(Answer):
     content: dict[str, Any]
 
 
+DraftStateName = Literal["awaiting-signature", "recorded", "withdrawn", "declined"]
+
+
+class DraftState(Answer):
+    """A kept draft and where it stands: awaiting its signature, recorded (at
+    `ledger_entry`), or closed unsigned: withdrawn by whoever drafted it or declined by its
+    authority, by whom, when and why. A draft is an unsigned proposal: closing it changes
+    neither the roll nor the ledger."""
+
+    draft_id: str
+    number: str
+    kind: str
+    authority: str
+    signed_on: date
+    effective: date
+    subjects: int | None = Field(description="How many subjects; none for a kind without.")
+    created_by: str
+    created_at: Timestamp
+    state: DraftStateName
+    ledger_entry: int | None = Field(description="The entry that recorded it, once signed.")
+    closed_by: str | None = Field(description="The account that withdrew or declined it.")
+    closed_at: Timestamp | None
+    closed_note: str | None = Field(description="The withdrawal's note or the refusal's reason.")
+
+
+class DraftList(Answer):
+    """Drafts newest first (at most `limit`), and how many there are in all."""
+
+    drafts: list[DraftState]
+    total: int
+
+
 class RecordedOrder(Answer):
     number: str
     kind: str

@@ -106,6 +106,25 @@ class OrderNumberTakenError(RefusedError):
         )
 
 
+class DraftClosedError(RefusedError):
+    """Raised when a draft withdrawn or declined is signed, withdrawn or declined (409): a
+    closed draft stays as it was closed."""
+
+    def __init__(
+        self, draft_id: str, closed_as: str, closed_by: str, closed_at: str | None = None
+    ) -> None:
+        self.draft_id, self.closed_as, self.closed_by = draft_id, closed_as, closed_by
+        self.closed_at = closed_at
+        super().__init__(
+            f"draft {draft_id} was {closed_as} by {closed_by}: it is no longer signed or closed"
+        )
+
+
+class DraftNotYoursError(RefusedError):
+    """Raised when an account closes a draft it may not (403): only whoever drafted it
+    withdraws it, and only the authority it awaits declines it."""
+
+
 class SignatureError(RefusedError):
     """Raised when an order's signature does not verify, or its key is unknown or revoked."""
 

@@ -44,22 +44,61 @@ TALLIED = ("component", "rank", "status", "category")  # what a review counts, b
 
 @dataclass(frozen=True)
 class PendingDraft:
-    """A draft awaiting its authority's signature, as a list shows it."""
+    """A draft as a list shows it: awaiting its authority's signature, or (in a drafter's own
+    list) recorded at `recorded_seq`, or closed (`closed_as` withdrawn or declined)."""
 
     draft_id: str
     content: OrderContent
     created_by: str
     created_at: str
+    recorded_seq: int | None = None
+    closed_as: str | None = None
+    closed_by: str | None = None
+    closed_at: str | None = None
+    closed_note: str | None = None
+
+    @property
+    def state(self) -> str:
+        return draft_state(self.recorded_seq, self.closed_as)
+
+
+AWAITING, RECORDED = "awaiting-signature", "recorded"  # and signing_flow's WITHDRAWN, DECLINED
+
+
+def draft_state(recorded_seq: int | None, closed_as: str | None) -> str:
+    """A draft's state: awaiting-signature, recorded, withdrawn or declined."""
+    if recorded_seq is not None:
+        return RECORDED
+    return closed_as or AWAITING
 
 
 def pending_drafts(
     conn: Connection, authority: str | None = None, limit: int = 200
 ) -> tuple[list[PendingDraft], int]:
-    """The drafts not yet signed, newest first (one authority's, or everyone's), and how many
-    there are in all."""
-    query = select(drafts).where(drafts.c.recorded_seq.is_(None))
+    """The drafts awaiting a signature (neither signed nor closed), newest first (one
+    authority's, or everyone's), and how many there are in all."""
+    query = select(drafts).where(drafts.c.recorded_seq.is_(None), drafts.c.closed_as.is_(None))
     if authority is not None:
         query = query.where(drafts.c.authority_code == authority)
+    return _listed(conn, query, limit)
+
+
+def drafts_by(
+    conn: Connection, created_by: str, limit: int = 200
+) -> tuple[list[PendingDraft], int]:
+    """The drafts an account made, in every state, newest first, and how many in all."""
+    return _listed(conn, select(drafts).where(drafts.c.created_by == created_by), limit)
+
+
+def listed_draft(conn: Connection, draft_id: str) -> PendingDraft:
+    """One kept draft as the lists show it, in any state; NotFoundError when there is none."""
+    found, _total = _listed(conn, select(drafts).where(drafts.c.id == draft_id), 1)
+    if not found:
+        raise NotFoundError(f"no draft {draft_id!r}")
+    return found[0]
+
+
+def _listed(conn: Connection, query: Any, limit: int) -> tuple[list[PendingDraft], int]:
     total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = conn.execute(query.order_by(drafts.c.created_at.desc(), drafts.c.id).limit(limit))
     found = [
@@ -68,6 +107,11 @@ def pending_drafts(
             OrderContent.from_json(orjson.loads(bytes(r.order_bytes))),
             r.created_by,
             r.created_at,
+            None if r.recorded_seq is None else int(r.recorded_seq),
+            r.closed_as,
+            r.closed_by,
+            r.closed_at,
+            r.closed_note,
         )
         for r in rows
     ]
@@ -76,8 +120,8 @@ def pending_drafts(
 
 @dataclass(frozen=True)
 class DraftRecord:
-    """A draft as kept: who made it and when, and the ledger entry that recorded it (None
-    while it awaits its signature)."""
+    """A draft as kept: who made it and when, the ledger entry that recorded it (None while
+    it awaits its signature), and how it was closed unsigned, by whom, when and why."""
 
     draft_id: str
     authority: str
@@ -85,10 +129,18 @@ class DraftRecord:
     created_by: str
     created_at: str
     recorded_seq: int | None
+    closed_as: str | None = None
+    closed_by: str | None = None
+    closed_at: str | None = None
+    closed_note: str | None = None
+
+    @property
+    def state(self) -> str:
+        return draft_state(self.recorded_seq, self.closed_as)
 
 
 def find_draft(conn: Connection, draft_id: str) -> DraftRecord:
-    """A kept draft, signed or not; NotFoundError when there is none with this id."""
+    """A kept draft, in any state; NotFoundError when there is none with this id."""
     row = conn.execute(
         select(
             drafts.c.id,
@@ -97,12 +149,27 @@ def find_draft(conn: Connection, draft_id: str) -> DraftRecord:
             drafts.c.created_by,
             drafts.c.created_at,
             drafts.c.recorded_seq,
+            drafts.c.closed_as,
+            drafts.c.closed_by,
+            drafts.c.closed_at,
+            drafts.c.closed_note,
         ).where(drafts.c.id == draft_id)
     ).first()
     if row is None:
         raise NotFoundError(f"no draft {draft_id!r}")
     seq = None if row.recorded_seq is None else int(row.recorded_seq)
-    return DraftRecord(row.id, row.authority_code, row.number, row.created_by, row.created_at, seq)
+    return DraftRecord(
+        row.id,
+        row.authority_code,
+        row.number,
+        row.created_by,
+        row.created_at,
+        seq,
+        row.closed_as,
+        row.closed_by,
+        row.closed_at,
+        row.closed_note,
+    )
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 # The newest migration in `migrations/versions/`; a new migration raises it.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 VERSION_TABLE = "alembic_version"  # Alembic's default, which Muster keeps
 
 

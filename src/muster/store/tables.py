@@ -324,4 +324,10 @@ drafts = Table(
     Column("order_bytes", LargeBinary, nullable=False),
     Column("subjects", Text, nullable=True),  # JSON [[person_id, ref], ...]
     Column("recorded_seq", BigInteger, nullable=True),
+    # Closed without a signature (migration 0010): `withdrawn` by whoever drafted it, or
+    # `declined` by its authority; by whom, when, and the note or reason.
+    Column("closed_as", String(20), nullable=True),
+    Column("closed_by", String(80), nullable=True),
+    Column("closed_at", String(40), nullable=True),
+    Column("closed_note", Text, nullable=True),
 )

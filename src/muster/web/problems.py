@@ -58,6 +58,14 @@ HEADLINES: dict[str, tuple[str, Params]] = {
         lambda e: {"count": len(e.problems)},
     ),
     "OrderOutOfScopeError": (N_("This authority may not sign this order."), lambda e: {}),
+    "DraftClosedError": (
+        N_("This draft was %(closed_as)s by %(who)s: it can no longer be signed or closed."),
+        lambda e: {"closed_as": words.CLOSINGS.get(e.closed_as, e.closed_as), "who": e.closed_by},
+    ),
+    "DraftNotYoursError": (
+        N_("Only whoever drafted it withdraws a draft, and only its authority declines it."),
+        lambda e: {},
+    ),
     "SignatureError": (N_("The signature does not verify with the authority's key."), lambda e: {}),
     "NotFoundError": (N_("Not found."), lambda e: {}),
     "CrossingNotFoundError": (
@@ -94,7 +102,11 @@ HEADLINES: dict[str, tuple[str, Params]] = {
     "RefusedError": (N_("The registry refused this."), lambda e: {}),
 }
 FALLBACK = N_("The service refused this.")
-TRANSLATED = ("kind", "status")  # places filled with a word of the registry's vocabulary
+TRANSLATED = (
+    "kind",
+    "status",
+    "closed_as",
+)  # places filled with a word of the registry's vocabulary
 NUMBERS = ("count", "limit")  # places filled with a number, written as the language does
 ROW_ITEM = N_("Row %(row)s, column %(column)s: %(value)s — %(expected)s")
 

@@ -42,6 +42,15 @@ OUTCOMES = {
     "held": N_("held"),
     "other": N_("other"),
 }
+CLOSINGS = {  # how a draft was closed unsigned, in "This draft was … by …"
+    "withdrawn": N_("withdrawn"),
+    "declined": N_("declined"),
+}
+DRAFT_STATES = {
+    "awaiting-signature": N_("awaiting signature"),
+    "recorded": N_("signed and recorded"),
+    **CLOSINGS,
+}
 KINDS_BY_VALUE = {k.value: v for k, v in KINDS.items()}
 TABLES = {
     "kind": {k.value: v for k, v in KINDS.items()},
@@ -50,6 +59,7 @@ TABLES = {
     "decision": DECISIONS,
     "direction": DIRECTIONS,
     "outcome": OUTCOMES,
+    "draft_state": DRAFT_STATES,
 }
 
 

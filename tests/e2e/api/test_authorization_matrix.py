@@ -42,6 +42,22 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], int]
         201,
     ),
     ("post", "/api/v1/orders"): (frozenset({R.AUTHORITY}), {"json": "signed-draft"}, 201),
+    ("get", "/api/v1/orders/drafts"): (frozenset({R.CLERK, R.AUTHORITY}), {}, 200),
+    ("get", "/api/v1/orders/drafts/{draft_id}"): (
+        frozenset({R.CLERK, R.AUTHORITY}),
+        {"path": {"draft_id": "{draft}"}},
+        200,
+    ),
+    ("post", "/api/v1/orders/drafts/{draft_id}/withdrawal"): (  # by whoever drafted it
+        frozenset({R.CLERK, R.AUTHORITY}),
+        {"path": {"draft_id": "{own_draft}"}, "json": {"note": "a mistake"}},
+        200,
+    ),
+    ("post", "/api/v1/orders/drafts/{draft_id}/refusal"): (
+        frozenset({R.AUTHORITY}),
+        {"path": {"draft_id": "{draft}"}, "json": {"reason": "wrong dates"}},
+        200,
+    ),
     ("post", "/api/v1/screenings"): (
         frozenset({R.OFFICER}),
         {
@@ -106,6 +122,17 @@ def send(
         fill["token_id"] = created["id"]
     if "{crossing}" in str(request) or "{referral}" in str(request):
         fill["crossing"] = fill["referral"] = add_crossing(api, "refer")
+    if "{draft}" in str(request) or "{own_draft}" in str(request):
+        drafter = role if role in (R.CLERK, R.AUTHORITY) else R.CLERK  # its own, to withdraw
+        made = api.client.post(
+            "/api/v1/orders/drafts", json=travel_draft(n), headers=api.headers(drafter)
+        )
+        assert made.status_code == 201, made.text
+        fill["draft"] = fill["own_draft"] = made.json()["draft_id"]
+        if "{draft}" in str(request):  # a clerk's draft (an authority's own is its own)
+            fill["draft"] = api.client.post(
+                "/api/v1/orders/drafts", json=travel_draft(n + 5000), headers=api.headers(R.CLERK)
+            ).json()["draft_id"]
     url = path
     for key, value in request.get("path", {}).items():
         url = url.replace("{" + key + "}", value.format(**fill))

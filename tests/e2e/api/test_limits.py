@@ -59,7 +59,7 @@ class TestBodyLimit:
         self, api: Api, small: TestClient, route: tuple[str, str]
     ) -> None:
         method, path = route
-        limit = ORDER_LIMIT if path == "/api/v1/orders/drafts" else LIMIT
+        limit = ORDER_LIMIT if route == ("post", "/api/v1/orders/drafts") else LIMIT
         headers = api.headers(a_role_of(route))
         over = small.request(method, concrete(path), content=b" " * (limit + 1), headers=headers)
         body = assert_problem(over, 413, "BodyTooLargeError")
@@ -188,8 +188,9 @@ class TestMethodNotAllowed:
             ("PUT", "/api/v1/users", "GET, POST"),
             ("DELETE", "/api/v1/me", "GET"),
             ("GET", "/api/v1/auth/login", "POST"),
-            ("PATCH", "/api/v1/orders/drafts", "POST"),  # its own path, not /orders/{number}
-            ("GET", "/api/v1/orders/drafts", "POST"),
+            ("PATCH", "/api/v1/orders/drafts", "GET, POST"),  # its path, not /orders/{number}
+            ("PUT", "/api/v1/orders/drafts", "GET, POST"),
+            ("GET", "/api/v1/orders/drafts/d_x/refusal", "POST"),
             ("POST", "/api/v1/openapi.json", "GET, HEAD"),
         ],
     )

@@ -96,6 +96,16 @@ MATRIX: dict[tuple[str, str], tuple[frozenset[Role] | None, dict[str, Any], Any]
         {"url": "/drafts/d_nobodys/sign", "data": {"signature": "", "key": ""}},
         404,
     ),
+    ("post", "/drafts/{draft_id:draft_id}/decline"): (
+        frozenset({R.AUTHORITY}),
+        {"url": "/drafts/d_nobodys/decline", "data": {"reason": "wrong dates"}},
+        404,
+    ),
+    ("post", "/drafts/{draft_id:draft_id}/withdraw"): (  # by whoever drafted it
+        frozenset({R.CLERK, R.AUTHORITY}),
+        {"url": "/drafts/d_nobodys/withdraw", "data": {"note": ""}},
+        404,
+    ),
     #
     # auditor
     ("get", "/ledger"): (ALL, {}, 200),

@@ -6,16 +6,16 @@ import base64
 import binascii
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from muster.accounts.accounts import Role
 from muster.actor import Actor
-from muster.api.deps import AuthorityUser, OrderDrafter, engine_of, settings_of
+from muster.api.deps import AuthorityUser, OrderDrafter, ReadConn, engine_of, settings_of
 from muster.api.errors import AuthError, refusals
 from muster.api.limits import body_limit
-from muster.api.schemas import Draft, IsoDate, RecordedOrder
+from muster.api.schemas import Draft, DraftList, DraftState, IsoDate, RecordedOrder
 from muster.config import Settings
 from muster.domain import errors as d
 from muster.domain.kinds import Category, OrderKind
@@ -23,8 +23,16 @@ from muster.errors import MusterError
 from muster.ledger.canonical import sha256_hex
 from muster.ledger.signing import SigningKeyError
 from muster.registry import drafts
+from muster.registry import review as rv
 from muster.registry.opening import registry_row, writing
-from muster.registry.signing_flow import load_draft, save_draft, submit_signature
+from muster.registry.signing_flow import (
+    NOTE_MAX,
+    decline_draft,
+    load_draft,
+    save_draft,
+    submit_signature,
+    withdraw_draft,
+)
 
 router = APIRouter(tags=["orders"])
 
@@ -73,6 +81,20 @@ class Signature(BaseModel):
     key: str = Field(min_length=1, max_length=100, description="The signing key's fingerprint.")
 
 
+class Withdrawal(BaseModel):
+    note: str = Field(
+        "", max_length=NOTE_MAX, description="Why it is withdrawn (optional), for the record."
+    )
+
+
+class Refusal(BaseModel):
+    reason: str = Field(
+        min_length=1,
+        max_length=NOTE_MAX,
+        description="Why the authority declines it: what the drafter reads.",
+    )
+
+
 def actor_of(account: Any) -> Actor:
     return Actor(Actor.current().os_user, account.name)
 
@@ -94,6 +116,7 @@ SIGN_REFUSALS: tuple[type[MusterError], ...] = (
     d.OrderNumberTakenError,
     d.TransitionRefusedError,
     d.SubjectsRefusedError,
+    d.DraftClosedError,
     d.RefusedError,
 )
 
@@ -164,3 +187,98 @@ def sign(
         "subjects": result.subject_count,
         "key": result.fingerprint,
     }
+
+
+def draft_state(found: rv.PendingDraft) -> dict[str, Any]:
+    content = found.content
+    return {
+        "draft_id": found.draft_id,
+        "number": content.number,
+        "kind": content.kind.value,
+        "authority": content.authority,
+        "signed_on": content.signed_on,
+        "effective": content.effective,
+        "subjects": content.subjects.count if content.subjects else None,
+        "created_by": found.created_by,
+        "created_at": found.created_at,
+        "state": found.state,
+        "ledger_entry": found.recorded_seq,
+        "closed_by": found.closed_by,
+        "closed_at": found.closed_at,
+        "closed_note": found.closed_note,
+    }
+
+
+@router.get("/orders/drafts", response_model=DraftList)
+def list_drafts(
+    account: OrderDrafter, conn: ReadConn, limit: int = Query(200, ge=1, le=1000)
+) -> dict[str, Any]:
+    """An authority: the drafts awaiting its signature. A clerk: the drafts it made, in every
+    state (awaiting, recorded, withdrawn, declined with the reason). Newest first."""
+    if account.role is Role.AUTHORITY:
+        found, total = rv.pending_drafts(conn, account.authority or "", limit)
+    else:
+        found, total = rv.drafts_by(conn, account.name, limit)
+    return {"drafts": [draft_state(f) for f in found], "total": total}
+
+
+def visible_draft(conn: Any, account: Any, draft_id: str) -> rv.PendingDraft:
+    """A draft the account may see: an authority its own authority's, a clerk any (as the
+    review pages show them)."""
+    found = rv.listed_draft(conn, draft_id)
+    if account.role is Role.AUTHORITY and found.content.authority != account.authority:
+        raise AuthError(403, f"{account.name} sees only the drafts of {account.authority}")
+    return found
+
+
+@router.get(
+    "/orders/drafts/{draft_id}", response_model=DraftState, responses=refusals(d.NotFoundError)
+)
+def show_draft(draft_id: str, account: OrderDrafter, conn: ReadConn) -> dict[str, Any]:
+    """A draft and its state: who closed it, when, how and why, once it is closed."""
+    return draft_state(visible_draft(conn, account, draft_id))
+
+
+CLOSE_REFUSALS: tuple[type[MusterError], ...] = (
+    d.NotFoundError,
+    d.DraftNotYoursError,
+    d.InvalidInputError,
+    d.DraftClosedError,
+    d.RefusedError,
+)
+
+
+@router.post(
+    "/orders/drafts/{draft_id}/withdrawal",
+    response_model=DraftState,
+    responses=refusals(*CLOSE_REFUSALS),
+)
+def withdraw(
+    draft_id: str,
+    body: Withdrawal,
+    account: OrderDrafter,
+    engine: Annotated[Engine, Depends(engine_of)],
+) -> dict[str, Any]:
+    """Withdraw a draft awaiting its signature: only the account that drafted it; it is
+    never signed then. Nothing of the roll or the ledger changes."""
+    with engine.begin() as conn:
+        withdraw_draft(conn, draft_id, account.name, body.note)
+        return draft_state(rv.listed_draft(conn, draft_id))
+
+
+@router.post(
+    "/orders/drafts/{draft_id}/refusal",
+    response_model=DraftState,
+    responses=refusals(*CLOSE_REFUSALS),
+)
+def decline(
+    draft_id: str,
+    body: Refusal,
+    account: AuthorityUser,
+    engine: Annotated[Engine, Depends(engine_of)],
+) -> dict[str, Any]:
+    """Decline a draft awaiting this authority's signature, with the reason its drafter
+    reads; it is never signed then. Nothing of the roll or the ledger changes."""
+    with engine.begin() as conn:
+        decline_draft(conn, draft_id, account.name, account.authority or "", body.reason)
+        return draft_state(rv.listed_draft(conn, draft_id))

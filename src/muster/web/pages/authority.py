@@ -1,5 +1,6 @@
 """The authority's pages: the drafts awaiting its signature, the review of one (what it would
-change, what the registry would refuse), and signing it. The private key never reaches the
+change, what the registry would refuse), and signing or declining it (with a reason); whoever
+drafted a draft withdraws it from the same page. The private key never reaches the
 server: the page decrypts the key file and signs in the browser (`static/authority.js`), or
 the signer runs `muster order sign` elsewhere; either way only the signature is sent, and it
 is recorded as `POST /api/v1/orders` records it."""
@@ -29,14 +30,23 @@ from muster.ledger.canonical import sha256_hex
 from muster.reference_data import load_reference
 from muster.registry import review as rv
 from muster.registry.opening import writing
-from muster.registry.signing_flow import load_draft, submit_signature
+from muster.registry.signing_flow import (
+    DECLINED,
+    NOTE_MAX,
+    WITHDRAWN,
+    decline_draft,
+    load_draft,
+    submit_signature,
+    withdraw_draft,
+)
 from muster.web import nav, problems, words
-from muster.web.i18n import N_
+from muster.web.i18n import N_, Formats
 from muster.web.respond import respond
 from muster.web.session import Viewer, page_for
 
 PAGE_SIZE = 100  # subjects shown a page
 REFUSALS_SHOWN = 200  # refused subjects listed on the review page (the count is always said)
+OWN_SHOWN = 50  # the viewer's own drafts listed under those awaiting a signature
 SIGNATURE_FILE_BYTES = 4096  # the body `muster order sign` prints is a few hundred bytes
 
 
@@ -59,6 +69,7 @@ router = APIRouter(include_in_schema=False)
 Reviewer = Annotated[Viewer, Depends(page_for(Role.CLERK, Role.AUTHORITY))]
 Signer = Annotated[Viewer, Depends(page_for(Role.AUTHORITY))]
 nav.add("/drafts", N_("Drafts to sign"), Role.AUTHORITY)
+nav.add("/drafts", N_("Drafts"), Role.CLERK)  # every draft awaiting, and the clerk's own
 
 FAULTS = {
     "unknown_key": N_(
@@ -85,6 +96,8 @@ WRONG_FILE = N_(
 )
 OTHER_AUTHORITY = N_("This draft is for %(authority)s to sign; you sign for %(yours)s.")
 NO_DRAFT = N_("There is no draft %(draft)s.")
+NO_REASON = N_("Say why you decline this draft: the reason is what its drafter reads.")
+TOO_LONG = N_("At most %(max)s characters: this one has %(count)s.")
 
 
 TALLY_TITLES = (
@@ -177,13 +190,23 @@ def own_authority(viewer: Viewer) -> str | None:
 async def drafts_page(request: Request, viewer: Reviewer) -> Response:
     authority = own_authority(viewer)
 
-    def read() -> tuple[list[rv.PendingDraft], int]:
-        with bootstrap.reading(engine_of(request)) as conn:
-            return rv.pending_drafts(conn, authority)
+    assert viewer.account is not None
+    name = viewer.account.name
 
-    found, total = await run_in_threadpool(read)
+    def read() -> tuple[tuple[list[rv.PendingDraft], int], tuple[list[rv.PendingDraft], int]]:
+        with bootstrap.reading(engine_of(request)) as conn:
+            return rv.pending_drafts(conn, authority), rv.drafts_by(conn, name, OWN_SHOWN)
+
+    (found, total), (own, own_total) = await run_in_threadpool(read)
     return respond(
-        request, viewer, "authority/drafts.html", drafts=found, total=total, authority=authority
+        request,
+        viewer,
+        "authority/drafts.html",
+        drafts=found,
+        total=total,
+        authority=authority,
+        own=own,
+        own_total=own_total,
     )
 
 
@@ -197,6 +220,7 @@ class ReviewPage:
     review: rv.Review | None = None
     changes: list[rv.SubjectChange] | None = None
     recorded: dict[str, Any] | None = None
+    closed: rv.PendingDraft | None = None
 
 
 def read_review(
@@ -212,6 +236,10 @@ def read_review(
             recorded = rv.recorded_order(conn, record.recorded_seq)
             recorded["refs"] = rv.draft_refs(conn, draft_id, PAGE_SIZE)
             return ReviewPage(record, recorded["subjects"], recorded=recorded)
+        if record.closed_as is not None:
+            closed = rv.listed_draft(conn, draft_id)
+            count = closed.content.subjects.count if closed.content.subjects else 0
+            return ReviewPage(record, count, closed=closed)
         start, stop = page * PAGE_SIZE, (page + 1) * PAGE_SIZE
         if not full:  # one more page of subjects: only theirs are folded
             draft = load_draft(conn, draft_id)
@@ -238,8 +266,14 @@ def review_context(viewer: Viewer, shown: ReviewPage, page: int) -> dict[str, An
         "refusals_shown": REFUSALS_SHOWN,
         "problems": [],
         "refused": [],
+        "closed": shown.closed,
         "can_sign": False,
         "sign_problem": None,
+        "close_problem": None,
+        "note_max": NOTE_MAX,
+        "can_withdraw": viewer.account is not None
+        and viewer.account.name == shown.record.created_by
+        and shown.record.state == rv.AWAITING,
         **wording.context(),
     }
     if found is not None:
@@ -292,7 +326,7 @@ async def review_page(request: Request, viewer: Reviewer, draft_id: str, page: i
     if mine is not None and shown.record.authority != mine:
         return forbidden_draft(request, viewer, shown.record.authority)
     context = review_context(viewer, shown, page)
-    if partial and shown.review is None and shown.changes is not None:
+    if partial and shown.review is None and shown.changes is not None and shown.closed is None:
         return respond(request, viewer, "authority/_subjects.html", **context)
     return respond(request, viewer, "authority/review.html", **context)
 
@@ -403,6 +437,8 @@ async def sign(
         authority, fault = await run_in_threadpool(check)
     except d.NotFoundError:
         return not_found(request, viewer, draft_id)
+    except d.DraftClosedError as err:  # withdrawn or declined: never signed
+        return await review_again(request, viewer, draft_id, problems.shown(viewer, err), 409)
     except d.RefusedError:  # signed already: the page says by which order
         return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
     if authority != account.authority:
@@ -433,7 +469,12 @@ async def sign(
 
 
 async def review_again(
-    request: Request, viewer: Viewer, draft_id: str, problem: problems.Shown, status: int
+    request: Request,
+    viewer: Viewer,
+    draft_id: str,
+    problem: problems.Shown,
+    status: int,
+    closing: bool = False,
 ) -> Response:
     """The review page again, with what refused the signature where the signing is."""
     try:
@@ -443,5 +484,73 @@ async def review_again(
     except d.NotFoundError:
         return not_found(request, viewer, draft_id)
     context = review_context(viewer, shown, 0)
-    context["sign_problem"] = problem
+    context["close_problem" if closing else "sign_problem"] = problem
     return respond(request, viewer, "authority/review.html", status=status, **context)
+
+
+def note_problem(viewer: Viewer, text: str, required: bool) -> problems.Shown | None:
+    """What is wrong with a withdrawal's note or a refusal's reason, in words; None: nothing."""
+    cleaned = text.strip()
+    if required and not cleaned:
+        return problems.Shown("InvalidInputError", viewer.gettext(NO_REASON))
+    if len(cleaned) > NOTE_MAX:
+        count = Formats(viewer.language).number(len(cleaned))
+        headline = viewer.gettext(
+            TOO_LONG, max=Formats(viewer.language).number(NOTE_MAX), count=count
+        )
+        return problems.Shown("InvalidInputError", headline)
+    return None
+
+
+async def close_draft(
+    request: Request, viewer: Viewer, draft_id: str, text: str, how: str
+) -> Response:
+    """Withdraw (`how` withdrawn) or decline a draft as the viewer, then show its page."""
+    assert viewer.account is not None
+    account = viewer.account
+    problem = note_problem(viewer, text, required=how == DECLINED)
+    if problem is not None:
+        return await review_again(request, viewer, draft_id, problem, 400, closing=True)
+
+    def close() -> None:
+        with engine_of(request).begin() as conn:
+            if how == DECLINED:
+                decline_draft(conn, draft_id, account.name, account.authority or "", text)
+            else:
+                withdraw_draft(conn, draft_id, account.name, text)
+
+    try:
+        await run_in_threadpool(close)
+    except d.NotFoundError:
+        return not_found(request, viewer, draft_id)
+    except d.DraftNotYoursError as err:
+        shown = problems.shown(viewer, err)
+        return respond(request, viewer, "authority/problem.html", status=403, problem=shown)
+    except MusterError as err:  # closed or signed meanwhile: nothing was changed
+        status = 409 if isinstance(err, d.RefusedError) else 400
+        shown = problems.shown(viewer, err)
+        return await review_again(request, viewer, draft_id, shown, status, closing=True)
+    return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
+
+
+@router.post("/drafts/{draft_id:draft_id}/withdraw")
+async def withdraw(
+    request: Request,
+    viewer: Reviewer,
+    draft_id: str,
+    note: Annotated[str, Form(max_length=4 * NOTE_MAX)] = "",
+) -> Response:
+    """Withdraw a draft awaiting its signature: only the account that drafted it."""
+    return await close_draft(request, viewer, draft_id, note, WITHDRAWN)
+
+
+@router.post("/drafts/{draft_id:draft_id}/decline")
+async def decline(
+    request: Request,
+    viewer: Signer,
+    draft_id: str,
+    reason: Annotated[str, Form(max_length=4 * NOTE_MAX)] = "",
+) -> Response:
+    """Decline a draft awaiting this authority's signature, with the reason its drafter
+    reads."""
+    return await close_draft(request, viewer, draft_id, reason, DECLINED)
