@@ -268,6 +268,14 @@ class Reason(Answer):
     rule: str | None = None
     authorization: str | None = None
     field: str | None = None
+    outcome: str | None = Field(
+        None, description="identity:uncertain: the outcome the person on the roll would get."
+    )
+    valid_from: str | None = Field(None, description="authorization:valid: its first day.")
+    valid_until: str | None = Field(None, description="authorization:valid: its last day.")
+    day: str | None = Field(
+        None, description="authorization:missing: the day no authorization was valid on."
+    )
 
 
 class Match(Answer):

@@ -65,8 +65,11 @@ class Subject:
 
 @dataclass(frozen=True)
 class Reason:
-    """Why: a code, officer-facing text, and the directive, rule, authorization or document
-    field behind it."""
+    """Why: a code, officer-facing text, and what is behind it — the directive, rule,
+    authorization or document field; for `identity:uncertain` the `outcome` the person on the
+    roll would get; for `authorization:valid` its window (`valid_from`, `valid_until`); for
+    `authorization:missing` the `day` none was valid on — so that a page words a reason from
+    its code and these alone, never by reading its English text."""
 
     code: str
     text: str
@@ -74,6 +77,10 @@ class Reason:
     rule: str | None = None
     authorization: str | None = None
     field: str | None = None
+    outcome: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+    day: str | None = None
 
     def to_json(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -147,7 +154,9 @@ def settle(
             [
                 reason,
                 Reason(
-                    "authorization:missing", f"no travel authorization valid on {on.isoformat()}"
+                    "authorization:missing",
+                    f"no travel authorization valid on {on.isoformat()}",
+                    day=on.isoformat(),
                 ),
             ],
             None,
@@ -155,7 +164,16 @@ def settle(
     text = f"travel authorization valid {valid.valid_from} to {valid.valid_until}"
     return (
         "authorized",
-        [reason, Reason("authorization:valid", text, authorization=valid.number)],
+        [
+            reason,
+            Reason(
+                "authorization:valid",
+                text,
+                authorization=valid.number,
+                valid_from=valid.valid_from.isoformat(),
+                valid_until=valid.valid_until.isoformat(),
+            ),
+        ],
         valid,
     )
 
@@ -227,6 +245,7 @@ def decide(
                 "identity:uncertain",
                 "identity uncertain: refer to secondary inspection (never "
                 f"denied on a possible match; the candidate would be {decision.decision})",
+                outcome=decision.decision,
             ),
             *decision.reasons,
         ),

@@ -51,6 +51,25 @@ DRAFT_STATES = {
     "recorded": N_("signed and recorded"),
     **CLOSINGS,
 }
+# A travel document's fields, as its zone's checks (`documents.mrz.ZoneProblem.field`) and
+# its findings (`Reason.field`) name them.
+DOCUMENT_FIELDS = {
+    "document number": N_("document number"),
+    "birth date": N_("birth date"),
+    "expiry date": N_("expiry date"),
+    "personal number": N_("personal number"),
+    "composite": N_("composite check digit"),
+    "sex": N_("sex"),
+    "expiry_date": N_("expiry date"),
+    "issuing_state": N_("issuing state"),
+    "nationality": N_("nationality"),
+}
+# A document's findings (`document:<code>` reasons), each naming the field it is about.
+FINDINGS = {
+    "expired": N_("The document has expired (%(field)s)."),
+    "unknown_code": N_("Unknown country code (%(field)s)."),
+    "specimen": N_("A specimen, not a real document (%(field)s)."),
+}
 KINDS_BY_VALUE = {k.value: v for k, v in KINDS.items()}
 TABLES = {
     "kind": {k.value: v for k, v in KINDS.items()},

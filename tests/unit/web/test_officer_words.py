@@ -34,8 +34,8 @@ def zone() -> list[str]:
     )
 
 
-def shown(language: str, reason: dict[str, str], answer: dict[str, object] | None = None) -> str:
-    r = reason_shown(viewer(language), Formats(language), reason, answer or {}, DAY)
+def shown(language: str, reason: dict[str, str]) -> str:
+    r = reason_shown(viewer(language), Formats(language), reason, DAY)
     return f"{r.about}: {r.text}"
 
 
@@ -91,18 +91,24 @@ def test_each_reason_is_worded_by_its_code(reason: dict[str, str], en: str, es: 
 
 
 def test_a_valid_authorization_shows_its_window_in_the_language() -> None:
-    reason = {"code": "authorization:valid", "text": "…", "authorization": "CG-GNB-AV-2019-0001"}
-    answer = {
-        "authorization": {
-            "order": "CG-GNB-AV-2019-0001",
-            "valid_from": "2019-03-01",
-            "valid_until": "2019-04-30",
-        }
+    reason = {
+        "code": "authorization:valid",
+        "text": "…",
+        "authorization": "CG-GNB-AV-2019-0001",
+        "valid_from": "2019-03-01",
+        "valid_until": "2019-04-30",
     }
-    assert shown("en", reason, answer) == (
+    assert shown("en", reason) == (
         "Travel authorization: Order CG-GNB-AV-2019-0001, valid from Mar 1, 2019 to Apr 30, 2019."
     )
-    assert "del 1 mar 2019 al 30 abr 2019" in shown("es", reason, answer)
+    assert "del 1 mar 2019 al 30 abr 2019" in shown("es", reason)
+    without = {k: v for k, v in reason.items() if not k.startswith("valid_")}  # older crossings
+    assert shown("en", without) == "Travel authorization: Order CG-GNB-AV-2019-0001 is valid today."
+
+
+def test_no_valid_authorization_names_the_day_of_the_decision() -> None:
+    reason = {"code": "authorization:missing", "text": "…", "day": "2019-03-01"}
+    assert shown("en", reason) == "Travel authorization: None valid on Mar 1, 2019."
 
 
 def test_an_unknown_code_is_shown_as_the_registry_words_it() -> None:

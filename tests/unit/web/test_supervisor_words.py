@@ -20,12 +20,15 @@ REASONS = [
         "code": "identity:uncertain",
         "text": "identity uncertain: refer to secondary inspection (never denied on a possible "
         "match; the candidate would be deny)",
+        "outcome": "deny",
     },
     {"code": "rule:deny", "text": "Ausente sin permiso", "directive": "D-1", "rule": "absent"},
     {
         "code": "authorization:valid",
         "text": "travel authorization valid 2019-01-10 to 2019-02-10",
         "authorization": "AV-7",
+        "valid_from": "2019-01-10",
+        "valid_until": "2019-02-10",
     },
     {"code": "document:expired", "text": "document expired", "field": "expiry_date"},
     {"code": "something:new", "text": "as the registry says it"},
@@ -65,6 +68,13 @@ def test_each_reason_in_the_viewers_words(language: str, expected: list[str]) ->
     worded = worded_reasons(viewer(language), REASONS)
     assert [w.words for w in worded] == expected
     assert worded[2].said == "Ausente sin permiso"  # the directive's own words kept beside
+
+
+def test_the_words_come_from_the_reasons_fields_never_from_its_english_text() -> None:
+    """The same reasons with their English text reworded: the words do not change."""
+    reworded = [{**r, "text": "reworded"} if r["code"] != "rule:deny" else r for r in REASONS]
+    same = [w.words for w in worded_reasons(viewer("en"), reworded)]
+    assert same[:5] == [w.words for w in worded_reasons(viewer("en"), REASONS)][:5]
 
 
 def test_why_referred_names_the_referring_reasons_not_the_match() -> None:

@@ -29,7 +29,7 @@ from muster.matching.normalize import BirthDateError
 from muster.registry import listings
 from muster.screening.crossing_process import CrossingWriterUnavailableError
 from muster.screening.decision import DocumentCheckError, Identity, Screening
-from muster.web import nav, problems
+from muster.web import nav, problems, words
 from muster.web.i18n import N_, Formats
 from muster.web.respond import respond
 from muster.web.session import Viewer, page_for
@@ -68,22 +68,8 @@ MATCH_WORDS = {
     "possible": N_("Possibly a person on the roll: the identity is not confirmed."),
     "no_match": N_("No one on the roll is close enough."),
 }
-FIELD_WORDS = {  # fields of a document, as zones and findings name them
-    "document number": N_("document number"),
-    "birth date": N_("birth date"),
-    "expiry date": N_("expiry date"),
-    "personal number": N_("personal number"),
-    "composite": N_("composite check digit"),
-    "sex": N_("sex"),
-    "expiry_date": N_("expiry date"),
-    "issuing_state": N_("issuing state"),
-    "nationality": N_("nationality"),
-}
-FINDING_WORDS = {
-    "expired": N_("The document has expired (%(field)s)."),
-    "unknown_code": N_("Unknown country code (%(field)s)."),
-    "specimen": N_("A specimen, not a real document (%(field)s)."),
-}
+FIELD_WORDS = words.DOCUMENT_FIELDS
+FINDING_WORDS = words.FINDINGS
 OUTCOME_WORDS = {
     "clear": N_("clear"),
     "authorized": N_("authorized"),
@@ -106,7 +92,6 @@ def reason_shown(
     viewer: Viewer,
     formats: Formats,
     reason: Mapping[str, str],
-    answer: Mapping[str, Any],
     day: date,
 ) -> ReasonShown:
     """A reason in the viewer's words, chosen by its code and filled from what it carries (the
@@ -151,19 +136,18 @@ def reason_shown(
         return ReasonShown(code, about, text)
     if code == "authorization:valid":
         about, order = t(N_("Travel authorization")), reason.get("authorization", "")
-        used = answer.get("authorization") or {}
-        if used.get("order") == order:
+        if reason.get("valid_from") and reason.get("valid_until"):
             text = t(
                 N_("Order %(order)s, valid from %(start)s to %(end)s."),
                 order=order,
-                start=formats.date(used["valid_from"]),
-                end=formats.date(used["valid_until"]),
+                start=formats.date(reason["valid_from"]),
+                end=formats.date(reason["valid_until"]),
             )
         else:
             text = t(N_("Order %(order)s is valid today."), order=order)
         return ReasonShown(code, about, text)
     if code == "authorization:missing":
-        text = t(N_("None valid on %(day)s."), day=formats.date(day))
+        text = t(N_("None valid on %(day)s."), day=formats.date(reason.get("day") or day))
         return ReasonShown(code, t(N_("Travel authorization")), text)
     if code == "policy:none":
         return ReasonShown(code, t(N_("Policy")), t(N_("No exit-control directive is in force.")))
@@ -368,7 +352,7 @@ async def screen(
         )
     formats = Formats(viewer.language, viewer.zone)
     day = today(request.app.state.settings)
-    reasons = [reason_shown(viewer, formats, r, answer, day) for r in answer["reasons"]]
+    reasons = [reason_shown(viewer, formats, r, day) for r in answer["reasons"]]
     typed_over_zone = bool(screening.mrz and screening.identity)
     screened = {
         **answer,

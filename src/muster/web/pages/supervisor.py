@@ -8,7 +8,6 @@ officer may open a crossing of their posts (its decision and reasons only)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
@@ -54,16 +53,8 @@ VERDICTS = {
     "no_match": N_("no one on the roll matches"),
 }
 OUTCOME_WORDS = {**words.DECISIONS, "needs_authorization": N_("needs a travel authorization")}
-FIELD_WORDS = {
-    "expiry_date": N_("expiry date"),
-    "issuing_state": N_("issuing state"),
-    "nationality": N_("nationality"),
-}
-FINDINGS = {
-    "expired": N_("The document has expired (%(field)s)."),
-    "unknown_code": N_("The document names an unknown country code (%(field)s)."),
-    "specimen": N_("The document is a specimen, not a real one (%(field)s)."),
-}
+FIELD_WORDS = words.DOCUMENT_FIELDS
+FINDINGS = words.FINDINGS
 IDENTITY = N_("Identity: %(verdict)s.")
 UNCERTAIN = N_(
     "Identity uncertain: referred to secondary inspection, never denied on a possible match."
@@ -79,8 +70,6 @@ AUTHORIZED = N_("Travel authorization %(order)s, valid from %(start)s to %(end)s
 AUTHORIZED_SOME = N_("Travel authorization %(order)s is valid that day.")
 NO_AUTHORIZATION = N_("No travel authorization is valid that day.")
 NO_POLICY = N_("No exit-control directive is in force.")
-WOULD_BE = re.compile(r"would be (\w+)\)?$")
-WINDOW = re.compile(r"(\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})")
 
 
 @dataclass(frozen=True)
@@ -100,10 +89,10 @@ def worded(viewer: Viewer, reason: dict[str, Any], fmt_date: Any) -> Worded:
     if family == "match":
         return Worded(code, t(IDENTITY, verdict=t(VERDICTS.get(value, value))))
     if code == "identity:uncertain":
-        would = WOULD_BE.search(text)
-        if would and would[1] in OUTCOME_WORDS:
-            return Worded(code, t(UNCERTAIN_WOULD, outcome=t(OUTCOME_WORDS[would[1]])))
-        return Worded(code, t(UNCERTAIN))
+        would = str(reason.get("outcome", ""))
+        if would in OUTCOME_WORDS:
+            return Worded(code, t(UNCERTAIN_WOULD, outcome=t(OUTCOME_WORDS[would])))
+        return Worded(code, t(UNCERTAIN))  # a crossing recorded before reasons carried it
     if code == "identity:not_on_roll":
         return Worded(code, t(NOT_ON_ROLL))
     directive, rule = reason.get("directive", ""), reason.get("rule", "")
@@ -112,11 +101,14 @@ def worded(viewer: Viewer, reason: dict[str, Any], fmt_date: Any) -> Worded:
     if family == "default":
         return Worded(code, t(DEFAULT, directive=directive, outcome=outcome))
     if code == "authorization:valid":
-        order, window = reason.get("authorization", ""), WINDOW.search(text)
-        if window:
-            start, end = fmt_date(window[1]), fmt_date(window[2])
-            return Worded(code, t(AUTHORIZED, order=order, start=start, end=end))
-        return Worded(code, t(AUTHORIZED_SOME, order=order))
+        order, start, end = (
+            reason.get(k, "") for k in ("authorization", "valid_from", "valid_until")
+        )
+        if start and end:
+            return Worded(
+                code, t(AUTHORIZED, order=order, start=fmt_date(start), end=fmt_date(end))
+            )
+        return Worded(code, t(AUTHORIZED_SOME, order=order))  # recorded without its window
     if code == "authorization:missing":
         return Worded(code, t(NO_AUTHORIZATION))
     if code == "policy:none":
