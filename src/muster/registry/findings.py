@@ -145,7 +145,7 @@ class Problem:
             raise ValueError(f"no verification problem has the code {self.code!r}")
         if set(self.params) != wanted:
             raise ValueError(
-                f"a {self.code} problem names {sorted(wanted)}, not {sorted(self.params)}"
+                f"problem {self.code} names {sorted(wanted)}, not {sorted(self.params)}"
             )
 
     def __str__(self) -> str:

@@ -85,9 +85,11 @@ def test_each_code_names_the_parameters_its_text_fills() -> None:
 def test_a_problem_without_a_code_of_the_table_or_its_parameters_is_refused() -> None:
     with pytest.raises(ValueError, match="no verification problem has the code 'made_up'"):
         problem("made_up", entry=1)
-    with pytest.raises(ValueError, match=r"names \['entry'\], not \['entry', 'order'\]"):
+    with pytest.raises(
+        ValueError, match=r"entry_altered names \['entry'\], not \['entry', 'order'\]"
+    ):
         problem("entry_altered", entry=1, order="X")
-    with pytest.raises(ValueError, match=r"names \['entry'\], not \[\]"):
+    with pytest.raises(ValueError, match=r"entry_altered names \['entry'\], not \[\]"):
         problem("entry_altered")
 
 
