@@ -40,7 +40,7 @@ def test_sealed_crossings_verify_and_tampering_is_named(engine: Engine) -> None:
         conn.execute(update(crossings).where(crossings.c.id == ids[1]).values(decision="clear"))
     with engine.connect() as conn:
         report = verify_registry(conn)
-    assert any(f"crossing {ids[1]}: stored record differs" in p for p in report.problems)
+    assert any(f"crossing {ids[1]}: stored record differs" in p for p in report.messages)
 
 
 def test_referrals_are_resolved_by_the_posts_supervisors(engine: Engine) -> None:

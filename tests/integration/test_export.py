@@ -55,7 +55,7 @@ def registry_fingerprint(engine: Engine) -> str:
 def test_export_verifies_without_a_database(built: Engine, out: Path) -> None:
     assert (out / "checkpoint").is_file() and (out / VKEY).is_file()
     report = verify_export(out)
-    assert report.ok, report.problems
+    assert report.ok, report.messages
     assert report.tree_size == 9 and report.people == 12 and report.last_order == "AMD-1"
     # without a key it is checked against its own, and says so; origin and key always named
     assert report.key_source == "own" and report.origin == "muster.test/registry"
@@ -73,7 +73,7 @@ def test_the_registry_key_given_or_pinned_is_the_one_trusted(built: Engine, out:
     pinned = verify_export(out, trusted_key(None, fp.upper()))
     both = verify_export(out, trusted_key(str(out / VKEY), fp))
     for report, source in [(by_file, "key"), (by_text, "key"), (pinned, "fingerprint")]:
-        assert report.ok, report.problems
+        assert report.ok, report.messages
         assert report.key_source == source and report.key_fingerprint == fp
     assert both.ok and both.key_source == "key"
 
@@ -87,29 +87,29 @@ def test_an_export_of_another_registry_with_the_same_origin(
     ours = trusted_key(str(out / VKEY), None)
     report = verify_export(other, ours)
     assert report.key_fingerprint == registry_fingerprint(built)
-    assert report.problems[0].startswith(
+    assert report.messages[0].startswith(
         f"{VKEY}: the registry key muster.test/registry {theirs.key_fingerprint} "
         f"is not the key given (muster.test/registry {report.key_fingerprint})"
     )
-    assert report.problems[1].startswith(
+    assert report.messages[1].startswith(
         "checkpoint: not signed by the registry key muster.test/registry+"
     )
-    assert any(p.startswith("ledger entry 0: records the registry key") for p in report.problems)
+    assert any(p.startswith("ledger entry 0: records the registry key") for p in report.messages)
     pinned = verify_export(other, trusted_key(None, registry_fingerprint(built)))
-    assert pinned.problems[0] == (
+    assert pinned.messages[0] == (
         f"{VKEY}: the registry key has the fingerprint {theirs.key_fingerprint}, "
         f"not the one pinned ({registry_fingerprint(built)})"
     )
-    assert pinned.problems[1] == "checkpoint: not checked, no trusted registry key to check it with"
+    assert pinned.messages[1] == "checkpoint: not checked, no trusted registry key to check it with"
     # their key file and checkpoint put into our export: its own key no longer signs it
     (out / VKEY).write_text((other / VKEY).read_text())
     assert (
         verify_export(out)
-        .problems[0]
+        .messages[0]
         .startswith("checkpoint: not signed by the registry key muster.test/registry+")
     )
     (out / VKEY).write_text((other / VKEY).read_text().replace("muster.test", "muster.fake"))
-    assert verify_export(out).problems[0].startswith(f"{VKEY}: not a verifier key")
+    assert verify_export(out).messages[0].startswith(f"{VKEY}: not a verifier key")
 
 
 def test_a_key_and_a_fingerprint_that_disagree_are_refused(out: Path, other: Path) -> None:
@@ -215,16 +215,16 @@ def test_a_tampered_export_names_the_first_thing_that_does_not_verify(out: Path,
     tamper(out)
     report = verify_export(out, trusted_key(None, None))
     assert not report.ok
-    assert report.problems[0].startswith(first), report.problems
+    assert report.messages[0].startswith(first), report.messages
     with_key = verify_export(out, trusted_key(str(out / VKEY), None))
-    assert with_key.problems[0] == report.problems[0]
+    assert with_key.messages[0] == report.messages[0]
 
 
 def test_a_checkpoint_whose_size_changed_is_not_trusted_for_what_to_read(out: Path) -> None:
     """The unverified size would have the bundle for 10 entries read and reported missing."""
     tree_size_changed(out)
     report = verify_export(out)
-    assert not any("missing" in p for p in report.problems), report.problems
+    assert not any("missing" in p for p in report.messages), report.messages
     assert report.tree_size == 9  # the bundles present, read once the checkpoint failed
 
 

@@ -121,7 +121,7 @@ def test_verify_checks_the_folded_numbers(reg: tuple[Engine, Signer]) -> None:
         conn.execute(update(roll).where(roll.c.person_id == 2).values(serial_dup=1))
         conn.execute(update(former_serials).values(serial_key="Y"))
     with engine.connect() as conn:
-        problems = verify_registry(conn).problems
+        problems = verify_registry(conn).messages
     assert "order AUS-1: number_key stored 'X', ledger says 'AUS-1'" in problems
     assert any(p.startswith("roll person 2 ") and "serial_dup stored 1" in p for p in problems)
     assert "former_serials: differs from the serial numbers struck off in the ledger" in problems

@@ -243,8 +243,8 @@ def test_verify_names_an_altered_period(reg: tuple[Engine, Signer, Signer]) -> N
     with engine.connect() as conn:
         report = verify_registry(conn)
     assert not report.ok
-    assert any(f"period of person {pid} from 2018-12-02: stored" in p for p in report.problems)
-    assert any(f"period of person {pid} from 2019-01-30: missing" in p for p in report.problems)
+    assert any(f"period of person {pid} from 2018-12-02: stored" in p for p in report.messages)
+    assert any(f"period of person {pid} from 2019-01-30: missing" in p for p in report.messages)
 
 
 def test_upgrading_a_registry_fills_the_periods(reg: tuple[Engine, Signer, Signer]) -> None:

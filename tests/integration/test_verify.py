@@ -12,13 +12,17 @@ from sqlalchemy.engine import Connection
 from muster.domain.errors import OrderOutOfScopeError
 from muster.domain.kinds import OrderKind as K
 from muster.registry import drafts
+from muster.registry.findings import TEXTS, Problem
+from muster.registry.trust import TrustedKey
 from muster.registry.verify import verify_registry
 from muster.store.tables import (
     authority_keys,
     checkpoints,
     ledger_entries,
     merkle_nodes,
+    order_subjects,
     orders,
+    person_periods,
     roll,
     subject_lists,
 )
@@ -163,7 +167,7 @@ def test_tampering_is_found_and_named(built: Engine, name: str) -> None:
     with built.connect() as conn:
         report = verify_registry(conn)
     assert not report.ok
-    assert any(expected in p for p in report.problems), report.problems
+    assert any(expected in p for p in report.messages), report.messages
 
 
 # A tampered value for every roll column: stored instead of what the ledger says.
@@ -208,7 +212,7 @@ def test_every_roll_column_altered_is_named_with_both_values(
         conn.execute(update(roll).where(roll.c.person_id == pid).values({column: value}))
     with built.connect() as conn:
         report = verify_registry(conn)
-    assert report.problems == [
+    assert report.messages == [
         f"roll person {pid} ({serial}): "
         f"{column} stored {shown(value)!r}, ledger says {shown(ledger)!r}"
     ]
@@ -219,7 +223,7 @@ def test_a_roll_row_missing_or_unaccounted_for_is_named(built: Engine) -> None:
         conn.execute(update(roll).where(roll.c.person_id == 5).values(person_id=99))
     with built.connect() as conn:
         report = verify_registry(conn)
-    assert report.problems == ["roll person 99: stored, but no enlistment accounts for it"]
+    assert report.messages == ["roll person 99: stored, but no enlistment accounts for it"]
 
 
 @pytest.fixture
@@ -275,7 +279,7 @@ def test_an_order_outside_its_authoritys_scope_written_directly_fails_verify(
     seq = tamper_order(engine, cmd, kind, "X-1", ref)
     with engine.connect() as conn:
         report = verify_registry(conn)
-    assert report.problems == [f"ledger entry {seq} (order X-1): authority CG-GNB {why}"]
+    assert report.messages == [f"ledger entry {seq} (order X-1): authority CG-GNB {why}"]
 
 
 def test_an_order_within_scope_written_the_same_way_verifies(
@@ -320,3 +324,87 @@ def test_a_progress_that_raises_stops_the_verification(built: Engine) -> None:
     with built.connect() as conn, pytest.raises(Stop):
         verify_registry(conn, told.append, counted=stop_at_the_roll)
     assert told[-1] == ROLL  # stopped there, before the crossings
+
+
+def tamper_everything(conn: Connection) -> None:
+    """Many tamperings at once, each giving problems of other codes."""
+    for name in ("order entry", "authority entry", "roll status", "roll identity", "merkle node"):
+        TAMPERS[name][0](conn)
+    alter_order_row(conn)
+    conn.execute(update(roll).where(roll.c.person_id == 9).values(person_id=99))
+    conn.execute(person_periods.delete().where(person_periods.c.person_id == 3))
+    conn.execute(update(orders).where(orders.c.number == "AMD-1").values(details='{"x": 1}'))
+    conn.execute(order_subjects.delete().where(order_subjects.c.person_id == 4))
+    conn.execute(update(roll).where(roll.c.person_id == 7).values(rank="Capitán", unit="U-9"))
+    conn.execute(
+        update(person_periods)
+        .where(person_periods.c.person_id == 2, person_periods.c.valid_from == date(2016, 1, 1))
+        .values(unit="U-9")
+    )
+
+
+# What `verify` said of `tamper_everything` before its problems were coded: the same words.
+EVERYTHING_SAID = [
+    "ledger entry 1: its data does not match its stored leaf hash (the entry was altered)",
+    "ledger entry 7: its data does not match its stored leaf hash (the entry was altered)",
+    "Merkle node level 0 index 1: does not match the entries",
+    "Merkle node level 2 index 0: does not match the entries",
+    "Merkle node level 0 index 7: does not match the entries",
+    "Merkle node level 1 index 3: does not match the entries",
+    "Merkle node level 2 index 1: does not match the entries",
+    "Merkle node level 3 index 0: does not match the entries",
+    "Merkle nodes: 15 stored, 16 expected for 9 entries",
+    "checkpoint at size 3: root does not match the ledger's entries",
+    "checkpoint at size 5: root does not match the ledger's entries",
+    "checkpoint at size 6: root does not match the ledger's entries",
+    "checkpoint at size 7: root does not match the ledger's entries",
+    "checkpoint at size 8: root does not match the ledger's entries",
+    "checkpoint at size 9: root does not match the ledger's entries",
+    "authority REG-GNB: name stored 'Office REG-GNB', ledger says 'Office XXX-GNB'",
+    "order AUS-1: authority_code stored 'REG-GNB', ledger says 'CG-GNB'",
+    "order AMD-1: details stored differ from the signed order",
+    "roll person 5 (GNB-0000005): status stored 'discharged', ledger says 'active'",
+    "roll person 6 (GNB-0000006): birth_date stored '1999-09-09', ledger says '1976-07-07'",
+    "roll person 7 (GNB-0000007): rank stored 'Capitán', ledger says 'Teniente'; "
+    "unit stored 'U-9', ledger says 'Unidad 7'",
+    "roll person 99: stored, but no enlistment accounts for it",
+    "order_subjects: 1 row(s) differ from the signed subject lists",
+    "period of person 2 from 2016-01-01: unit stored 'U-9', ledger says 'Unidad 2'",
+    "period of person 3 from 2014-01-01: missing from its table",
+    "period of person 3 from 2016-01-01: missing from its table",
+]
+
+
+def test_every_problem_verification_finds_is_coded_and_worded_as_before(built: Engine) -> None:
+    with built.begin() as conn:
+        tamper_everything(conn)
+    with built.connect() as conn:
+        report = verify_registry(conn, trust=TrustedKey(fingerprint="0" * 64))
+    uncoded = [p for p in report.problems if not isinstance(p, Problem) or p.code not in TEXTS]
+    assert uncoded == []
+    pinned = (
+        f"table registry: the registry key has the fingerprint {report.key_fingerprint}, "
+        f"not the one pinned ({'0' * 64})"
+    )
+    assert report.messages == [pinned, *EVERYTHING_SAID]
+    assert report.to_json()["problems"] == report.messages
+    assert {p.code for p in report.problems if isinstance(p, Problem)} == {
+        "key_not_pinned", "entry_altered", "merkle_node_differs", "merkle_node_count",
+        "checkpoint_root_differs", "authority_differs", "order_differs", "order_details_differ",
+        "roll_person_differs", "roll_person_unaccounted", "order_subjects_differ",
+        "period_differs", "period_missing",
+    }  # fmt: skip
+    several = next(
+        p for p in report.problems if isinstance(p, Problem) and p.params.get("person") == 7
+    )
+    assert [d.field for d in several.params["differences"]] == ["rank", "unit"]
+
+
+def test_every_tampering_gives_coded_problems_only(built: Engine) -> None:
+    for name in TAMPERS:
+        with built.begin() as conn:
+            TAMPERS[name][0](conn)
+    with built.connect() as conn:
+        report = verify_registry(conn)
+    assert not report.ok
+    assert [p for p in report.problems if not isinstance(p, Problem)] == []

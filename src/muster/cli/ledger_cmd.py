@@ -60,7 +60,7 @@ def verify(
     seconds = time.perf_counter() - started
     show_report(report, as_json, seconds, "export" if from_dir is not None else "registry")
     if not report.ok:
-        raise VerificationError(first_problem(report.problems))
+        raise VerificationError(first_problem(report.messages))
 
 
 def first_problem(problems: list[str]) -> str:
@@ -73,7 +73,7 @@ def show_report(report: VerifyReport, as_json: bool, seconds: float, what: str) 
     if as_json:
         common.emit_json({**report.to_json(), "seconds": round(seconds, 2)})
         return
-    for problem in report.problems:
+    for problem in report.messages:
         common.say(f"  ✗ {problem}")
     verdict = "all holds" if report.ok else "FAILED"
     print(

@@ -21,10 +21,10 @@ from muster.domain.kinds import Category, OrderKind, Status
 from muster.domain.orders import OrderContent
 from muster.domain.roll import OrderFacts, PersonState, periods
 from muster.domain.roll_import import ROLL_COLUMNS
-from muster.errors import with_article
 from muster.ledger import entries, signing
 from muster.ledger.canonical import sha256_hex
 from muster.registry import projection
+from muster.registry.findings import Problem, problem
 from muster.registry.projection import FROM_AT, RevokedOrder, Scope, order_values, period_values
 from muster.store.roll_rows import name_key, state_to_values
 from muster.store.tables import subject_lists
@@ -35,7 +35,7 @@ CATEGORIES = frozenset(c.value for c in Category)
 class Problems(Protocol):
     """Where the replay notes what does not hold (a verification's report)."""
 
-    def add(self, problem: str) -> None: ...
+    def add(self, found: Problem) -> None: ...
 
 
 class SealedCrossing(NamedTuple):
@@ -96,12 +96,12 @@ def replay_entry(
     try:
         e = entries.read_entry(data)
     except ValueError:
-        report.add(f"ledger entry {seq}: not a readable Muster entry")
+        report.add(problem("entry_unreadable", entry=seq))
         return
     if kind is not None and e["entry"] != kind:
-        report.add(f"ledger entry {seq}: stored type {kind!r} but the entry says {e['entry']!r}")
+        report.add(problem("entry_type_differs", entry=seq, stored=kind, found=e["entry"]))
     if seq == 0 and e["entry"] != entries.REGISTRY_CREATED:
-        report.add("ledger entry 0: expected the registry-created entry")
+        report.add(problem("entry_zero_not_registry", entry=0))
         return
     try:
         if seq == 0:
@@ -110,9 +110,7 @@ def replay_entry(
             fold_entry(load, replay, report, seq, e)
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         # Only an entry altered after it was recorded lacks what its kind holds.
-        report.add(
-            f"ledger entry {seq}: {with_article(e['entry'])} entry that cannot be read ({err!r})"
-        )
+        report.add(problem("entry_incomplete", entry=seq, kind=e["entry"], error=repr(err)))
 
 
 def fold_entry(
@@ -125,7 +123,7 @@ def fold_entry(
     elif e["entry"] == entries.KEY_ADDED:
         raw = entries.unb64(e["public_key"])
         if signing.fingerprint(raw) != e["fingerprint"]:
-            report.add(f"ledger entry {seq}: key fingerprint does not match its public key")
+            report.add(problem("key_fingerprint_differs", entry=seq))
         replay.keys[e["fingerprint"]] = {
             "authority_code": e["authority"],
             "public_key": raw,
@@ -148,7 +146,7 @@ def replay_crossings(
     digest = e["crossings"]["sha256"]
     table = load(digest)
     if table is None or sha256_hex(table) != digest:
-        report.add(f"ledger entry {seq} (crossing batch): its crossing table is missing or altered")
+        report.add(problem("crossing_table_altered", entry=seq))
         return
     columns, rows = parse_json_table(table)
     at = columns.index("id")
@@ -163,23 +161,23 @@ def replay_order(
     scope is checked against once the roll is folded (`check_scopes`)."""
     order_bytes, signature, fp = entries.unb64(e["order"]), entries.unb64(e["signature"]), e["key"]
     content = OrderContent.from_json(orjson.loads(order_bytes))
-    where = f"ledger entry {seq} (order {content.number})"
+    where = {"entry": seq, "order": content.number}
     key = replay.keys.get(fp)
     if key is None or key["authority_code"] != content.authority:
-        report.add(f"{where}: signed with key {fp}, not a key of {content.authority}")
+        report.add(problem("order_foreign_key", **where, key=fp, authority=content.authority))
     elif key["revoked_seq"] is not None:
-        report.add(f"{where}: key {fp} was revoked before the order was recorded")
+        report.add(problem("order_key_revoked", **where, key=fp))
     elif not signing.verify(key["public_key"], signature, order_bytes):
-        report.add(f"{where}: the signature does not verify")
+        report.add(problem("order_signature", **where))
     auth = replay.authorities.get(content.authority)
     if auth is None:
-        report.add(f"{where}: authority {content.authority} is not in the ledger before it")
+        report.add(problem("order_authority_unknown", **where, authority=content.authority))
     else:
         replay.scopes[seq] = Scope(auth["code"], tuple(auth["kinds"]), tuple(auth["components"]))
     if content.number in replay.orders:
-        report.add(f"{where}: order number used twice")
+        report.add(problem("order_number_twice", **where))
     if content.registry != replay.origin:
-        report.add(f"{where}: drafted for another registry ({content.registry})")
+        report.add(problem("order_other_registry", **where, registry=content.registry))
     first = None
     if content.kind is OrderKind.ENLISTMENT:
         first = 1 + sum(
@@ -190,13 +188,13 @@ def replay_order(
     if content.subjects is not None:
         table = load(content.subjects.sha256)
         if table is None or sha256_hex(table) != content.subjects.sha256:
-            report.add(f"{where}: its subject list is missing or altered")
+            report.add(problem("order_subjects_altered", **where))
         else:
             replay.tables[seq] = table
     if content.kind is OrderKind.REVOCATION:
         target = revoked_order(replay, content.revokes or "")
         if target is None:
-            report.add(f"{where}: revokes order {content.revokes}, not in the ledger before it")
+            report.add(problem("order_revokes_unknown", **where, revokes=content.revokes))
         else:
             replay.revokes[seq] = RevokedOrder(
                 target["number"], target["kind"], target["revoked_by"]
@@ -240,7 +238,7 @@ def rebuild_roll(replay: Replay, report: Problems, progress: Callable[[str], Non
         if c.kind is OrderKind.ENLISTMENT and seq in replay.tables:
             columns, rows = parse_json_table(replay.tables[seq])
             if columns != list(ROLL_COLUMNS):
-                report.add(f"order {c.number}: its table's columns are not {ROLL_COLUMNS}")
+                report.add(problem("enlistment_columns", order=c.number, columns=ROLL_COLUMNS))
                 continue
             progress(f"rebuilding {len(rows):,} people of {c.number}")
             rebuilt.enlisted[seq] = projection.enlisted_components(rows)
@@ -347,7 +345,7 @@ def fold_person(
     try:
         spans = periods(state, efacts, later, fold.revoked_on, fold.revoked_by)
     except Exception as err:
-        report.add(f"person {pid}: the orders do not fold ({err})")
+        report.add(problem("person_unfoldable", person=pid, error=str(err)))
         return None
     for span in spans:
         values = period_values(pid, span)
@@ -366,7 +364,7 @@ def check_scopes(report: Problems, replay: Replay, rebuilt: RebuiltRoll) -> None
         revokes = replay.revokes.get(seq)
         if scope is None or (c.kind is OrderKind.REVOCATION and revokes is None):
             continue  # named when the entry was replayed
-        where = f"ledger entry {seq} (order {c.number})"
+        where = {"entry": seq, "order": c.number}
         if c.kind is OrderKind.ENLISTMENT:
             components = rebuilt.enlisted.get(seq, set())
         else:
@@ -376,11 +374,11 @@ def check_scopes(report: Problems, replay: Replay, rebuilt: RebuiltRoll) -> None
             components = {known[pid] for pid in people if pid in known}
             unknown = next((pid for pid in people if pid not in known), None)
             if unknown is not None:
-                report.add(f"{where}: names person {unknown}, whom no enlistment accounts for")
+                report.add(problem("order_names_unknown", **where, person=unknown))
         try:
             projection.check_scope(scope, c.kind, components, revokes)
         except RefusedError as err:
-            report.add(f"{where}: {err}")
+            report.add(problem("order_out_of_scope", **where, error=str(err)))
 
 
 ROLL_TUPLE_COLUMNS = (

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from muster.domain.errors import InvalidInputError
 from muster.ledger import note, signing
+from muster.registry.findings import Problem, problem
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{64}")
 FINGERPRINT_FORM = "64 hexadecimal digits, the SHA-256 of the registry's public key"
@@ -90,20 +91,26 @@ def trusted_key(key: str | None, fingerprint: str | None) -> TrustedKey:
     return TrustedKey(verifier, pinned)
 
 
-def key_problem(trust: TrustedKey, verifier: note.Verifier, what: str) -> str | None:
+def key_problem(trust: TrustedKey, verifier: note.Verifier, what: str) -> Problem | None:
     """Why `verifier`, the key `what` names, is not the trusted one; None when it is."""
     if trust.verifier is not None and (
         trust.verifier.name,
         trust.verifier.public_key,
     ) != (verifier.name, verifier.public_key):
-        return (
-            f"{what}: the registry key {verifier.name} {key_fingerprint(verifier)} "
-            f"is not the key given ({trust.verifier.name} {key_fingerprint(trust.verifier)})"
+        return problem(
+            "key_not_given",
+            where=what,
+            name=verifier.name,
+            fingerprint=key_fingerprint(verifier),
+            given_name=trust.verifier.name,
+            given_fingerprint=key_fingerprint(trust.verifier),
         )
     if trust.fingerprint is not None and key_fingerprint(verifier) != trust.fingerprint:
-        return (
-            f"{what}: the registry key has the fingerprint {key_fingerprint(verifier)}, "
-            f"not the one pinned ({trust.fingerprint})"
+        return problem(
+            "key_not_pinned",
+            where=what,
+            fingerprint=key_fingerprint(verifier),
+            pinned=trust.fingerprint,
         )
     return None
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from muster.ledger import merkle, note
+from muster.registry.findings import Difference, Problem, problem
 from muster.registry.opening import registry_row
 from muster.registry.projection import FROM_AT, PERIOD_COLUMNS, PERSON_AT, REINSTATED_AT
 from muster.registry.replay import (
@@ -72,17 +73,24 @@ class VerifyReport:
     origin: str = ""  # the registry's, as the key checked against names it
     key_fingerprint: str = ""  # that key's: hex SHA-256 of its raw public key
     key_source: str = "own"  # "key" given, "fingerprint" pinned, or the thing's "own" key
-    problems: list[str] = field(default_factory=list)
+    # Each a coded `Problem` where verification finds it; a plain text only where an export's
+    # files are checked (`registry.export`).
+    problems: list[Problem | str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
-    def add(self, problem: str) -> None:
+    @property
+    def messages(self) -> list[str]:
+        """The problems in English, as `muster verify` prints them."""
+        return [str(p) for p in self.problems]
+
+    def add(self, found: Problem | str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(problem)
+            self.problems.append(found)
         elif len(self.problems) == MAX_PROBLEMS:
-            self.problems.append("… more problems not listed")
+            self.problems.append(problem("more_problems"))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,7 +105,7 @@ class VerifyReport:
             "origin": self.origin,
             "key_fingerprint": self.key_fingerprint,
             "key_source": self.key_source,
-            "problems": self.problems,
+            "problems": self.messages,
         }
 
 
@@ -116,9 +124,9 @@ def verify_registry(
     origin, public = registry_row(conn)
     own = note.Verifier(origin, note.key_id(origin, public), public)
     report.origin, report.key_fingerprint = origin, key_fingerprint(own)
-    problem = key_problem(trust, own, "table registry")
-    if problem:
-        report.add(problem)
+    untrusted = key_problem(trust, own, "table registry")
+    if untrusted:
+        report.add(untrusted)
     progress(ENTRIES)
     leaves: list[bytes] = []
     replay = Replay()
@@ -129,16 +137,13 @@ def verify_registry(
             counted(seq, total)
         leaf = merkle.leaf_hash(data)
         if leaf != stored_leaf:
-            report.add(
-                f"ledger entry {seq}: its data does not match its stored leaf hash "
-                "(the entry was altered)"
-            )
+            report.add(problem("entry_altered", entry=seq))
         leaves.append(leaf)
         replay_entry(load, replay, report, seq, kind, data)
     report.tree_size = len(leaves)
     counted(len(leaves), len(leaves))
     if replay.origin != origin or replay.public_key != public:
-        report.add("table registry: origin or public key differs from ledger entry 0")
+        report.add(problem("registry_differs"))
     progress(TREE)
     tree = merkle.MemoryNodes(leaves)
     check_tree(conn, report, tree, len(leaves))
@@ -193,9 +198,9 @@ def check_tree(conn: Connection, report: VerifyReport, tree: merkle.MemoryNodes,
         stored += 1
         level, idx = int(level), int(idx)
         if (idx + 1) << level > size or tree.node(level, idx) != bytes(h):
-            report.add(f"Merkle node level {level} index {idx}: does not match the entries")
+            report.add(problem("merkle_node_differs", level=level, index=idx))
     if stored != expected:
-        report.add(f"Merkle nodes: {stored} stored, {expected} expected for {size} entries")
+        report.add(problem("merkle_node_count", stored=stored, expected=expected, size=size))
     report.root = merkle.root(size, tree).hex() if size else ""
 
 
@@ -214,16 +219,14 @@ def check_checkpoints(
             body, _names = note.open_note(text, [verifier])
             cp = note.parse_checkpoint(body)
         except Exception as err:
-            report.add(f"checkpoint at size {size}: signature or format does not verify ({err})")
+            report.add(problem("checkpoint_unverified", size=size, error=str(err)))
             continue
         if cp.size != size or cp.origin != origin or cp.root_hash != bytes(root):
-            report.add(f"checkpoint at size {size}: its note disagrees with its stored row")
+            report.add(problem("checkpoint_row_differs", size=size))
         if size > report.tree_size or merkle.root(size, tree) != cp.root_hash:
-            report.add(f"checkpoint at size {size}: root does not match the ledger's entries")
+            report.add(problem("checkpoint_root_differs", size=size))
     if latest != report.tree_size:
-        report.add(
-            f"latest checkpoint covers {latest} entries, the ledger holds {report.tree_size}"
-        )
+        report.add(problem("checkpoint_behind", covered=latest, size=report.tree_size))
 
 
 def compare_rows(
@@ -233,20 +236,24 @@ def compare_rows(
     stored: Iterable[Any],
     key: str,
 ) -> None:
+    """Stored rows against the ledger's, by `key`; `what` begins the problems' codes
+    (`authority`, `authority_key`, `order`)."""
     seen = set()
     for row in stored:
         k = getattr(row, key)
         seen.add(k)
         want = expected.get(k)
         if want is None:
-            report.add(f"{what} {k}: stored, but no ledger entry accounts for it")
+            report.add(problem(f"{what}_unaccounted", key=k))
             continue
         for name, value in want.items():
             have = norm(getattr(row, name))
             if have != norm(value):
-                report.add(f"{what} {k}: {name} stored {have!r}, ledger says {norm(value)!r}")
+                report.add(
+                    problem(f"{what}_differs", key=k, field=name, stored=have, expected=norm(value))
+                )
     for k in expected.keys() - seen:
-        report.add(f"{what} {k}: missing from its table")
+        report.add(problem(f"{what}_missing", key=k))
 
 
 def norm(value: Any) -> Any:
@@ -272,7 +279,7 @@ def check_authorities(conn: Connection, report: VerifyReport, replay: Replay) ->
     }
     compare_rows(report, "authority", want, conn.execute(select(authorities)), "code")
     compare_rows(
-        report, "authority key", replay.keys, conn.execute(select(authority_keys)), "fingerprint"
+        report, "authority_key", replay.keys, conn.execute(select(authority_keys)), "fingerprint"
     )
 
 
@@ -285,7 +292,7 @@ def check_orders(conn: Connection, report: VerifyReport, replay: Replay) -> None
     for row in rows:
         o = replay.orders.get(row.number)
         if o is not None and parsed(row.details) != parsed(o["details"]):
-            report.add(f"order {row.number}: details stored differ from the signed order")
+            report.add(problem("order_details_differ", order=row.number))
 
 
 def parsed(details: str | None) -> Any:
@@ -319,7 +326,7 @@ def check_roll(
             pid = int(row[person_at])
             want = expected.get(pid)
             if want is None:
-                report.add(f"roll person {pid}: stored, but no enlistment accounts for it")
+                report.add(problem("roll_person_unaccounted", person=pid))
                 continue
             # Only the birth date can come back from the driver unlike the ledger's value (a
             # date, not its ISO text); equal here is equal after `norm`, so only a row that
@@ -336,32 +343,30 @@ def check_roll(
             if tuple(values) != want:
                 diffs = column_diffs(ROLL_TUPLE_COLUMNS, tuple(values), want)
                 shown = want[SERIAL_AT] or want[NATIONAL_ID_AT]
-                report.add(f"roll person {pid} ({shown}): {diffs}")
+                report.add(problem("roll_person_differs", person=pid, who=shown, differences=diffs))
     counted(stored_count, max(total, stored_count))
     if stored_count != len(expected):
-        report.add(f"roll: {stored_count} rows stored, the ledger accounts for {len(expected)}")
+        report.add(problem("roll_count", stored=stored_count, expected=len(expected)))
     stored_subjects = {
         (int(r.order_seq), int(r.person_id)): r.ref for r in conn.execute(select(order_subjects))
     }
     if stored_subjects != subjects_want:
         bad = set(stored_subjects.items()) ^ set(subjects_want.items())
-        report.add(f"order_subjects: {len(bad)} row(s) differ from the signed subject lists")
+        report.add(problem("order_subjects_differ", count=len(bad)))
     stored_formers = {
         r.serial_number: (int(r.person_id), r.serial_key)
         for r in conn.execute(select(former_serials))
     }
     if stored_formers != formers_want:
-        report.add("former_serials: differs from the serial numbers struck off in the ledger")
+        report.add(problem("former_serials_differ"))
     check_periods(conn, report, rebuilt.periods)
 
 
-def column_diffs(names: Iterable[str], have: tuple[Any, ...], want: tuple[Any, ...]) -> str:
-    """The columns whose stored value differs from the ledger's, in words."""
-    return "; ".join(
-        f"{n} stored {a!r}, ledger says {b!r}"
-        for n, a, b in zip(names, have, want, strict=True)
-        if a != b
-    )
+def column_diffs(
+    names: Iterable[str], have: tuple[Any, ...], want: tuple[Any, ...]
+) -> tuple[Difference, ...]:
+    """The columns whose stored value differs from the ledger's."""
+    return tuple(Difference(n, a, b) for n, a, b in zip(names, have, want, strict=True) if a != b)
 
 
 def check_periods(
@@ -379,12 +384,12 @@ def check_periods(
         seen.add((pid, start))
         expected = want.get((pid, start))
         if expected is None:
-            report.add(f"period of person {pid} from {start}: stored, but no order opens it")
+            report.add(problem("period_unaccounted", person=pid, start=start))
         elif have != expected:
             diffs = column_diffs(PERIOD_COLUMNS, have, expected)
-            report.add(f"period of person {pid} from {start}: {diffs}")
+            report.add(problem("period_differs", person=pid, start=start, differences=diffs))
     for pid, start in sorted(want.keys() - seen):
-        report.add(f"period of person {pid} from {start}: missing from its table")
+        report.add(problem("period_missing", person=pid, start=start))
 
 
 def check_crossings(conn: Connection, report: VerifyReport, replay: Replay) -> None:
@@ -401,14 +406,9 @@ def check_crossings(conn: Connection, report: VerifyReport, replay: Replay) -> N
         seen.add(row.id)
         sealed = replay.crossings.get(row.id)
         if sealed is None or sealed.batch_seq != int(row.batch_seq):
-            report.add(
-                f"crossing {row.id}: marked sealed in entry {row.batch_seq}, "
-                "but no batch entry holds it"
-            )
+            report.add(problem("crossing_unsealed", crossing=row.id, entry=row.batch_seq))
         elif crossing_rows([row]) != [sealed.row]:
-            report.add(
-                f"crossing {row.id}: stored record differs from ledger entry {sealed.batch_seq}"
-            )
+            report.add(problem("crossing_differs", crossing=row.id, entry=sealed.batch_seq))
     for crossing_id in replay.crossings.keys() - seen:
-        report.add(f"crossing {crossing_id}: in the ledger but missing from its table")
+        report.add(problem("crossing_missing", crossing=crossing_id))
     report.pending_crossings = pending

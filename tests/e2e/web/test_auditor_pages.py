@@ -7,20 +7,27 @@ import io
 import json
 import zipfile
 
+from sqlalchemy import select, update
+
 from muster.accounts.accounts import Role
 from muster.api.deps import SESSION_COOKIE
+from muster.store.tables import roll
 from muster.web import verifying
 from muster.web.session import csrf_of_session
 from tests.e2e.api.conftest import Api
 
 
-def post_verify(api: Api, accept: str = "text/html") -> object:
+def post_verify(api: Api, accept: str = "text/html", language: str = "es") -> object:
     api.client.cookies.clear()
     token = api.token(Role.AUDITOR)
     return api.client.post(
         "/ledger/verify",
         data={"csrf_token": csrf_of_session(token)},
-        headers={"Cookie": f"{SESSION_COOKIE}={token}", "Accept": accept},
+        headers={
+            "Cookie": f"{SESSION_COOKIE}={token}",
+            "Accept": accept,
+            "Accept-Language": language,
+        },
     )
 
 
@@ -69,3 +76,39 @@ def test_the_export_is_one_folder_of_the_ledger_in_a_zip(api: Api) -> None:
     top = name.removesuffix(".zip")
     assert {n.split("/")[0] for n in names} == {top}
     assert f"{top}/checkpoint" in names and f"{top}/keys/registry.vkey" in names
+
+
+def test_a_tampered_registry_shows_each_problem_in_the_viewers_language(api: Api) -> None:
+    """Chosen by the problem's code, with the registry's English beneath, in both languages
+    and both ways the page asks (its script's stream, and the plain form)."""
+    with api.engine.begin() as conn:
+        unit = conn.execute(select(roll.c.unit).where(roll.c.person_id == 5)).scalar_one()
+        conn.execute(update(roll).where(roll.c.person_id == 5).values(unit="Unidad 99"))
+    try:
+        spanish = post_verify(api, language="es")
+        english = post_verify(api, language="en")
+        streamed = post_verify(api, "application/x-ndjson", language="es")
+    finally:
+        with api.engine.begin() as conn:
+            conn.execute(update(roll).where(roll.c.person_id == 5).values(unit=unit))
+    said = f"roll person 5 (GNB-0000005): unit stored 'Unidad 99', ledger says '{unit}'"
+    assert spanish.status_code == english.status_code == 200
+    assert "El libro mayor no se verifica: 1 problema(s)" in spanish.text
+    assert (
+        f"Persona 5 (GNB-0000005) en el registro: unit guardado &#39;Unidad 99&#39;, el libro "
+        f"mayor dice &#39;{unit}&#39;." in spanish.text
+    )
+    assert "The ledger does not verify: 1 problem(s)" in english.text
+    assert (
+        f"Person 5 (GNB-0000005) on the roll: unit stored &#39;Unidad 99&#39;, the ledger "
+        f"says &#39;{unit}&#39;." in english.text
+    )
+    for page, detail in (
+        (spanish, "Detalle del registro:"),
+        (english, "Detail from the registry:"),
+    ):
+        assert f"{detail} {said}".replace("'", "&#39;") in page.text
+        assert 'data-code="roll_person_differs"' in page.text
+    end = json.loads(streamed.text.splitlines()[-1])
+    assert "Persona 5 (GNB-0000005) en el registro: unit guardado" in end["html"]
+    assert post_verify(api).text.count("El libro mayor se verifica") == 1  # restored

@@ -31,6 +31,7 @@ from muster.domain.errors import InvalidInputError, NotFoundError, RefusedError
 from muster.ledger import entries
 from muster.registry import proofs, verify
 from muster.registry.export import export_ledger
+from muster.registry.findings import Difference, Problem
 from muster.web import i18n, nav, render
 from muster.web.archive import zip_chunks
 from muster.web.i18n import N_
@@ -63,6 +64,195 @@ ENTRY_TYPES = {
     entries.ORDER: N_("order"),
     entries.CROSSING_BATCH: N_("crossing batch"),
 }
+
+# ---- a verification's problems, in the viewer's words ------------------------------------
+
+# code (registry.findings.TEXTS) -> the problem in words, filled from its parameters. A code
+# with no words here is shown in the registry's English (`str()` of the problem).
+VERIFY_WORDS = {
+    "key_not_given": N_(
+        "%(where)s: the registry key %(name)s %(fingerprint)s is not the key given "
+        "(%(given_name)s %(given_fingerprint)s)."
+    ),
+    "key_not_pinned": N_(
+        "%(where)s: the registry key's fingerprint is %(fingerprint)s, not the one pinned "
+        "(%(pinned)s)."
+    ),
+    "entry_altered": N_(
+        "Ledger entry %(entry)s was altered: its data does not match its stored leaf hash."
+    ),
+    "entry_unreadable": N_("Ledger entry %(entry)s is not a readable Muster entry."),
+    "entry_type_differs": N_(
+        "Ledger entry %(entry)s: its stored type is %(stored)s, but the entry says %(found)s."
+    ),
+    "entry_zero_not_registry": N_(
+        "Ledger entry %(entry)s is not the entry that creates the registry."
+    ),
+    "entry_incomplete": N_(
+        "Ledger entry %(entry)s (%(kind)s) cannot be read: it lacks what its type holds "
+        "(%(error)s)."
+    ),
+    "registry_differs": N_(
+        "The registry table's origin or public key differs from ledger entry 0."
+    ),
+    "key_fingerprint_differs": N_(
+        "Ledger entry %(entry)s: the key's fingerprint does not match its public key."
+    ),
+    "crossing_table_altered": N_(
+        "Ledger entry %(entry)s (crossing batch): its table of crossings is missing or altered."
+    ),
+    "order_foreign_key": N_(
+        "Order %(order)s (ledger entry %(entry)s) is signed with key %(key)s, which is not "
+        "a key of %(authority)s."
+    ),
+    "order_key_revoked": N_(
+        "Order %(order)s (ledger entry %(entry)s): key %(key)s was revoked before the "
+        "order was recorded."
+    ),
+    "order_signature": N_(
+        "Order %(order)s (ledger entry %(entry)s): its signature does not verify."
+    ),
+    "order_authority_unknown": N_(
+        "Order %(order)s (ledger entry %(entry)s): authority %(authority)s is not in the "
+        "ledger before it."
+    ),
+    "order_number_twice": N_("Order %(order)s (ledger entry %(entry)s): its number is used twice."),
+    "order_other_registry": N_(
+        "Order %(order)s (ledger entry %(entry)s) was drafted for another registry (%(registry)s)."
+    ),
+    "order_subjects_altered": N_(
+        "Order %(order)s (ledger entry %(entry)s): its list of subjects is missing or altered."
+    ),
+    "order_revokes_unknown": N_(
+        "Order %(order)s (ledger entry %(entry)s) revokes order %(revokes)s, which is not "
+        "in the ledger before it."
+    ),
+    "order_names_unknown": N_(
+        "Order %(order)s (ledger entry %(entry)s) names person %(person)s, whom no "
+        "enlistment accounts for."
+    ),
+    "order_out_of_scope": N_(
+        "Order %(order)s (ledger entry %(entry)s) is outside its authority's scope (%(error)s)."
+    ),
+    "enlistment_columns": N_(
+        "Order %(order)s: its table's columns are not those of an enlistment (%(columns)s)."
+    ),
+    "person_unfoldable": N_(
+        "Person %(person)s: their orders cannot be applied in turn (%(error)s)."
+    ),
+    "merkle_node_differs": N_(
+        "Merkle tree node at level %(level)s, index %(index)s, does not match the entries."
+    ),
+    "merkle_node_count": N_(
+        "Merkle tree: %(stored)s nodes stored, %(expected)s expected for %(size)s entries."
+    ),
+    "checkpoint_unverified": N_(
+        "The checkpoint at size %(size)s does not verify: its signature or its form (%(error)s)."
+    ),
+    "checkpoint_row_differs": N_(
+        "The checkpoint at size %(size)s: its signed note disagrees with its stored row."
+    ),
+    "checkpoint_root_differs": N_(
+        "The checkpoint at size %(size)s: its root hash does not match the ledger's entries."
+    ),
+    "checkpoint_behind": N_(
+        "The latest checkpoint covers %(covered)s entries; the ledger holds %(size)s."
+    ),
+    "authority_unaccounted": N_(
+        "Authority %(key)s is stored, but no ledger entry accounts for it."
+    ),
+    "authority_differs": N_(
+        "Authority %(key)s: %(field)s stored %(stored)s, the ledger says %(expected)s."
+    ),
+    "authority_missing": N_("Authority %(key)s is missing from its table."),
+    "authority_key_unaccounted": N_(
+        "Authority key %(key)s is stored, but no ledger entry accounts for it."
+    ),
+    "authority_key_differs": N_(
+        "Authority key %(key)s: %(field)s stored %(stored)s, the ledger says %(expected)s."
+    ),
+    "authority_key_missing": N_("Authority key %(key)s is missing from its table."),
+    "order_unaccounted": N_("Order %(key)s is stored, but no ledger entry accounts for it."),
+    "order_differs": N_(
+        "Order %(key)s: %(field)s stored %(stored)s, the ledger says %(expected)s."
+    ),
+    "order_missing": N_("Order %(key)s is missing from its table."),
+    "order_details_differ": N_("Order %(order)s: the details stored differ from the signed order."),
+    "roll_person_unaccounted": N_(
+        "Person %(person)s is on the stored roll, but no enlistment accounts for them."
+    ),
+    "roll_person_differs": N_("Person %(person)s (%(who)s) on the roll: %(differences)s."),
+    "roll_count": N_("The roll: %(stored)s rows stored, the ledger accounts for %(expected)s."),
+    "order_subjects_differ": N_(
+        "%(count)s row(s) of the orders' subjects differ from the signed lists of subjects."
+    ),
+    "former_serials_differ": N_(
+        "The former serial numbers stored differ from those struck off in the ledger."
+    ),
+    "period_unaccounted": N_(
+        "The period of person %(person)s from %(start)s is stored, but no order opens it."
+    ),
+    "period_differs": N_("The period of person %(person)s from %(start)s: %(differences)s."),
+    "period_missing": N_(
+        "The period of person %(person)s from %(start)s is missing from its table."
+    ),
+    "crossing_unsealed": N_(
+        "Crossing %(crossing)s is marked sealed in entry %(entry)s, but no batch entry holds it."
+    ),
+    "crossing_differs": N_(
+        "Crossing %(crossing)s: its stored record differs from ledger entry %(entry)s."
+    ),
+    "crossing_missing": N_("Crossing %(crossing)s is in the ledger but missing from its table."),
+    "more_problems": N_("… and more problems, not listed."),
+}
+DIFFERENCE = N_("%(field)s stored %(stored)s, the ledger says %(expected)s")
+PLACE_WORDS = {"table registry": N_("The registry table")}  # where a key was read
+COUNTED = frozenset(
+    {"merkle_node_count", "roll_count", "order_subjects_differ", "checkpoint_behind"}
+)
+VALUES = ("stored", "expected", "found")  # shown as the registry shows them (Python's repr)
+
+
+@dataclass(frozen=True)
+class VerifyProblem:
+    """A problem of a verification as the page lists it: its code, its words in the viewer's
+    language, and the registry's English (what `muster verify` prints), "" when the words
+    are that English already."""
+
+    code: str
+    text: str
+    detail: str = ""
+
+
+def verify_problem(viewer: Viewer, found: Problem | str) -> VerifyProblem:
+    """A problem in the viewer's words, chosen by its code and filled from its parameters."""
+    message = VERIFY_WORDS.get(found.code) if isinstance(found, Problem) else None
+    if not isinstance(found, Problem) or message is None:  # no words for it: its English
+        return VerifyProblem(getattr(found, "code", ""), str(found))
+    numbers = i18n.Formats(viewer.language).number
+    t = viewer.gettext
+    filled: dict[str, Any] = {}
+    for name, value in found.params.items():
+        if isinstance(value, tuple) and all(isinstance(d, Difference) for d in value):
+            filled[name] = "; ".join(
+                t(DIFFERENCE, field=d.field, stored=repr(d.stored), expected=repr(d.expected))
+                for d in value
+            )
+        elif found.code in COUNTED and isinstance(value, int):
+            filled[name] = numbers(value)
+        elif name in VALUES:
+            filled[name] = repr(value)
+        elif name == "kind":
+            filled[name] = t(ENTRY_TYPES[value]) if value in ENTRY_TYPES else str(value)
+        elif name == "where":
+            filled[name] = t(PLACE_WORDS[value]) if value in PLACE_WORDS else str(value)
+        else:
+            filled[name] = value
+    if found.code == "enlistment_columns":
+        filled["columns"] = ", ".join(found.params["columns"])
+    return VerifyProblem(found.code, t(message, **filled), str(found))
+
+
 NDJSON = "application/x-ndjson"
 DOWNLOAD_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 T = TypeVar("T")
@@ -109,7 +299,7 @@ async def ledger_page(
         may_verify=viewer.account is not None and viewer.account.role in READERS,
         stages=STAGE_LABELS,
         section="status",
-        **{"result": None, "problem": None, **context},
+        **{"result": None, "problem": None, "problems": [], **context},
     )
 
 
@@ -153,10 +343,12 @@ def busy(viewer: Viewer) -> Shown:
 
 
 def outcome(viewer: Viewer, finished: Finished) -> dict[str, Any]:
-    """What the result of a verification shows."""
+    """What the result of a verification shows: its problems in the viewer's words."""
+    found = finished.report.problems if finished.report is not None else []
     return {
         "result": finished,
         "problem": shown(viewer, finished.error) if finished.error is not None else None,
+        "problems": [verify_problem(viewer, p) for p in found],
     }
 
 
