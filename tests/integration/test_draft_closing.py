@@ -94,7 +94,7 @@ def test_the_authority_declines_with_a_reason_and_the_draft_is_never_signed(
 
 @pytest.mark.parametrize(
     ("reason", "expected"),
-    [("", "a refusal needs a reason"), ("   ", "a refusal needs a reason"),
+    [("", "reason is required"), ("   ", "reason is required"),
      ("x" * (NOTE_MAX + 1), f"reason: at most {NOTE_MAX} characters")],
 )  # fmt: skip
 def test_a_refusal_needs_a_short_reason(

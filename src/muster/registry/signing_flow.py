@@ -142,7 +142,7 @@ def _note(text: str, field: str, *, required: bool) -> str | None:
     cleaned = text.strip()
     if required and not cleaned:
         raise InvalidInputError(
-            f"a refusal needs a {{{field}}}: why it is declined", fields=(field,)
+            f"{{{field}}} is required: say why the draft is declined", fields=(field,)
         )
     if len(cleaned) > NOTE_MAX:
         raise InvalidInputError(
