@@ -42,15 +42,11 @@ from muster.store.tables import authority_keys, drafts, order_subjects, orders
 TALLIED = ("component", "rank", "status", "category")  # what a review counts, before and after
 
 
-@dataclass(frozen=True)
-class PendingDraft:
-    """A draft as a list shows it: awaiting its authority's signature, or (in a drafter's own
-    list) recorded at `recorded_seq`, or closed (`closed_as` withdrawn or declined)."""
+@dataclass(frozen=True, kw_only=True)
+class DraftFate:
+    """What became of a draft: recorded at `recorded_seq`, or closed unsigned (`closed_as`
+    withdrawn or declined, by whom, when and why), or neither yet (awaiting its signature)."""
 
-    draft_id: str
-    content: OrderContent
-    created_by: str
-    created_at: str
     recorded_seq: int | None = None
     closed_as: str | None = None
     closed_by: str | None = None
@@ -60,6 +56,29 @@ class PendingDraft:
     @property
     def state(self) -> str:
         return draft_state(self.recorded_seq, self.closed_as)
+
+    @staticmethod
+    def of(row: Any) -> dict[str, Any]:
+        """The fate's fields from a row of `drafts`."""
+        seq = None if row.recorded_seq is None else int(row.recorded_seq)
+        return {
+            "recorded_seq": seq,
+            "closed_as": row.closed_as,
+            "closed_by": row.closed_by,
+            "closed_at": row.closed_at,
+            "closed_note": row.closed_note,
+        }
+
+
+@dataclass(frozen=True)
+class PendingDraft(DraftFate):
+    """A draft as a list shows it: awaiting its authority's signature or, in a drafter's own
+    list, whatever became of it."""
+
+    draft_id: str
+    content: OrderContent
+    created_by: str
+    created_at: str
 
 
 AWAITING, RECORDED = "awaiting-signature", "recorded"  # and signing_flow's WITHDRAWN, DECLINED
@@ -107,11 +126,7 @@ def _listed(conn: Connection, query: Any, limit: int) -> tuple[list[PendingDraft
             OrderContent.from_json(orjson.loads(bytes(r.order_bytes))),
             r.created_by,
             r.created_at,
-            None if r.recorded_seq is None else int(r.recorded_seq),
-            r.closed_as,
-            r.closed_by,
-            r.closed_at,
-            r.closed_note,
+            **DraftFate.of(r),
         )
         for r in rows
     ]
@@ -119,24 +134,14 @@ def _listed(conn: Connection, query: Any, limit: int) -> tuple[list[PendingDraft
 
 
 @dataclass(frozen=True)
-class DraftRecord:
-    """A draft as kept: who made it and when, the ledger entry that recorded it (None while
-    it awaits its signature), and how it was closed unsigned, by whom, when and why."""
+class DraftRecord(DraftFate):
+    """A draft as kept: who made it and when, and what became of it."""
 
     draft_id: str
     authority: str
     number: str
     created_by: str
     created_at: str
-    recorded_seq: int | None
-    closed_as: str | None = None
-    closed_by: str | None = None
-    closed_at: str | None = None
-    closed_note: str | None = None
-
-    @property
-    def state(self) -> str:
-        return draft_state(self.recorded_seq, self.closed_as)
 
 
 def find_draft(conn: Connection, draft_id: str) -> DraftRecord:
@@ -157,18 +162,8 @@ def find_draft(conn: Connection, draft_id: str) -> DraftRecord:
     ).first()
     if row is None:
         raise NotFoundError(f"no draft {draft_id!r}")
-    seq = None if row.recorded_seq is None else int(row.recorded_seq)
     return DraftRecord(
-        row.id,
-        row.authority_code,
-        row.number,
-        row.created_by,
-        row.created_at,
-        seq,
-        row.closed_as,
-        row.closed_by,
-        row.closed_at,
-        row.closed_note,
+        row.id, row.authority_code, row.number, row.created_by, row.created_at, **DraftFate.of(row)
     )
 
 
