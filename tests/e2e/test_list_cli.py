@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,30 @@ def test_post_token_crossing_and_referral_lists(cli: Cli, tmp_path: Path) -> Non
     assert bad.returncode == 1 and "expected one of open, released, held, other" in bad.stderr
     empty = cli.run("referral", "list", "--post", "FPSA")
     assert empty.stdout == "" and "no referrals match" in empty.stderr
+
+
+def test_a_day_of_crossings_is_a_day_of_the_registrys_time_zone(cli: Cli) -> None:
+    """01:30 UTC on the 16th is 21:30 on the 15th in Caracas (the default zone): listed on the
+    15th; with MUSTER_TIMEZONE=UTC, on the 16th. A zone that is not one is refused by name."""
+    engine = make_engine(cli.env["MUSTER_DATABASE_URL"])
+    with engine.begin() as conn:
+        late = record_crossing(conn, crossing_record("refer", "SBOL"), "2019-03-16T01:30:00Z")
+    engine.dispose()
+    on = {
+        day: [c["id"] for c in cli.json("crossing", "list", "--day", day)["crossings"]]
+        for day in ("2019-03-15", "2019-03-16")
+    }
+    assert on == {"2019-03-15": [late], "2019-03-16": []}
+    referred = cli.json("referral", "list", "--day", "2019-03-15")["referrals"]
+    assert [r["crossing_id"] for r in referred] == [late]
+    utc = {"MUSTER_TIMEZONE": "UTC"}
+    in_utc = json.loads(
+        cli.run("crossing", "list", "--day", "2019-03-16", "--json", env=utc).stdout
+    )["crossings"]
+    assert [c["id"] for c in in_utc] == [late]
+    bad = cli.run(
+        "crossing", "list", "--day", "2019-03-16", env={"MUSTER_TIMEZONE": "Mars/Olympus"}, ok=False
+    )
+    assert (
+        bad.returncode == 1 and "MUSTER_TIMEZONE: 'Mars/Olympus' is not a time zone" in bad.stderr
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from muster.cli import common, tables
+from muster.config import registry_zone
 from muster.screening import listings
 from muster.screening.listings import CrossingFilter
 
@@ -12,7 +13,9 @@ crossing_app = common.typer_app("Crossings recorded at border posts.")
 referral_app = common.typer_app("Referrals to secondary inspection at border posts.")
 
 PostOption = typer.Option(None, "--post", help="Only this border post (its code).")
-DayOption = typer.Option(None, "--day", help="Only this day (YYYY-MM-DD, UTC).")
+DayOption = typer.Option(
+    None, "--day", help="Only this day (YYYY-MM-DD, in the registry's MUSTER_TIMEZONE)."
+)
 LimitOption = typer.Option(100, "--limit", min=1, help="Show at most this many.")
 
 
@@ -25,8 +28,10 @@ def crossing_list(
     as_json: bool = common.JsonOption,
 ) -> None:
     """List crossings, newest first: by post, day and decision."""
-    flt = CrossingFilter(post, common.parse_day(day, "--day"), decision)
-    with common.engine().connect() as conn:
+    settings = common.settings()
+    zone = registry_zone(settings)
+    flt = CrossingFilter(post, common.parse_day(day, "--day"), decision, zone=zone)
+    with common.engine(settings).connect() as conn:
         found = listings.list_crossings(conn, flt, limit)
     columns = [
         tables.field("id"),
@@ -50,8 +55,10 @@ def referral_list(
     as_json: bool = common.JsonOption,
 ) -> None:
     """List referrals, newest first: by post, day and status (open, or how they ended)."""
-    flt = CrossingFilter(post, common.parse_day(day, "--day"))
-    with common.engine().connect() as conn:
+    settings = common.settings()
+    zone = registry_zone(settings)
+    flt = CrossingFilter(post, common.parse_day(day, "--day"), zone=zone)
+    with common.engine(settings).connect() as conn:
         found = listings.list_referrals(conn, flt, status, limit)
     columns = [
         ("crossing", lambda r: r["crossing_id"]),
