@@ -25,7 +25,13 @@ PROBLEM = "application/problem+json"
 
 
 class TooManyAttemptsError(MusterError):
-    """Raised when login fails too often for one name or address in a short time (429)."""
+    """Raised when login fails too often for one name or address in a short time (429);
+    `retry_after_s`: the seconds until the oldest failure counted leaves the window, sent as
+    `Retry-After` (RFC 9110 §10.2.3)."""
+
+    def __init__(self, message: str, retry_after_s: int = 0) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
 
 
 class NotReadyError(MusterError):
@@ -164,7 +170,14 @@ def problem_of(err: MusterError) -> JSONResponse:
     if isinstance(err, d.InvalidInputError) and err.fields:
         detail = err.worded()
         return problem(status, _title(status), detail, type(err).__name__, fields=err.fields)
-    return problem(status, _title(status), str(err), type(err).__name__)
+    return problem(status, _title(status), str(err), type(err).__name__, headers_of(err))
+
+
+def headers_of(err: MusterError) -> dict[str, str] | None:
+    """The headers a refusal carries: `Retry-After` on a 429."""
+    if isinstance(err, TooManyAttemptsError) and err.retry_after_s > 0:
+        return {"Retry-After": str(err.retry_after_s)}
+    return None
 
 
 def install(app: FastAPI) -> None:
@@ -273,6 +286,13 @@ def problem_response(status: int, codes: list[str]) -> dict[str, Any]:
             "WWW-Authenticate": {
                 "description": "The scheme to authenticate with.",
                 "schema": {"type": "string"},
+            }
+        }
+    if status == 429:
+        response["headers"] = {
+            "Retry-After": {
+                "description": "Seconds to wait before the next login is counted.",
+                "schema": {"type": "integer", "minimum": 1},
             }
         }
     return response

@@ -56,6 +56,8 @@ class TestProblems:
                 assert "413" in statuses, (method, path)
         by = {(m, p): set(op["responses"]) for m, p, op in operations(api)}
         assert "429" in by[("post", "/api/v1/auth/login")]
+        login = next(op for m, p, op in operations(api) if (m, p) == ("post", "/api/v1/auth/login"))
+        assert "Retry-After" in login["responses"]["429"]["headers"]
         assert "503" in by[("post", "/api/v1/screenings")]
         assert "403" in by[("get", "/api/v1/users")]
         assert "403" not in by[("get", "/api/v1/me")]  # any account may

@@ -252,6 +252,8 @@ class TestLoginLimits:
             right = client.post(LOGIN, json={"name": "ana", "password": PASSWORD})
             assert right.status_code == 429
             assert "for this account from this address; wait" in right.json()["detail"]
+            # how long to wait, in seconds: at most the window the failures are counted in
+            assert 1 <= int(right.headers["retry-after"]) <= QUICK.window_s
 
     def test_the_owner_gets_in_from_another_address_only_slower(self, fresh: Servers) -> None:
         """Failures in a name from elsewhere do not lock its owner out: they slow every login

@@ -267,3 +267,21 @@ def test_a_method_a_page_does_not_serve_is_a_page_in_words(api: Api, language: s
     problem = api.client.request("DELETE", "/api/v1/screenings")
     assert problem.status_code == 405
     assert problem.headers["content-type"] == "application/problem+json"
+
+
+def test_a_login_refused_for_too_many_failures_says_when_to_try_again(api: Api) -> None:
+    """After the address's failures for a name, the login page answers 429 in words, with
+    `Retry-After` as the API does."""
+    api.client.cookies.clear()
+    page = api.client.get("/login", headers={"Accept-Language": "en"})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]  # type: ignore[index]
+    form = {"name": "nobody-here", "password": "wrong", "csrf_token": token}
+    headers = {"Cookie": f"muster_csrf={token}", "Accept-Language": "en"}
+    statuses = []
+    for _ in range(6):
+        api.client.cookies.clear()
+        answer = api.client.post("/login", data=form, headers=headers, follow_redirects=False)
+        statuses.append(answer.status_code)
+    assert statuses == [401] * 5 + [429]
+    assert "Too many failed logins" in answer.text
+    assert int(answer.headers["retry-after"]) >= 1

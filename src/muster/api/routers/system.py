@@ -39,7 +39,7 @@ class LoginLimiter:
     def begin(self, engine: Engine, name: str, client: Client) -> Attempt:
         found = login_limits.begin_attempt(engine, self.policy, name, client.address, time.time())
         if isinstance(found, Refusal):
-            raise TooManyAttemptsError(found.detail)
+            raise TooManyAttemptsError(found.detail, found.retry_after_s)
         return found
 
     def succeeded(self, engine: Engine, attempt: Attempt) -> None:

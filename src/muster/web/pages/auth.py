@@ -12,7 +12,7 @@ from muster.accounts import accounts
 from muster.accounts.accounts import Role
 from muster.api.clients import client_of
 from muster.api.deps import SESSION_COOKIE
-from muster.api.errors import TooManyAttemptsError
+from muster.api.errors import TooManyAttemptsError, headers_of
 from muster.api.routers.system import log_in, set_session_cookie
 from muster.web import i18n
 from muster.web.nav import landing
@@ -65,17 +65,25 @@ async def login(
     engine = request.app.state.engine
     client = client_of(request, settings)
 
-    def again(error: str, status: int) -> Response:
+    def again(error: str, status: int, headers: dict[str, str] | None = None) -> Response:
         return respond(
-            request, viewer, "login.html", status=status, next=next, name=name, error=error
+            request,
+            viewer,
+            "login.html",
+            status=status,
+            headers=headers,
+            next=next,
+            name=name,
+            error=error,
         )
 
     if not name or not password:
         return again(i18n.N_("Enter your name and password."), 400)
     try:
         result = await log_in(request, engine, client, name, password)
-    except TooManyAttemptsError:
-        return again(i18n.N_("Too many failed logins: wait a few minutes and try again."), 429)
+    except TooManyAttemptsError as err:
+        waited = i18n.N_("Too many failed logins: wait a few minutes and try again.")
+        return again(waited, 429, headers_of(err))
     if result is None:
         return again(i18n.N_("Wrong name or password."), 401)
     account, token = result
