@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from muster.matching.columns import SEXES, MemberColumns, bcd, yyyymmdd
+from muster.matching.columns import LETTERS, SEXES, MemberColumns, bcd, yyyymmdd
 from muster.matching.filing import KeyTable
 from muster.matching.hashes import ROW_BITS, given_letters, key_hash, surname_letters
 from muster.matching.keys import traveler_keys
@@ -169,7 +169,7 @@ def fact_weights(cols: dict[str, Array], traveler: Identity, rows: I32) -> Array
             near = near_numbers(theirs, cols["born_bcd"][rows], date_digits(b), padded=True)
             weights += np.where(other, np.where(near, LLR["birth_near"], LLR["birth_differs"]), 0.0)
     if traveler.national_id and traveler.national_id[0] != "#":
-        digits = traveler.national_id.partition("-")[2]
+        letter, _, digits = traveler.national_id.partition("-")
         if digits.isdigit():
             theirs = cols["cedula"][rows]
             other = (theirs > 0) & (theirs != int(digits))
@@ -178,6 +178,14 @@ def fact_weights(cols: dict[str, Array], traveler: Identity, rows: I32) -> Array
                 weights += np.where(
                     other, np.where(near, LLR["cedula_near"], LLR["cedula_differs"]), 0.0
                 )
+            if letter in ("V", "E"):  # the same number of the other letter: another person's,
+                # as the scorer reads it (`scoring.cedula_evidence`; "?" agrees with either)
+                their_letter = cols["letter"][rows]
+                known = (their_letter == LETTERS.index("V")) | (their_letter == LETTERS.index("E"))
+                other_letter = (
+                    (theirs == int(digits)) & known & (their_letter != LETTERS.index(letter))
+                )
+                weights += other_letter * LLR["cedula_differs"]
     if traveler.sex:
         theirs = cols["sex"][rows]
         weights += ((theirs > 0) & (theirs != SEXES.index(traveler.sex))) * LLR["sex_differs"]

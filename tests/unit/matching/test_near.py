@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from muster.matching.columns import bcd, yyyymmdd
+from muster.matching.columns import LETTERS, bcd, yyyymmdd
 from muster.matching.lookup import fact_weights, near_numbers
 from muster.matching.near import Near, adjacent_swaps, date_digits, near
 from muster.matching.normalize import PersonName
@@ -60,6 +61,9 @@ def cedula_pairs(draw: st.DrawFn) -> tuple[str, str]:
     return mine, theirs if theirs != "0" else "1"
 
 
+V = np.array([LETTERS.index("V")], np.int8)  # a member's cédula letter, V
+
+
 def _near_in_prescore(theirs: int, mine: str, padded: bool) -> bool:
     numbers = np.array([theirs], dtype=np.int64)
     return bool(near_numbers(numbers, bcd(numbers), mine, padded)[0])
@@ -89,7 +93,7 @@ def test_the_prescore_and_the_scorer_agree_on_near_cedulas(pair: tuple[str, str]
     evidence = cedula_evidence(f"V-{mine}", f"V-{theirs}")
     assert evidence is not None
     if evidence.kind != "cedula_exact":
-        cols = {"cedula": np.array([int(theirs)], np.int64)}
+        cols = {"cedula": np.array([int(theirs)], np.int64), "letter": V}
         cols["cedula_bcd"] = bcd(cols["cedula"])
         traveler = Identity(NOBODY, national_id=f"V-{mine}")
         prescore = fact_weights(cols, traveler, np.zeros(1, dtype=np.int32))
@@ -109,12 +113,37 @@ def test_a_birth_date_with_two_adjacent_digits_swapped_is_near_in_the_prescore_t
 def test_a_cedula_swapped_into_a_leading_zero_is_not_near() -> None:
     """V-10234567 with its first two digits swapped is 01234567: not a cédula of 8 digits."""
     traveler = Identity(NOBODY, national_id="V-10234567")
-    cols = {"cedula": np.array([1234567], np.int64)}
+    cols = {"cedula": np.array([1234567], np.int64), "letter": V}
     cols["cedula_bcd"] = bcd(cols["cedula"])
     weights = fact_weights(cols, traveler, np.zeros(1, dtype=np.int32))
     assert weights[0] == LLR["cedula_differs"]
     found = cedula_evidence("V-10234567", "V-1234567")
     assert found is not None and found.kind == "cedula_differs"
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "weight"),
+    [
+        ("E-12345678", "V", LLR["cedula_differs"]),  # another person's number, as the scorer says
+        ("V-12345678", "E", LLR["cedula_differs"]),
+        ("V-12345678", "V", 0.0),  # the same cédula: counted by its key, not here
+        ("?-12345678", "V", 0.0),  # a letter not read agrees with either
+        ("E-12345678", "?", 0.0),
+    ],
+)
+def test_the_prescore_reads_the_cedulas_letter_as_the_scorer_does(
+    mine: str, theirs: str, weight: float
+) -> None:
+    cols = {
+        "cedula": np.array([12345678], np.int64),
+        "letter": np.array([LETTERS.index(theirs)], np.int8),
+    }
+    cols["cedula_bcd"] = bcd(cols["cedula"])
+    prescore = fact_weights(cols, Identity(NOBODY, national_id=mine), np.zeros(1, dtype=np.int32))
+    assert prescore[0] == weight
+    evidence = cedula_evidence(mine, f"{theirs}-12345678")
+    assert evidence is not None
+    assert (evidence.kind == "cedula_differs") == (weight != 0.0)
 
 
 def test_the_rule() -> None:
