@@ -44,7 +44,7 @@ def today(settings: HasScreeningDate | None = None) -> date:
     if settings is not None:
         day = settings.screening_date
     else:  # what Settings() would read, without building one (a screening asks per decision)
-        text = os.environ.get("MUSTER_SCREENING_DATE", "").strip()
+        text = (setting("screening_date") or "").strip()
         try:
             day = date.fromisoformat(text) if text else None
         except ValueError:

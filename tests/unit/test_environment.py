@@ -7,7 +7,7 @@ import os
 import pytest
 
 from muster.config import Settings
-from muster.environment import database_url
+from muster.environment import database_url, today
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,25 @@ def test_database_url_is_what_settings_read(
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     assert database_url() == Settings().database_url
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {},
+        {"MUSTER_SCREENING_DATE": "2019-03-15"},
+        {"muster_screening_date": "2019-03-15"},
+        {"Muster_Screening_Date": "2018-12-21"},
+        {"MUSTER_SCREENING_DATE": "2019-03-15", "muster_screening_date": "2018-12-21"},
+    ],
+)
+def test_the_day_of_decisions_is_what_settings_read(
+    variables: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`today()` without settings reads the variable as Settings does: any case, and of two
+    spellings the later one."""
+    for name in [k for k in os.environ if k.lower() == "muster_screening_date"]:
+        monkeypatch.delenv(name)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert today() == today(Settings())
