@@ -58,10 +58,7 @@ def save_draft(conn: Connection, draft: Draft, created_by: str) -> str:
 
 def load_draft(conn: Connection, draft_id: str) -> Draft:
     """A kept draft, exactly as it was drafted."""
-    row = conn.execute(select(drafts).where(drafts.c.id == draft_id)).first()
-    if row is None:
-        raise NotFoundError(f"no draft {draft_id!r}")
-    refuse_unless_open(row)
+    row = open_row(conn, draft_id)
     order_bytes = bytes(row.order_bytes)
     content = OrderContent.from_json(orjson.loads(order_bytes))
     subjects = None
@@ -118,7 +115,7 @@ def withdraw_draft(conn: Connection, draft_id: str, by: str, note: str = "") -> 
     """Close a draft awaiting its signature as withdrawn, by the account that drafted it
     (`by`), with an optional note."""
     text = _note(note, "note", required=False)
-    row = _open_row(conn, draft_id)
+    row = open_row(conn, draft_id)
     if row.created_by != by:
         raise DraftNotYoursError(
             f"draft {draft_id} was drafted by {row.created_by}: only they withdraw it"
@@ -130,7 +127,7 @@ def decline_draft(conn: Connection, draft_id: str, by: str, authority: str, reas
     """Close a draft awaiting its signature as declined, by an account of the authority it
     awaits (`authority`), with the reason the drafter reads."""
     text = _note(reason, "reason", required=True)
-    row = _open_row(conn, draft_id)
+    row = open_row(conn, draft_id)
     if row.authority_code != authority:
         raise DraftNotYoursError(
             f"draft {draft_id} awaits the signature of {row.authority_code}: only it declines it"
@@ -151,7 +148,9 @@ def _note(text: str, field: str, *, required: bool) -> str | None:
     return cleaned or None
 
 
-def _open_row(conn: Connection, draft_id: str) -> Any:
+def open_row(conn: Connection, draft_id: str) -> Any:
+    """A kept draft's row, awaiting its signature: NotFoundError when there is none,
+    refused (`refuse_unless_open`) when it is recorded or closed."""
     row = conn.execute(select(drafts).where(drafts.c.id == draft_id)).first()
     if row is None:
         raise NotFoundError(f"no draft {draft_id!r}")
